@@ -1,0 +1,9 @@
+namespace Dmv.Cli.CommandLine;
+
+public enum CommandKind
+{
+    None,
+    List,
+    Help,
+    Version,
+}

@@ -1,0 +1,7 @@
+namespace Dmv.Cli.CommandLine;
+
+public enum OutputFormat
+{
+    Json,
+    Table,
+}

@@ -1,0 +1,66 @@
+using Dmv.Cli.CommandLine;
+using Dmv.Cli.Output;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+using Dmv.Core.Pci;
+
+namespace Dmv.Cli.Commands;
+
+/// <summary>What every command that reads a host needs: its root, its hardware, its running kernel.</summary>
+public sealed class HostContext
+{
+    private HostContext(HostRoot root, string? runningKernel)
+    {
+        Root = root;
+        RunningKernel = runningKernel;
+    }
+
+    public HostRoot Root { get; }
+
+    public string? RunningKernel { get; }
+
+    public static bool TryCreate(Invocation invocation, Terminal terminal, out HostContext context, out int exitCode)
+    {
+        context = null!;
+        exitCode = 0;
+        HostRoot root = HostRoot.RunningSystem;
+        if (invocation.Root is not null && !HostRoot.TryOpen(invocation.Root, out root, out int errno, out string reason))
+        {
+            exitCode = ErrorReporter.Fail(terminal, errno, $"--root {invocation.Root}: {reason}");
+            return false;
+        }
+
+        context = new HostContext(root, Dmv.Core.Kernels.RunningKernel.Detect(root, invocation.RunningKernel));
+        return true;
+    }
+
+    /// <summary>The PCI devices: from `lspci -nm` text when --lspci names it, otherwise from sysfs under the root.</summary>
+    public bool TryReadHardware(Invocation invocation, Terminal terminal, DiagnosticLog log, out PresentDevices hardware, out int exitCode)
+    {
+        hardware = PresentDevices.None;
+        exitCode = 0;
+        if (invocation.Lspci is null)
+        {
+            hardware = new PresentDevices(SysfsPciReader.Read(Root, log));
+            return true;
+        }
+
+        try
+        {
+            bool fromStdin = invocation.Lspci == "-";
+            using Stream input = fromStdin
+                ? Console.OpenStandardInput()
+                : new FileStream(invocation.Lspci, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            string sourceName = fromStdin ? "<stdin>" : invocation.Lspci;
+            List<PciDevice> devices = LspciReader.ReadAsync(input, sourceName, log).GetAwaiter().GetResult();
+            hardware = new PresentDevices(devices);
+            return true;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            int errno = FileErrors.ErrnoOf(error);
+            exitCode = ErrorReporter.Fail(terminal, errno, $"--lspci {invocation.Lspci}: {Errno.Describe(errno)}");
+            return false;
+        }
+    }
+}

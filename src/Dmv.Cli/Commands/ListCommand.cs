@@ -1,0 +1,50 @@
+using Dmv.Cli.CommandLine;
+using Dmv.Cli.Output;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+using Dmv.Core.Json;
+using Dmv.Core.Listing;
+using Dmv.Core.Pci;
+
+namespace Dmv.Cli.Commands;
+
+/// <summary><c>driver-tool -l</c>: every driver, its variants, and their state.</summary>
+public static class ListCommand
+{
+    public static int Run(Invocation invocation, Terminal terminal)
+    {
+        if (!HostContext.TryCreate(invocation, terminal, out HostContext host, out int exitCode))
+        {
+            return exitCode;
+        }
+
+        var log = new DiagnosticLog();
+        if (!host.TryReadHardware(invocation, terminal, log, out PresentDevices hardware, out exitCode))
+        {
+            return exitCode;
+        }
+
+        DriverListing listing = DriverListingBuilder.Build(host.Root, new ListingOptions(hardware, host.RunningKernel), log);
+        foreach (Diagnostic diagnostic in log.Entries)
+        {
+            terminal.Warn(diagnostic);
+        }
+
+        if (invocation.Strict && log.Count > 0)
+        {
+            string noun = log.Count == 1 ? "problem" : "problems";
+            return ErrorReporter.Fail(terminal, Errno.EUCLEAN, $"{log.Count} {noun} in the tree (warnings above); --strict makes them fatal");
+        }
+
+        if (invocation.Format == OutputFormat.Table)
+        {
+            terminal.WriteText(ListTable.Render(listing));
+        }
+        else
+        {
+            terminal.WriteJson(ListReplyMapper.ToReply(listing), DmvJsonContext.Default.ListReply);
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Dmv.Core.Diagnostics;
+
+namespace Dmv.Cli.Output;
+
+/// <summary>Standard output for replies (JSON a caller parses, or a table for a person) and standard error for one-line messages.</summary>
+public sealed class Terminal
+{
+    private const string Program = "driver-tool";
+    private readonly Stream _stdout;
+    private readonly Func<TextWriter> _openStderr;
+    private TextWriter? _stderr;
+
+    /// <summary>Standard error is opened on first use: most successful calls never write to it.</summary>
+    public Terminal(Stream stdout, Func<TextWriter> openStderr)
+    {
+        _stdout = stdout;
+        _openStderr = openStderr;
+    }
+
+    private TextWriter Stderr => _stderr ??= _openStderr();
+
+    public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        // Relaxed escaping: the reply is read by JSON parsers, never embedded in HTML, so "'" stays "'".
+        using (var writer = new Utf8JsonWriter(_stdout, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonSerializer.Serialize(writer, value, typeInfo);
+        }
+
+        _stdout.WriteByte((byte)'\n');
+        _stdout.Flush();
+    }
+
+    public void WriteText(string text)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
+        _stdout.Write(bytes);
+        _stdout.Flush();
+    }
+
+    public void Warn(Diagnostic diagnostic) => Stderr.WriteLine($"{Program}: warning: {OneLine(diagnostic.ToString())}");
+
+    public void Error(string message) => Stderr.WriteLine($"{Program}: {OneLine(message)}");
+
+    public void FlushErrors() => _stderr?.Flush();
+
+    /// <summary>Messages stay on one line whatever a file name contains.</summary>
+    private static string OneLine(string text) =>
+        text.IndexOfAny(['\n', '\r']) < 0 ? text : text.Replace("\n", "\\n").Replace("\r", "\\r");
+}

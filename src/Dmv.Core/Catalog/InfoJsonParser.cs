@@ -1,0 +1,236 @@
+using System.Text;
+using System.Text.Json;
+using CommunityToolkit.HighPerformance.Buffers;
+using Dmv.Core.Pci;
+
+namespace Dmv.Core.Catalog;
+
+/// <summary>
+/// Reads info.json with <see cref="Utf8JsonReader"/>: every key xcp.dmv requires must be present
+/// with the right JSON type, and the first problem is reported with the key it concerns. Strings
+/// go through a <see cref="StringPool"/> because the same driver, status and module names repeat
+/// across thousands of files and kernels.
+/// </summary>
+public static class InfoJsonParser
+{
+    private static readonly string[] RequiredKeys = ["category", "name", "description", "variant", "version", "priority", "status", "pci_ids"];
+    private static readonly string[] IdFields = ["vendor_id", "device_id", "subvendor_id", "subdevice_id"];
+
+    public static bool TryParse(ReadOnlySpan<byte> json, StringPool strings, out VariantInfo? info, out string reason)
+    {
+        info = null;
+        try
+        {
+            return TryParseDocument(json, strings, out info, out reason);
+        }
+        catch (JsonException error)
+        {
+            reason = $"not valid JSON (line {error.LineNumber + 1}, byte {error.BytePositionInLine + 1})";
+            return false;
+        }
+    }
+
+    private static bool TryParseDocument(ReadOnlySpan<byte> json, StringPool strings, out VariantInfo? info, out string reason)
+    {
+        info = null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            reason = "not a JSON object";
+            return false;
+        }
+
+        string? category = null, name = null, description = null, variant = null, version = null, status = null;
+        JsonNumberText? priority = null;
+        List<ModulePciIds>? pciIds = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            reader.Read();
+            switch (key)
+            {
+                case "category": if (!TryString(ref reader, strings, key, out category, out reason)) return false; break;
+                case "name": if (!TryString(ref reader, strings, key, out name, out reason)) return false; break;
+                case "description": if (!TryString(ref reader, strings, key, out description, out reason)) return false; break;
+                case "variant": if (!TryString(ref reader, strings, key, out variant, out reason)) return false; break;
+                case "version": if (!TryString(ref reader, strings, key, out version, out reason)) return false; break;
+                case "status": if (!TryString(ref reader, strings, key, out status, out reason)) return false; break;
+                case "priority":
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out double value))
+                    {
+                        reason = $"'priority' is {Describe(reader.TokenType)}, not a number";
+                        return false;
+                    }
+
+                    priority = new JsonNumberText(strings.GetOrAdd(reader.ValueSpan, Encoding.ASCII), value);
+                    break;
+                case "pci_ids":
+                    if (!TryPciIds(ref reader, strings, out pciIds, out reason)) return false;
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject)
+        {
+            reason = "not a JSON object";
+            return false;
+        }
+
+        if (reader.Read())
+        {
+            reason = "text after the JSON object";
+            return false;
+        }
+
+        string? missing = FirstMissing(category, name, description, variant, version, status, priority, pciIds);
+        if (missing is not null)
+        {
+            reason = $"missing key '{missing}'";
+            return false;
+        }
+
+        if (name!.Length == 0 || variant!.Length == 0)
+        {
+            reason = name.Length == 0 ? "'name' is empty" : "'variant' is empty";
+            return false;
+        }
+
+        info = new VariantInfo(name, variant, category!, description!, version!, priority!.Value, status!, pciIds!);
+        reason = "";
+        return true;
+    }
+
+    private static string? FirstMissing(string? category, string? name, string? description, string? variant, string? version, string? status, JsonNumberText? priority, List<ModulePciIds>? pciIds)
+    {
+        object?[] values = [category, name, description, variant, version, priority, status, pciIds];
+        for (int i = 0; i < RequiredKeys.Length; i++)
+        {
+            if (values[i] is null)
+            {
+                return RequiredKeys[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryPciIds(ref Utf8JsonReader reader, StringPool strings, out List<ModulePciIds>? result, out string reason)
+    {
+        result = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reason = $"'pci_ids' is {Describe(reader.TokenType)}, not an object";
+            return false;
+        }
+
+        var modules = new List<ModulePciIds>();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string module = strings.GetOrAdd(reader.GetString()!);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                reason = $"'pci_ids.{module}' is {Describe(reader.TokenType)}, not a list";
+                return false;
+            }
+
+            var ids = new List<PciId>();
+            int index = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (!TryPciId(ref reader, $"pci_ids.{module}[{index}]", out PciId id, out reason))
+                {
+                    return false;
+                }
+
+                ids.Add(id);
+                index++;
+            }
+
+            modules.RemoveAll(existing => existing.Module == module);
+            modules.Add(new ModulePciIds(module, ids));
+        }
+
+        result = modules;
+        reason = "";
+        return true;
+    }
+
+    private static bool TryPciId(ref Utf8JsonReader reader, string where, out PciId id, out string reason)
+    {
+        id = default;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reason = $"'{where}' is {Describe(reader.TokenType)}, not an object";
+            return false;
+        }
+
+        Span<int> fields = [int.MinValue, int.MinValue, int.MinValue, int.MinValue];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = reader.GetString()!;
+            reader.Read();
+            int slot = Array.IndexOf(IdFields, key);
+            if (slot < 0)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                reason = $"'{where}.{key}' is {Describe(reader.TokenType)}, not a string";
+                return false;
+            }
+
+            string text = reader.GetString()!;
+            if (!PciHex.TryParseIdField(text, out fields[slot]))
+            {
+                reason = $"'{where}.{key}' is \"{text}\", neither \"*\" nor a 16-bit hex number";
+                return false;
+            }
+        }
+
+        for (int i = 0; i < IdFields.Length; i++)
+        {
+            if (fields[i] == int.MinValue)
+            {
+                reason = $"'{where}' has no '{IdFields[i]}'";
+                return false;
+            }
+        }
+
+        id = new PciId(fields[0], fields[1], fields[2], fields[3]);
+        reason = "";
+        return true;
+    }
+
+    private static bool TryString(ref Utf8JsonReader reader, StringPool strings, string key, out string? value, out string reason)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            value = null;
+            reason = $"'{key}' is {Describe(reader.TokenType)}, not a string";
+            return false;
+        }
+
+        value = reader.ValueIsEscaped ? strings.GetOrAdd(reader.GetString()!) : strings.GetOrAdd(reader.ValueSpan, Encoding.UTF8);
+        reason = "";
+        return true;
+    }
+
+    private static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        JsonTokenType.StartArray => "a list",
+        JsonTokenType.StartObject => "an object",
+        _ => "not a value",
+    };
+}

@@ -1,0 +1,61 @@
+namespace Dmv.Core.Catalog;
+
+/// <summary>Every variant under <c>/lib/modules/K/dmv/</c> of one kernel release K.</summary>
+public sealed class KernelCatalog
+{
+    private readonly Dictionary<string, CatalogVariant> _byDirectory;
+
+    public KernelCatalog(string release, string realKernelDirectory, string? realDmvDirectory, IReadOnlyList<CatalogVariant> variants)
+    {
+        Release = release;
+        RealKernelDirectory = realKernelDirectory;
+        RealDmvDirectory = realDmvDirectory;
+        Variants = variants;
+        _byDirectory = new Dictionary<string, CatalogVariant>(variants.Count, StringComparer.Ordinal);
+        foreach (CatalogVariant variant in variants)
+        {
+            _byDirectory[variant.Directory] = variant;
+        }
+    }
+
+    public string Release { get; }
+
+    /// <summary>The resolved real path of /lib/modules/K.</summary>
+    public string RealKernelDirectory { get; }
+
+    /// <summary>The resolved real path of /lib/modules/K/dmv, or null when the kernel has no catalog.</summary>
+    public string? RealDmvDirectory { get; }
+
+    public IReadOnlyList<CatalogVariant> Variants { get; }
+
+    /// <summary>
+    /// The variant a file under dmv/ belongs to: the one whose info.json stands in the nearest
+    /// folder above it. Modules may sit in sub-folders of their variant.
+    /// </summary>
+    public CatalogVariant? OwnerOf(string realFilePath)
+    {
+        if (RealDmvDirectory is null || !IsBelow(realFilePath, RealDmvDirectory))
+        {
+            return null;
+        }
+
+        string? directory = Path.GetDirectoryName(realFilePath);
+        while (directory is not null && directory.Length >= RealDmvDirectory.Length)
+        {
+            if (_byDirectory.TryGetValue(directory, out CatalogVariant? owner))
+            {
+                return owner;
+            }
+
+            directory = Path.GetDirectoryName(directory);
+        }
+
+        return null;
+    }
+
+    /// <summary>True when <paramref name="path"/> lies strictly inside <paramref name="directory"/>.</summary>
+    public static bool IsBelow(string path, string directory) =>
+        path.Length > directory.Length + 1
+        && path.StartsWith(directory, StringComparison.Ordinal)
+        && (directory == "/" || path[directory.Length] == '/');
+}

@@ -1,0 +1,41 @@
+namespace Dmv.Core.Diagnostics;
+
+/// <summary>
+/// Collects the problems met while reading a tree. Readers report here and carry on,
+/// so one bad file never hides the rest of the catalog.
+/// </summary>
+public sealed class DiagnosticLog
+{
+    private readonly List<Diagnostic> _entries = new();
+    private readonly object _gate = new();
+
+    public void Warn(string path, string reason)
+    {
+        lock (_gate)
+        {
+            _entries.Add(new Diagnostic(path, reason));
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    public IReadOnlyList<Diagnostic> Entries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.ToArray();
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Dmv.Core.Json;
+
+/// <summary>Source-generated serializers for every reply: no reflection, so the tool trims and compiles ahead of time.</summary>
+[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ListReply))]
+[JsonSerializable(typeof(ErrorReply))]
+public sealed partial class DmvJsonContext : JsonSerializerContext
+{
+}

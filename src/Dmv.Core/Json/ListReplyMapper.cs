@@ -1,0 +1,44 @@
+using Dmv.Core.Listing;
+
+namespace Dmv.Core.Json;
+
+/// <summary>Turns a <see cref="DriverListing"/> into the contract's reply shape.</summary>
+public static class ListReplyMapper
+{
+    public static ListReply ToReply(DriverListing listing)
+    {
+        var drivers = new Dictionary<string, DriverReply>(listing.Drivers.Count, StringComparer.Ordinal);
+        foreach (DriverEntry driver in listing.Drivers)
+        {
+            var variants = new Dictionary<string, VariantReply>(driver.Variants.Count, StringComparer.Ordinal);
+            foreach (VariantEntry variant in driver.Variants)
+            {
+                variants[variant.Name] = new VariantReply
+                {
+                    Version = variant.Version,
+                    HardwarePresent = variant.HardwarePresent,
+                    Priority = variant.Priority,
+                    Status = variant.Status,
+                };
+            }
+
+            drivers[driver.Name] = new DriverReply
+            {
+                Type = driver.Type,
+                FriendlyName = driver.Name,
+                Description = driver.Description,
+                Info = driver.Name,
+                Selected = driver.Selected,
+                Active = driver.Active,
+                LoadedModules = driver.LoadedModules.ToList(),
+                Variants = variants,
+            };
+        }
+
+        return new ListReply
+        {
+            Operation = new OperationState { Reboot = listing.RebootRequired },
+            Drivers = drivers,
+        };
+    }
+}

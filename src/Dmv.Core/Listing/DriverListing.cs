@@ -1,0 +1,18 @@
+using Dmv.Core.Catalog;
+using Dmv.Core.Selection;
+
+namespace Dmv.Core.Listing;
+
+/// <summary>The state of every DMV driver on a host: what <c>driver-tool -l</c> reports.</summary>
+public sealed record DriverListing(
+    IReadOnlyList<DriverEntry> Drivers,
+    IReadOnlyList<KernelCatalog> Kernels,
+    IReadOnlyList<KernelSelection> Selections,
+    string? RunningKernel)
+{
+    /// <summary>True when what will load at the next boot differs, for some driver, from what is loaded now.</summary>
+    public bool RebootRequired => Drivers.Any(static driver => driver.RebootPending);
+
+    /// <summary>The kernel the next boot is assumed to use: the running one, else the newest.</summary>
+    public string? BootKernel => Kernels.Count > 0 ? Kernels[0].Release : null;
+}

@@ -1,0 +1,118 @@
+using Dmv.Core.Catalog;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+
+namespace Dmv.Core.Selection;
+
+/// <summary>
+/// Reads a kernel's <c>updates/</c> folder: each link whose target lies in a DMV variant selects
+/// that variant. The variant is the one whose own info.json owns the target, however deep the
+/// module sits in the variant's folder. Regular files and links elsewhere are not DMV's and are
+/// left alone.
+/// </summary>
+public static class UpdatesLinkScanner
+{
+    public const string UpdatesFolder = "updates";
+
+    public static KernelSelection Scan(HostRoot root, KernelCatalog kernel, IReadOnlyList<KernelCatalog> allKernels, DiagnosticLog log)
+    {
+        var byDriver = new Dictionary<string, List<(string Link, CatalogVariant Variant)>>(StringComparer.Ordinal);
+        string updatesPath = kernel.RealKernelDirectory + "/" + UpdatesFolder;
+        PathResolution updates = root.ResolveFrom(root.HostPathOf(kernel.RealKernelDirectory), UpdatesFolder);
+        if (!updates.Succeeded)
+        {
+            if (updates.Errno != Errno.ENOENT)
+            {
+                log.Warn(updatesPath, updates.Reason ?? Errno.Describe(updates.Errno));
+            }
+
+            return new KernelSelection(kernel.Release, new Dictionary<string, SelectedVariant>());
+        }
+
+        var entries = new List<DirectoryEntry>();
+        if (!DirectoryReader.TryList(updates.RealPath!, entries, out _, out string reason))
+        {
+            log.Warn(updates.RealPath!, reason);
+            return new KernelSelection(kernel.Release, new Dictionary<string, SelectedVariant>());
+        }
+
+        entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        string hostUpdates = root.HostPathOf(updates.RealPath!);
+        foreach (DirectoryEntry entry in entries)
+        {
+            if (entry.Kind != EntryKind.Link)
+            {
+                continue;
+            }
+
+            string linkPath = updates.RealPath + "/" + entry.Name;
+            if (!entry.NameIsValid)
+            {
+                log.Warn(linkPath, "name is not valid UTF-8; skipped");
+                continue;
+            }
+
+            PathResolution target = root.ResolveFrom(hostUpdates, entry.Name);
+            if (!target.Succeeded)
+            {
+                log.Warn(linkPath, $"broken link: {target.Reason}");
+                continue;
+            }
+
+            CatalogVariant? owner = FindOwner(target.RealPath!, kernel, allKernels, out bool insideCatalog);
+            if (owner is null)
+            {
+                if (insideCatalog)
+                {
+                    log.Warn(linkPath, $"points to {target.RealPath}, which no variant's info.json owns");
+                }
+
+                continue;
+            }
+
+            if (!byDriver.TryGetValue(owner.Info.Driver, out var links))
+            {
+                links = new List<(string, CatalogVariant)>();
+                byDriver[owner.Info.Driver] = links;
+            }
+
+            links.Add((entry.Name, owner));
+        }
+
+        var selected = new Dictionary<string, SelectedVariant>(byDriver.Count, StringComparer.Ordinal);
+        foreach ((string driver, var links) in byDriver)
+        {
+            CatalogVariant first = links[0].Variant;
+            var distinct = links.Select(static l => l.Variant.Info.Variant).Distinct(StringComparer.Ordinal).ToList();
+            if (distinct.Count > 1)
+            {
+                log.Warn(updates.RealPath!, $"driver '{driver}' is half switched: its links point to variants {string.Join(", ", distinct)}; '{first.Info.Variant}' is reported");
+            }
+
+            selected[driver] = new SelectedVariant(first, links.Where(l => l.Variant.Info.Variant == first.Info.Variant).Select(static l => l.Link).ToList());
+        }
+
+        return new KernelSelection(kernel.Release, selected);
+    }
+
+    private static CatalogVariant? FindOwner(string realTarget, KernelCatalog kernel, IReadOnlyList<KernelCatalog> allKernels, out bool insideCatalog)
+    {
+        insideCatalog = false;
+        foreach (KernelCatalog candidate in allKernels.Prepend(kernel))
+        {
+            if (candidate.RealDmvDirectory is null || !KernelCatalog.IsBelow(realTarget, candidate.RealDmvDirectory))
+            {
+                continue;
+            }
+
+            insideCatalog = true;
+            CatalogVariant? owner = candidate.OwnerOf(realTarget);
+            if (owner is not null)
+            {
+                return owner;
+            }
+        }
+
+        return null;
+    }
+}

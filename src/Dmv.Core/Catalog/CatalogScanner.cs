@@ -30,6 +30,7 @@ public static class CatalogScanner
         }
 
         string realDmv = dmv.RealPath!;
+        var rejected = new List<string>();
         Stack<string> pending = scratch.PendingDirectories;
         List<DirectoryEntry> entries = scratch.Entries;
         pending.Clear();
@@ -68,11 +69,15 @@ public static class CatalogScanner
                     {
                         variants.Add(variant);
                     }
+                    else
+                    {
+                        rejected.Add(directory);
+                    }
                 }
             }
         }
 
-        return new KernelCatalog(release, realKernelDirectory, realDmv, variants);
+        return new KernelCatalog(release, realKernelDirectory, realDmv, variants, rejected);
     }
 
     private static CatalogVariant? ReadVariant(HostRoot root, string release, string directory, DirectoryEntry entry, StringPool strings, ScanScratch scratch, DiagnosticLog log)

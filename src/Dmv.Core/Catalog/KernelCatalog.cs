@@ -4,9 +4,11 @@ namespace Dmv.Core.Catalog;
 public sealed class KernelCatalog
 {
     private readonly Dictionary<string, CatalogVariant> _byDirectory;
+    private readonly HashSet<string> _rejectedDirectories;
 
-    public KernelCatalog(string release, string realKernelDirectory, string? realDmvDirectory, IReadOnlyList<CatalogVariant> variants)
+    public KernelCatalog(string release, string realKernelDirectory, string? realDmvDirectory, IReadOnlyList<CatalogVariant> variants, IEnumerable<string>? rejectedDirectories = null)
     {
+        _rejectedDirectories = new HashSet<string>(rejectedDirectories ?? [], StringComparer.Ordinal);
         Release = release;
         RealKernelDirectory = realKernelDirectory;
         RealDmvDirectory = realDmvDirectory;
@@ -32,8 +34,15 @@ public sealed class KernelCatalog
     /// The variant a file under dmv/ belongs to: the one whose info.json stands in the nearest
     /// folder above it. Modules may sit in sub-folders of their variant.
     /// </summary>
-    public CatalogVariant? OwnerOf(string realFilePath)
+    public CatalogVariant? OwnerOf(string realFilePath) => OwnerOf(realFilePath, out _);
+
+    /// <summary>
+    /// As <see cref="OwnerOf(string)"/>; <paramref name="ownerRejected"/> tells that the nearest
+    /// info.json exists but was rejected (and reported) when the catalog was read.
+    /// </summary>
+    public CatalogVariant? OwnerOf(string realFilePath, out bool ownerRejected)
     {
+        ownerRejected = false;
         if (RealDmvDirectory is null || !IsBelow(realFilePath, RealDmvDirectory))
         {
             return null;
@@ -45,6 +54,12 @@ public sealed class KernelCatalog
             if (_byDirectory.TryGetValue(directory, out CatalogVariant? owner))
             {
                 return owner;
+            }
+
+            if (_rejectedDirectories.Contains(directory))
+            {
+                ownerRejected = true;
+                return null;
             }
 
             directory = Path.GetDirectoryName(directory);

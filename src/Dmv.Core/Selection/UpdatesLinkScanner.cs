@@ -59,10 +59,11 @@ public static class UpdatesLinkScanner
                 continue;
             }
 
-            CatalogVariant? owner = FindOwner(target.RealPath!, kernel, allKernels, out bool insideCatalog);
+            CatalogVariant? owner = FindOwner(target.RealPath!, kernel, allKernels, out bool insideCatalog, out bool ownerRejected);
             if (owner is null)
             {
-                if (insideCatalog)
+                // A link into a variant whose info.json was rejected has been reported with that file.
+                if (insideCatalog && !ownerRejected)
                 {
                     log.Warn(linkPath, $"points to {target.RealPath}, which no variant's info.json owns");
                 }
@@ -95,9 +96,10 @@ public static class UpdatesLinkScanner
         return new KernelSelection(kernel.Release, selected);
     }
 
-    private static CatalogVariant? FindOwner(string realTarget, KernelCatalog kernel, IReadOnlyList<KernelCatalog> allKernels, out bool insideCatalog)
+    private static CatalogVariant? FindOwner(string realTarget, KernelCatalog kernel, IReadOnlyList<KernelCatalog> allKernels, out bool insideCatalog, out bool ownerRejected)
     {
         insideCatalog = false;
+        ownerRejected = false;
         foreach (KernelCatalog candidate in allKernels.Prepend(kernel))
         {
             if (candidate.RealDmvDirectory is null || !KernelCatalog.IsBelow(realTarget, candidate.RealDmvDirectory))
@@ -106,8 +108,8 @@ public static class UpdatesLinkScanner
             }
 
             insideCatalog = true;
-            CatalogVariant? owner = candidate.OwnerOf(realTarget);
-            if (owner is not null)
+            CatalogVariant? owner = candidate.OwnerOf(realTarget, out ownerRejected);
+            if (owner is not null || ownerRejected)
             {
                 return owner;
             }

@@ -1,0 +1,57 @@
+# driver-tool: `make run` builds and lists the demo tree; `make test` runs every test.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+MAKEFLAGS += --no-print-directory
+
+DOTNET  ?= dotnet
+CONFIG  ?= Release
+BIN     := build/obj/driver-tool
+FIXTURE := fixtures/Dmv.Fixtures/bin/$(CONFIG)/net10.0/dmv-fixture.dll
+CHECK   ?= ../shared/tools/check-contract.py
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: all setup publish fixture demo run test bench bench-micro clean
+
+all: publish
+
+# Debian packages the tests need (idempotent: installs only what is missing).
+setup:
+	@scripts/setup-machine.sh test
+
+# The Native AOT executable, stripped, into build/obj/.
+publish:
+	$(DOTNET) publish src/Dmv.Cli -c $(CONFIG) -o build/obj --nologo -v quiet
+	@ls -l $(BIN) | awk '{print "published", $$NF, $$5, "bytes"}'
+
+fixture:
+	$(DOTNET) build fixtures/Dmv.Fixtures -c $(CONFIG) --nologo -v quiet
+
+# A small generated host: 2 kernels x 8 drivers x 3 variants, sysfs PCI devices and loaded-module notes.
+demo: fixture
+	$(DOTNET) $(FIXTURE) --out build/demo --seed 1 --kernels 2 --drivers 8 --variants 3 --devices 12
+
+run: publish demo
+	@echo "== $(BIN) --root build/demo -l"
+	@$(BIN) --root build/demo -l | tee build/demo-list.json
+	@if [ -f $(CHECK) ]; then python3 $(CHECK) list build/demo-list.json && echo "== check-contract.py list: accepted"; \
+	 else echo "== $(CHECK) not found: contract check skipped"; fi
+	@echo "== $(BIN) --root build/demo -l --format table"
+	@$(BIN) --root build/demo -l --format table
+
+test: setup publish
+	@scripts/run-tests.sh $(CONFIG)
+
+# Command-line benchmarks with hyperfine and /usr/bin/time on generated trees (see bench/README.md).
+bench: publish fixture
+	@scripts/setup-machine.sh bench
+	@bench/run.sh
+
+# In-process micro-benchmarks of the hot readers with BenchmarkDotNet.
+bench-micro:
+	$(DOTNET) run -c Release --project bench/Dmv.Bench -- --filter '*'
+
+clean:
+	rm -rf build
+	$(DOTNET) clean Dmv.Aot.sln -v quiet --nologo >/dev/null || true
+	find . -type d \( -name bin -o -name obj \) -path '*/src/*' -prune -exec rm -rf {} + || true

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages driver-tool's tests (or benchmarks) use. Idempotent: it asks apt
+# only for what is missing, so a prepared machine does nothing here.
+set -euo pipefail
+purpose=${1:-test}
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: the .NET SDK (dotnet) is not on PATH; install the .NET 10 SDK first" >&2
+  exit 1
+fi
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have python3 || need+=(python3)
+have setpriv || need+=(util-linux)
+if [ "$purpose" = bench ]; then
+  have hyperfine || need+=(hyperfine)
+  [ -x /usr/bin/time ] || need+=(time)
+fi
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" != 0 ]; then
+  echo "setup: missing ${need[*]}; run as root or install them: apt-get install ${need[*]}" >&2
+  exit 1
+fi
+
+echo "setup: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

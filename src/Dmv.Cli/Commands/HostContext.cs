@@ -23,7 +23,7 @@ public sealed class HostContext
     {
         context = null!;
         exitCode = 0;
-        HostRoot root = HostRoot.RunningSystem;
+        HostRoot root = HostRoot.OpenRunningSystem();
         if (invocation.Root is not null && !HostRoot.TryOpen(invocation.Root, out root, out int errno, out string reason))
         {
             exitCode = ErrorReporter.Fail(terminal, errno, $"--root {invocation.Root}: {reason}");
@@ -34,16 +34,21 @@ public sealed class HostContext
         return true;
     }
 
-    /// <summary>The PCI devices: from `lspci -nm` text when --lspci names it, otherwise from sysfs under the root.</summary>
-    public bool TryReadHardware(Invocation invocation, Terminal terminal, DiagnosticLog log, out PresentDevices hardware, out int exitCode)
+    /// <summary>
+    /// How to learn the PCI devices: from `lspci -nm` text when --lspci names it (read now, since a
+    /// missing file fails the command), otherwise from sysfs under the root (read later, alongside the catalog).
+    /// </summary>
+    public bool TryReadHardware(Invocation invocation, Terminal terminal, DiagnosticLog log, out Func<PresentDevices> hardware, out int exitCode)
     {
-        hardware = PresentDevices.None;
         exitCode = 0;
         if (invocation.Lspci is null)
         {
-            hardware = new PresentDevices(SysfsPciReader.Read(Root, log));
+            HostRoot root = Root;
+            hardware = () => new PresentDevices(SysfsPciReader.Read(root, log));
             return true;
         }
+
+        hardware = static () => PresentDevices.None;
 
         try
         {
@@ -52,8 +57,8 @@ public sealed class HostContext
                 ? Console.OpenStandardInput()
                 : new FileStream(invocation.Lspci, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             string sourceName = fromStdin ? "<stdin>" : invocation.Lspci;
-            List<PciDevice> devices = LspciReader.ReadAsync(input, sourceName, log).GetAwaiter().GetResult();
-            hardware = new PresentDevices(devices);
+            var devices = new PresentDevices(LspciReader.ReadAsync(input, sourceName, log).GetAwaiter().GetResult());
+            hardware = () => devices;
             return true;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)

@@ -19,7 +19,7 @@ public static class ListCommand
         }
 
         var log = new DiagnosticLog();
-        if (!host.TryReadHardware(invocation, terminal, log, out PresentDevices hardware, out exitCode))
+        if (!host.TryReadHardware(invocation, terminal, log, out Func<PresentDevices> hardware, out exitCode))
         {
             return exitCode;
         }

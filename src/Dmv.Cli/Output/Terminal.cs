@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -23,15 +24,18 @@ public sealed class Terminal
 
     private TextWriter Stderr => _stderr ??= _openStderr();
 
+    /// <summary>The reply in one write: a caller reading a pipe never sees half a document, and a large listing costs one system call, not one per buffer.</summary>
     public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo)
     {
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         // Relaxed escaping: the reply is read by JSON parsers, never embedded in HTML, so "'" stays "'".
-        using (var writer = new Utf8JsonWriter(_stdout, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             JsonSerializer.Serialize(writer, value, typeInfo);
         }
 
-        _stdout.WriteByte((byte)'\n');
+        buffer.Write("\n"u8);
+        _stdout.Write(buffer.WrittenSpan);
         _stdout.Flush();
     }
 

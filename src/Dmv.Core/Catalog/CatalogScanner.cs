@@ -5,18 +5,25 @@ using Dmv.Core.FileSystem;
 namespace Dmv.Core.Catalog;
 
 /// <summary>
-/// Finds every info.json under one kernel's dmv/ folder (a recursive walk that, like os.walk,
-/// does not descend through linked folders, so a link loop cannot trap it) and parses each.
-/// A file that cannot be read or parsed is reported and left out; the walk goes on.
+/// Finds every info.json under a kernel's dmv/ folder and parses each. The walk is recursive like
+/// os.walk, but over open folders (one name looked up per call) and, like os.walk, never through
+/// a linked folder, so a link loop cannot trap it. A file that cannot be read or parsed is
+/// reported and left out; the walk goes on. The top of dmv/ is read first
+/// (<see cref="OpenKernel"/>); each folder below it is a separate piece of work
+/// (<see cref="ScanFolder"/>) so that one kernel's catalog can be read on several cores.
 /// </summary>
 public static class CatalogScanner
 {
     public const string InfoFileName = "info.json";
     private const int MaxInfoFileBytes = 1 << 20;
+    private const int MaxDepth = 64;
 
-    public static KernelCatalog Scan(HostRoot root, string release, string realKernelDirectory, StringPool strings, ScanScratch scratch, DiagnosticLog log)
+    /// <summary>What one piece of the walk found: variants in path order, and folders whose info.json was rejected.</summary>
+    public sealed record Findings(List<CatalogVariant> Variants, List<string> Rejected);
+
+    /// <summary>Opens dmv/ of one kernel and reads its top level; the caller disposes the plan.</summary>
+    public static KernelScanPlan OpenKernel(HostRoot root, string release, string realKernelDirectory, StringPool strings, ScanScratch scratch, DiagnosticLog log)
     {
-        var variants = new List<CatalogVariant>();
         string dmvPath = realKernelDirectory + "/dmv";
         PathResolution dmv = root.ResolveFrom(root.HostPathOf(realKernelDirectory), "dmv");
         if (!dmv.Succeeded)
@@ -26,91 +33,157 @@ public static class CatalogScanner
                 log.Warn(dmvPath, dmv.Reason ?? Errno.Describe(dmv.Errno));
             }
 
-            return new KernelCatalog(release, realKernelDirectory, null, variants);
+            return KernelScanPlan.Empty(release, realKernelDirectory);
         }
 
-        string realDmv = dmv.RealPath!;
-        var rejected = new List<string>();
-        Stack<string> pending = scratch.PendingDirectories;
-        List<DirectoryEntry> entries = scratch.Entries;
-        pending.Clear();
-        pending.Push(realDmv);
-        while (pending.Count > 0)
+        if (!DirectoryHandle.TryOpen(dmv.RealPath!, out DirectoryHandle handle, out int errno))
         {
-            string directory = pending.Pop();
-            entries.Clear();
-            if (!DirectoryReader.TryList(directory, entries, out int errno, out string reason))
+            if (errno != Errno.ENOTDIR)
             {
-                if (!(errno == Errno.ENOTDIR && directory == realDmv))
-                {
-                    log.Warn(directory, reason);
-                }
-
-                continue;
+                log.Warn(dmv.RealPath!, Errno.Describe(errno));
             }
 
-            entries.Sort(static (a, b) => string.CompareOrdinal(b.Name, a.Name));
-            foreach (DirectoryEntry entry in entries)
+            return KernelScanPlan.Empty(release, realKernelDirectory);
+        }
+
+        var walk = new Walk(root, release, strings, scratch, log);
+        var folders = new List<string>();
+        walk.VisitTop(handle, folders);
+        return new KernelScanPlan(release, realKernelDirectory, handle, folders, new Findings(walk.Variants, walk.Rejected));
+    }
+
+    /// <summary>Walks one folder directly below dmv/ and everything under it.</summary>
+    public static Findings ScanFolder(KernelScanPlan plan, string folder, HostRoot root, StringPool strings, ScanScratch scratch, DiagnosticLog log)
+    {
+        var walk = new Walk(root, plan.Release, strings, scratch, log);
+        walk.VisitChild(plan.Dmv, folder, 1);
+        return new Findings(walk.Variants, walk.Rejected);
+    }
+
+    /// <summary>A catalog walk needs folders, info.json, and names it must warn about; module files and the rest cost no string.</summary>
+    private static readonly EntryFilter WalkedEntries = static (name, kind) =>
+        kind == EntryKind.Directory || name.SequenceEqual("info.json"u8) || !System.Text.Unicode.Utf8.IsValid(name);
+
+    private sealed class Walk(HostRoot root, string release, StringPool strings, ScanScratch scratch, DiagnosticLog log)
+    {
+        public List<CatalogVariant> Variants { get; } = new();
+
+        public List<string> Rejected { get; } = new();
+
+        /// <summary>The top of dmv/: its own info.json, if any, now; its folders are returned for later.</summary>
+        public void VisitTop(DirectoryHandle directory, List<string> folders) => Visit(directory, 0, folders);
+
+        public void VisitChild(DirectoryHandle parent, string name, int depth)
+        {
+            string path = parent.RealPath + "/" + name;
+            if (depth > MaxDepth)
             {
-                if (!entry.NameIsValid)
+                log.Warn(path, $"more than {MaxDepth} folders deep; not searched");
+                return;
+            }
+
+            if (!parent.TryOpenChild(name, path, out DirectoryHandle child, out int errno))
+            {
+                log.Warn(path, Errno.Describe(errno));
+                return;
+            }
+
+            using (child)
+            {
+                Visit(child, depth, deferred: null);
+            }
+        }
+
+        private void Visit(DirectoryHandle directory, int depth, List<string>? deferred)
+        {
+            root.RememberDirectory(directory.RealPath);
+            List<DirectoryEntry> entries = scratch.RentList();
+            try
+            {
+                if (!directory.TryList(entries, scratch.DirectoryBuffer, out int errno, WalkedEntries))
                 {
-                    log.Warn(directory + "/" + entry.Name, "name is not valid UTF-8; skipped");
-                    continue;
+                    log.Warn(directory.RealPath, Errno.Describe(errno));
+                    return;
                 }
 
-                if (entry.Kind == EntryKind.Directory)
+                entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                foreach (DirectoryEntry entry in entries)
                 {
-                    pending.Push(directory + "/" + entry.Name);
-                }
-                else if (entry.Name == InfoFileName)
-                {
-                    CatalogVariant? variant = ReadVariant(root, release, directory, entry, strings, scratch, log);
-                    if (variant is not null)
+                    if (!entry.NameIsValid)
                     {
-                        variants.Add(variant);
+                        log.Warn(directory.RealPath + "/" + entry.Name, "name is not valid UTF-8; skipped");
+                    }
+                    else if (entry.Name == InfoFileName && entry.Kind != EntryKind.Directory)
+                    {
+                        ReadVariant(directory, entry);
+                    }
+                }
+
+                foreach (DirectoryEntry entry in entries)
+                {
+                    if (entry.Kind != EntryKind.Directory || !entry.NameIsValid)
+                    {
+                        continue;
+                    }
+
+                    if (deferred is not null)
+                    {
+                        deferred.Add(entry.Name);
                     }
                     else
                     {
-                        rejected.Add(directory);
+                        VisitChild(directory, entry.Name, depth + 1);
                     }
                 }
             }
+            finally
+            {
+                scratch.ReturnList(entries);
+            }
         }
 
-        return new KernelCatalog(release, realKernelDirectory, realDmv, variants, rejected);
-    }
-
-    private static CatalogVariant? ReadVariant(HostRoot root, string release, string directory, DirectoryEntry entry, StringPool strings, ScanScratch scratch, DiagnosticLog log)
-    {
-        string infoPath = directory + "/" + entry.Name;
-        string readPath = infoPath;
-        if (entry.Kind == EntryKind.Link)
+        private void ReadVariant(DirectoryHandle directory, DirectoryEntry entry)
         {
-            PathResolution target = root.ResolveFrom(root.HostPathOf(directory), entry.Name);
-            if (!target.Succeeded)
+            string infoPath = directory.RealPath + "/" + entry.Name;
+            byte[] buffer = scratch.FileBuffer;
+            bool read;
+            int length, errno;
+            if (entry.Kind == EntryKind.Link)
             {
-                log.Warn(infoPath, target.Reason ?? Errno.Describe(target.Errno));
-                return null;
+                PathResolution target = root.ResolveFrom(root.HostPathOf(directory.RealPath), entry.Name);
+                if (!target.Succeeded)
+                {
+                    Reject(directory.RealPath, infoPath, target.Reason ?? Errno.Describe(target.Errno));
+                    return;
+                }
+
+                read = FileContent.TryRead(target.RealPath!, MaxInfoFileBytes, ref buffer, out length, out errno, out _);
+            }
+            else
+            {
+                read = directory.TryReadFile(entry.Name, MaxInfoFileBytes, ref buffer, out length, out errno, regularFile: true);
             }
 
-            readPath = target.RealPath!;
+            scratch.FileBuffer = buffer;
+            if (!read)
+            {
+                Reject(directory.RealPath, infoPath, errno == Errno.EFBIG ? $"larger than {MaxInfoFileBytes} bytes" : Errno.Describe(errno));
+                return;
+            }
+
+            if (!InfoJsonParser.TryParse(buffer.AsSpan(0, length), strings, out VariantInfo? info, out string reason))
+            {
+                Reject(directory.RealPath, infoPath, reason);
+                return;
+            }
+
+            Variants.Add(new CatalogVariant(release, infoPath, directory.RealPath, info!));
         }
 
-        byte[] buffer = scratch.FileBuffer;
-        bool read = FileContent.TryRead(readPath, MaxInfoFileBytes, ref buffer, out int length, out _, out string reason);
-        scratch.FileBuffer = buffer;
-        if (!read)
+        private void Reject(string directory, string infoPath, string reason)
         {
             log.Warn(infoPath, reason);
-            return null;
+            Rejected.Add(directory);
         }
-
-        if (!InfoJsonParser.TryParse(buffer.AsSpan(0, length), strings, out VariantInfo? info, out reason))
-        {
-            log.Warn(infoPath, reason);
-            return null;
-        }
-
-        return new CatalogVariant(release, infoPath, directory, info!);
     }
 }

@@ -16,6 +16,19 @@ public static class InfoJsonParser
     private static readonly string[] RequiredKeys = ["category", "name", "description", "variant", "version", "priority", "status", "pci_ids"];
     private static readonly string[] IdFields = ["vendor_id", "device_id", "subvendor_id", "subdevice_id"];
 
+    private enum Key
+    {
+        Other,
+        Category,
+        Name,
+        Description,
+        Variant,
+        Version,
+        Priority,
+        Status,
+        PciIds,
+    }
+
     public static bool TryParse(ReadOnlySpan<byte> json, StringPool strings, out VariantInfo? info, out string reason)
     {
         info = null;
@@ -46,17 +59,17 @@ public static class InfoJsonParser
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
+            Key key = TopLevelKey(ref reader);
             reader.Read();
             switch (key)
             {
-                case "category": if (!TryString(ref reader, strings, key, out category, out reason)) return false; break;
-                case "name": if (!TryString(ref reader, strings, key, out name, out reason)) return false; break;
-                case "description": if (!TryString(ref reader, strings, key, out description, out reason)) return false; break;
-                case "variant": if (!TryString(ref reader, strings, key, out variant, out reason)) return false; break;
-                case "version": if (!TryString(ref reader, strings, key, out version, out reason)) return false; break;
-                case "status": if (!TryString(ref reader, strings, key, out status, out reason)) return false; break;
-                case "priority":
+                case Key.Category: if (!TryString(ref reader, strings, "category", out category, out reason)) return false; break;
+                case Key.Name: if (!TryString(ref reader, strings, "name", out name, out reason)) return false; break;
+                case Key.Description: if (!TryString(ref reader, strings, "description", out description, out reason)) return false; break;
+                case Key.Variant: if (!TryString(ref reader, strings, "variant", out variant, out reason)) return false; break;
+                case Key.Version: if (!TryString(ref reader, strings, "version", out version, out reason)) return false; break;
+                case Key.Status: if (!TryString(ref reader, strings, "status", out status, out reason)) return false; break;
+                case Key.Priority:
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out double value))
                     {
                         reason = $"'priority' is {Describe(reader.TokenType)}, not a number";
@@ -65,7 +78,7 @@ public static class InfoJsonParser
 
                     priority = new JsonNumberText(strings.GetOrAdd(reader.ValueSpan, Encoding.ASCII), value);
                     break;
-                case "pci_ids":
+                case Key.PciIds:
                     if (!TryPciIds(ref reader, strings, out pciIds, out reason)) return false;
                     break;
                 default:
@@ -104,6 +117,29 @@ public static class InfoJsonParser
         return true;
     }
 
+    /// <summary>Names the property without turning it into a string: thousands of files, eight keys each.</summary>
+    private static Key TopLevelKey(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("category"u8)) return Key.Category;
+        if (reader.ValueTextEquals("name"u8)) return Key.Name;
+        if (reader.ValueTextEquals("description"u8)) return Key.Description;
+        if (reader.ValueTextEquals("variant"u8)) return Key.Variant;
+        if (reader.ValueTextEquals("version"u8)) return Key.Version;
+        if (reader.ValueTextEquals("priority"u8)) return Key.Priority;
+        if (reader.ValueTextEquals("status"u8)) return Key.Status;
+        if (reader.ValueTextEquals("pci_ids"u8)) return Key.PciIds;
+        return Key.Other;
+    }
+
+    private static int IdFieldSlot(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueTextEquals("vendor_id"u8)) return 0;
+        if (reader.ValueTextEquals("device_id"u8)) return 1;
+        if (reader.ValueTextEquals("subvendor_id"u8)) return 2;
+        if (reader.ValueTextEquals("subdevice_id"u8)) return 3;
+        return -1;
+    }
+
     private static string? FirstMissing(string? category, string? name, string? description, string? variant, string? version, string? status, JsonNumberText? priority, List<ModulePciIds>? pciIds)
     {
         object?[] values = [category, name, description, variant, version, priority, status, pciIds];
@@ -130,7 +166,7 @@ public static class InfoJsonParser
         var modules = new List<ModulePciIds>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string module = strings.GetOrAdd(reader.GetString()!);
+            string module = reader.ValueIsEscaped ? strings.GetOrAdd(reader.GetString()!) : strings.GetOrAdd(reader.ValueSpan, Encoding.UTF8);
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartArray)
             {
@@ -142,7 +178,7 @@ public static class InfoJsonParser
             int index = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                if (!TryPciId(ref reader, $"pci_ids.{module}[{index}]", out PciId id, out reason))
+                if (!TryPciId(ref reader, module, index, out PciId id, out reason))
                 {
                     return false;
                 }
@@ -160,21 +196,21 @@ public static class InfoJsonParser
         return true;
     }
 
-    private static bool TryPciId(ref Utf8JsonReader reader, string where, out PciId id, out string reason)
+    private static bool TryPciId(ref Utf8JsonReader reader, string module, int index, out PciId id, out string reason)
     {
+        string where() => $"pci_ids.{module}[{index}]";
         id = default;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            reason = $"'{where}' is {Describe(reader.TokenType)}, not an object";
+            reason = $"'{where()}' is {Describe(reader.TokenType)}, not an object";
             return false;
         }
 
         Span<int> fields = [int.MinValue, int.MinValue, int.MinValue, int.MinValue];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string key = reader.GetString()!;
+            int slot = IdFieldSlot(ref reader);
             reader.Read();
-            int slot = Array.IndexOf(IdFields, key);
             if (slot < 0)
             {
                 reader.Skip();
@@ -183,14 +219,13 @@ public static class InfoJsonParser
 
             if (reader.TokenType != JsonTokenType.String)
             {
-                reason = $"'{where}.{key}' is {Describe(reader.TokenType)}, not a string";
+                reason = $"'{where()}.{IdFields[slot]}' is {Describe(reader.TokenType)}, not a string";
                 return false;
             }
 
-            string text = reader.GetString()!;
-            if (!PciHex.TryParseIdField(text, out fields[slot]))
+            if (!TryIdField(ref reader, out fields[slot]))
             {
-                reason = $"'{where}.{key}' is \"{text}\", neither \"*\" nor a 16-bit hex number";
+                reason = $"'{where()}.{IdFields[slot]}' is \"{reader.GetString()}\", neither \"*\" nor a 16-bit hex number";
                 return false;
             }
         }
@@ -199,7 +234,7 @@ public static class InfoJsonParser
         {
             if (fields[i] == int.MinValue)
             {
-                reason = $"'{where}' has no '{IdFields[i]}'";
+                reason = $"'{where()}' has no '{IdFields[i]}'";
                 return false;
             }
         }
@@ -207,6 +242,24 @@ public static class InfoJsonParser
         id = new PciId(fields[0], fields[1], fields[2], fields[3]);
         reason = "";
         return true;
+    }
+
+    /// <summary>An id field read straight from its UTF-8 bytes.</summary>
+    private static bool TryIdField(ref Utf8JsonReader reader, out int value)
+    {
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > 16)
+        {
+            return PciHex.TryParseIdField(reader.GetString(), out value);
+        }
+
+        ReadOnlySpan<byte> bytes = reader.ValueSpan;
+        Span<char> text = stackalloc char[bytes.Length];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            text[i] = (char)bytes[i];
+        }
+
+        return PciHex.TryParseIdField(text, out value);
     }
 
     private static bool TryString(ref Utf8JsonReader reader, StringPool strings, string key, out string? value, out string reason)

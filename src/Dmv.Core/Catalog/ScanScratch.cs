@@ -3,20 +3,24 @@ using Dmv.Core.FileSystem;
 namespace Dmv.Core.Catalog;
 
 /// <summary>
-/// Buffers one catalog walk reuses from folder to folder and file to file; kernels scanned in
-/// parallel each take their own from a pool.
+/// Buffers a catalog walk reuses from folder to folder and file to file. Kernels scanned in
+/// parallel each rent their own from a pool, so no buffer is shared between threads and none is
+/// allocated per folder.
 /// </summary>
 public sealed class ScanScratch
 {
-    public Stack<string> PendingDirectories { get; } = new();
+    private readonly Stack<List<DirectoryEntry>> _spareLists = new();
 
-    public List<DirectoryEntry> Entries { get; } = new();
+    public byte[] DirectoryBuffer { get; } = new byte[16 * 1024];
 
     public byte[] FileBuffer { get; set; } = new byte[4096];
 
-    public void Reset()
+    /// <summary>An empty entry list; the walk keeps one per level of depth.</summary>
+    public List<DirectoryEntry> RentList() => _spareLists.Count > 0 ? _spareLists.Pop() : new List<DirectoryEntry>(32);
+
+    public void ReturnList(List<DirectoryEntry> list)
     {
-        PendingDirectories.Clear();
-        Entries.Clear();
+        list.Clear();
+        _spareLists.Push(list);
     }
 }

@@ -28,13 +28,14 @@ public sealed class DiagnosticLog
         }
     }
 
+    /// <summary>The problems ordered by file (in the order found within a file), the same on every run however many threads read the tree.</summary>
     public IReadOnlyList<Diagnostic> Entries
     {
         get
         {
             lock (_gate)
             {
-                return _entries.ToArray();
+                return _entries.OrderBy(static entry => entry.Path, StringComparer.Ordinal).ToArray();
             }
         }
     }

@@ -1,20 +1,50 @@
-using Microsoft.Win32.SafeHandles;
+using System.Runtime.InteropServices;
 
 namespace Dmv.Core.FileSystem;
 
 /// <summary>Whole-file reads with a size bound, reporting failure as an errno and reason rather than an exception.</summary>
 public static class FileContent
 {
+    public static unsafe bool TryRead(string realPath, int maxBytes, ref byte[] buffer, out int length, out int errno, out string reason, bool regularFile = false)
+    {
+        length = 0;
+        reason = "";
+        int size = NativePath.BufferSize(realPath);
+        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
+        NativePath.Encode(realPath, path);
+        int descriptor;
+        fixed (byte* name = path)
+        {
+            descriptor = NativeMethods.Open(name, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC);
+        }
+
+        if (descriptor < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            reason = Errno.Describe(errno);
+            return false;
+        }
+
+        if (!ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile))
+        {
+            reason = errno == Errno.EFBIG ? $"larger than {maxBytes} bytes" : Errno.Describe(errno);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>
-    /// Reads a file into <paramref name="buffer"/> (grown as needed, at most <paramref name="maxBytes"/>).
-    /// Works on files whose reported size is wrong, as sysfs attributes are.
+    /// Reads an open file to its end into <paramref name="buffer"/> (grown as needed, at most
+    /// <paramref name="maxBytes"/>, else EFBIG), then closes it. Reads until end of file, so it works
+    /// on files whose reported size is wrong, as sysfs attributes are; for a file known to be a
+    /// regular one, a short read is its end, which saves the last read.
     /// </summary>
-    public static bool TryRead(string realPath, int maxBytes, ref byte[] buffer, out int length, out int errno, out string reason)
+    public static unsafe bool ReadAll(int descriptor, int maxBytes, ref byte[] buffer, out int length, out int errno, bool regularFile = false)
     {
         length = 0;
         try
         {
-            using SafeFileHandle handle = File.OpenHandle(realPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             while (true)
             {
                 if (length == buffer.Length)
@@ -22,31 +52,41 @@ public static class FileContent
                     if (buffer.Length >= maxBytes)
                     {
                         errno = Errno.EFBIG;
-                        reason = $"larger than {maxBytes} bytes";
                         return false;
                     }
 
                     Array.Resize(ref buffer, Math.Min(maxBytes, Math.Max(256, buffer.Length * 2)));
                 }
 
-                int read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
-                if (read == 0)
+                int wanted = buffer.Length - length;
+                nint read;
+                fixed (byte* target = &buffer[length])
                 {
-                    break;
+                    read = NativeMethods.Read(descriptor, target, wanted);
                 }
 
-                length += read;
-            }
+                if (read < 0)
+                {
+                    errno = Marshal.GetLastPInvokeError();
+                    if (errno == NativeMethods.EINTR)
+                    {
+                        continue;
+                    }
 
-            errno = 0;
-            reason = "";
-            return true;
+                    return false;
+                }
+
+                length += (int)read;
+                if (read == 0 || (regularFile && read < wanted))
+                {
+                    errno = 0;
+                    return true;
+                }
+            }
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        finally
         {
-            errno = FileErrors.ErrnoOf(error);
-            reason = Errno.Describe(errno);
-            return false;
+            NativeMethods.Close(descriptor);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace Dmv.Core.FileSystem;
@@ -13,9 +14,15 @@ public sealed class HostRoot
 {
     private const int MaxLinkHops = 40;
     private const int LinkBufferSize = 4096;
+    private const int MaxComponents = 256;
+
+    // Real paths known to be directories, not links: resolving a path below them asks no more of the kernel.
+    private readonly ConcurrentDictionary<string, byte> _knownDirectories = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> _knownLookup;
 
     private HostRoot(string realRoot)
     {
+        _knownLookup = _knownDirectories.GetAlternateLookup<ReadOnlySpan<char>>();
         RealRoot = realRoot;
         IsSystemRoot = realRoot == "/";
     }
@@ -25,12 +32,13 @@ public sealed class HostRoot
 
     public bool IsSystemRoot { get; }
 
-    public static HostRoot RunningSystem { get; } = new("/");
+    /// <summary>The root of the running system, "/".</summary>
+    public static HostRoot OpenRunningSystem() => new("/");
 
     /// <summary>Opens a root directory; fails with a reason when it is not an existing directory.</summary>
     public static bool TryOpen(string directory, out HostRoot root, out int errno, out string reason)
     {
-        root = RunningSystem;
+        root = null!;
         errno = 0;
         reason = "";
         if (string.IsNullOrEmpty(directory))
@@ -49,7 +57,7 @@ public sealed class HostRoot
         }
 
         string trimmed = full.Length > 1 ? full.TrimEnd('/') : full;
-        root = trimmed.Length == 0 || trimmed == "/" ? RunningSystem : new HostRoot(trimmed);
+        root = new HostRoot(trimmed.Length == 0 ? "/" : trimmed);
         return true;
     }
 
@@ -81,31 +89,72 @@ public sealed class HostRoot
     /// </summary>
     public PathResolution ResolveFrom(string resolvedHostDirectory, string path)
     {
-        var parts = new List<string>(16);
-        if (!path.StartsWith('/'))
+        var real = new PathBuilder(RealRoot.Length + resolvedHostDirectory.Length + path.Length + 64);
+        try
         {
-            PushComponents(parts, resolvedHostDirectory);
+            return Resolve(ref real, resolvedHostDirectory, path);
+        }
+        finally
+        {
+            real.Dispose();
+        }
+    }
+
+    private PathResolution Resolve(ref PathBuilder real, string resolvedHostDirectory, string path)
+    {
+        int rootLength = IsSystemRoot ? 0 : RealRoot.Length;
+        if (!IsSystemRoot)
+        {
+            real.Append(RealRoot);
         }
 
-        var pending = new Stack<string>(16);
-        PushPending(pending, path);
-        Span<byte> target = stackalloc byte[LinkBufferSize];
-        int hops = 0;
-        var current = new StringBuilder(RealRoot.Length + path.Length + 64);
-
-        while (pending.Count > 0)
+        // marks[i]: the length of the real path before its component i was added, so ".." is one step back.
+        Span<int> marks = stackalloc int[MaxComponents];
+        int depth = 0;
+        if (!path.StartsWith('/'))
         {
-            string component = pending.Pop();
-            if (component.Length == 0 || component == ".")
+            int position = 0;
+            while (NextComponent(resolvedHostDirectory, ref position, out ReadOnlySpan<char> part))
+            {
+                if (depth == MaxComponents)
+                {
+                    return PathResolution.Failed(Errno.ENAMETOOLONG, $"'{resolvedHostDirectory}': {Errno.Describe(Errno.ENAMETOOLONG)}");
+                }
+
+                marks[depth++] = real.Length;
+                real.Append('/');
+                real.Append(part);
+            }
+        }
+
+        Span<byte> target = stackalloc byte[LinkBufferSize];
+        Stack<(string Text, int Position)>? suspended = null;
+        string text = path;
+        int cursor = 0;
+        int hops = 0;
+        while (true)
+        {
+            if (!NextComponent(text, ref cursor, out ReadOnlySpan<char> component))
+            {
+                if (suspended is { Count: > 0 })
+                {
+                    (text, cursor) = suspended.Pop();
+                    continue;
+                }
+
+                break;
+            }
+
+            if (component.SequenceEqual("."))
             {
                 continue;
             }
 
-            if (component == "..")
+            if (component.SequenceEqual(".."))
             {
-                if (parts.Count > 0)
+                if (depth > 0)
                 {
-                    parts.RemoveAt(parts.Count - 1);
+                    real.Length = marks[--depth];
                 }
                 else if (!IsSystemRoot)
                 {
@@ -115,8 +164,21 @@ public sealed class HostRoot
                 continue;
             }
 
-            string candidate = Compose(current, parts, component);
-            int length = ReadLink(candidate, target, out int errno);
+            if (depth == MaxComponents)
+            {
+                return PathResolution.Failed(Errno.ENAMETOOLONG, $"'{path}': {Errno.Describe(Errno.ENAMETOOLONG)}");
+            }
+
+            int before = real.Length;
+            real.Append('/');
+            real.Append(component);
+            if (_knownLookup.ContainsKey(real.Span))
+            {
+                marks[depth++] = before;
+                continue;
+            }
+
+            int length = ReadLink(real.Span, target, out int errno);
             if (length >= 0)
             {
                 if (++hops > MaxLinkHops)
@@ -126,36 +188,80 @@ public sealed class HostRoot
 
                 if (!TryDecode(target[..length], out string linkTarget))
                 {
-                    return PathResolution.Failed(Errno.EINVAL, $"link {candidate} has a target that is not valid UTF-8");
+                    return PathResolution.Failed(Errno.EINVAL, $"link {real.Span} has a target that is not valid UTF-8");
                 }
 
+                real.Length = before;
                 if (linkTarget.StartsWith('/'))
                 {
-                    parts.Clear();
+                    real.Length = rootLength;
+                    depth = 0;
                 }
 
-                PushPending(pending, linkTarget);
+                if (cursor < text.Length)
+                {
+                    suspended ??= new Stack<(string, int)>();
+                    suspended.Push((text, cursor));
+                }
+
+                text = linkTarget;
+                cursor = 0;
                 continue;
             }
 
-            switch (errno)
+            if (errno != Errno.EINVAL)
             {
-                case Errno.EINVAL:
-                    parts.Add(component);
-                    continue;
-                default:
-                    return PathResolution.Failed(errno, $"{candidate}: {Errno.Describe(errno)}");
+                return PathResolution.Failed(errno, $"{real.Span}: {Errno.Describe(errno)}");
+            }
+
+            marks[depth++] = before;
+        }
+
+        // Every folder above a path that resolved is a directory.
+        for (int i = 1; i < depth; i++)
+        {
+            ReadOnlySpan<char> ancestor = real.Span[..marks[i]];
+            if (!_knownLookup.ContainsKey(ancestor))
+            {
+                _knownDirectories.TryAdd(ancestor.ToString(), 0);
             }
         }
 
-        return PathResolution.Found(Compose(current, parts, null));
+        return PathResolution.Found(real.Length == 0 ? "/" : real.Span.ToString());
+    }
+
+    /// <summary>Records that a real path inside the root is a directory (a walker that opened it knows).</summary>
+    public void RememberDirectory(string realPath) => _knownDirectories.TryAdd(realPath, 0);
+
+    private static bool NextComponent(string text, ref int position, out ReadOnlySpan<char> component)
+    {
+        while (position < text.Length && text[position] == '/')
+        {
+            position++;
+        }
+
+        if (position >= text.Length)
+        {
+            component = default;
+            return false;
+        }
+
+        int end = text.IndexOf('/', position);
+        if (end < 0)
+        {
+            end = text.Length;
+        }
+
+        component = text.AsSpan(position, end - position);
+        position = end;
+        return true;
     }
 
     /// <summary>Reads a link's target text; false with the errno when the path is not a readable link.</summary>
     public static bool TryReadLink(string realPath, out string target, out int errno)
     {
         Span<byte> buffer = stackalloc byte[LinkBufferSize];
-        int length = ReadLink(realPath, buffer, out errno);
+        int length = ReadLink(realPath.AsSpan(), buffer, out errno);
         if (length < 0)
         {
             target = "";
@@ -171,44 +277,6 @@ public sealed class HostRoot
         return true;
     }
 
-    private string Compose(StringBuilder builder, List<string> parts, string? last)
-    {
-        builder.Clear();
-        if (!IsSystemRoot)
-        {
-            builder.Append(RealRoot);
-        }
-
-        foreach (string part in parts)
-        {
-            builder.Append('/').Append(part);
-        }
-
-        if (last is not null)
-        {
-            builder.Append('/').Append(last);
-        }
-
-        return builder.Length == 0 ? "/" : builder.ToString();
-    }
-
-    private static void PushComponents(List<string> parts, string hostDirectory)
-    {
-        foreach (string part in hostDirectory.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            parts.Add(part);
-        }
-    }
-
-    private static void PushPending(Stack<string> pending, string path)
-    {
-        string[] components = path.Split('/');
-        for (int i = components.Length - 1; i >= 0; i--)
-        {
-            pending.Push(components[i]);
-        }
-    }
-
     private static bool TryDecode(ReadOnlySpan<byte> bytes, out string text)
     {
         if (!System.Text.Unicode.Utf8.IsValid(bytes))
@@ -221,12 +289,11 @@ public sealed class HostRoot
         return true;
     }
 
-    private static unsafe int ReadLink(string path, Span<byte> buffer, out int errno)
+    private static unsafe int ReadLink(ReadOnlySpan<char> path, Span<byte> buffer, out int errno)
     {
-        int byteCount = Encoding.UTF8.GetByteCount(path);
-        Span<byte> nameBytes = byteCount < 1024 ? stackalloc byte[byteCount + 1] : new byte[byteCount + 1];
-        Encoding.UTF8.GetBytes(path, nameBytes);
-        nameBytes[byteCount] = 0;
+        int size = NativePath.BufferSize(path);
+        Span<byte> nameBytes = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
+        NativePath.Encode(path, nameBytes);
         fixed (byte* name = nameBytes)
         fixed (byte* target = buffer)
         {

@@ -3,12 +3,48 @@ using System.Runtime.InteropServices;
 namespace Dmv.Core.FileSystem;
 
 /// <summary>
-/// The few libc calls .NET does not expose. readlink(2) tells in one call whether a path is a
-/// link, what it points at, or why it cannot be looked at (ENOENT, ENOTDIR, EACCES), which is
-/// what resolving a path component by component inside a root needs.
+/// The libc calls behind <see cref="HostRoot"/> and <see cref="DirectoryHandle"/>.
+/// The runtime's own APIs cost an lstat and a geteuid per directory entry (for attributes the
+/// tool never needs) and an fstat and a flock per opened file, and report the expected failures
+/// as exceptions; these report errno and cost one system call each, and openat lets a walk look
+/// up one name in an open folder instead of a whole path every time.
 /// </summary>
 internal static unsafe partial class NativeMethods
 {
+    internal const int O_RDONLY = 0;
+    internal const int O_NOFOLLOW = 0x20000;
+    internal const int O_DIRECTORY = 0x10000;
+    internal const int O_CLOEXEC = 0x80000;
+    internal const int EINTR = 4;
+    internal const long SYS_getdents64 = 217;
+
+    internal const byte DT_UNKNOWN = 0;
+    internal const byte DT_DIR = 4;
+    internal const byte DT_REG = 8;
+    internal const byte DT_LNK = 10;
+
+    // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name.
+    internal const int DirentLengthOffset = 16;
+    internal const int DirentTypeOffset = 18;
+    internal const int DirentNameOffset = 19;
+    internal const int AtFdCwd = -100;
+
     [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true)]
     internal static partial nint ReadLink(byte* path, byte* buffer, nint size);
+
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
+    internal static partial int OpenAt(int directory, byte* path, int flags);
+
+    // Through syscall(2): the getdents64 wrapper only exists in glibc 2.30 and later.
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    internal static partial nint GetDents64(long number, int descriptor, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    internal static partial int Open(byte* path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    internal static partial nint Read(int descriptor, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    internal static partial int Close(int descriptor);
 }

@@ -19,7 +19,8 @@ public static class DriverListingBuilder
     public static DriverListing Build(HostRoot root, ListingOptions options, DiagnosticLog log)
     {
         List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(root, options.RunningKernel, log);
-        KernelCatalog[] catalogs = CatalogReader.ReadAll(root, kernels, log);
+        PresentDevices hardware = PresentDevices.None;
+        KernelCatalog[] catalogs = CatalogReader.ReadAll(root, kernels, log, alongside: () => hardware = options.ReadHardware());
         var selections = new KernelSelection[catalogs.Length];
         for (int i = 0; i < catalogs.Length; i++)
         {
@@ -30,7 +31,7 @@ public static class DriverListingBuilder
         var drivers = new List<DriverEntry>();
         foreach ((string name, List<CatalogVariant> variants) in GroupByDriver(catalogs))
         {
-            drivers.Add(BuildDriver(name, variants, selections, options.Hardware, loaded, log));
+            drivers.Add(BuildDriver(name, variants, selections, hardware, loaded, log));
         }
 
         drivers.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));

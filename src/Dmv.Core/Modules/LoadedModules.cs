@@ -5,26 +5,45 @@ using Dmv.Core.FileSystem;
 namespace Dmv.Core.Modules;
 
 /// <summary>
-/// Looks up loaded modules in <c>/sys/module/M/</c> and reads their <c>notes/.note.XenServer</c>.
-/// Each module is read once however many variants and kernels name it.
+/// The modules the running kernel has loaded: <c>/sys/module</c> is listed once, and only the
+/// loaded modules a catalog names have their <c>notes/.note.XenServer</c> read, each once however
+/// many variants and kernels name it.
 /// </summary>
 public sealed class LoadedModules
 {
     public const string SysModuleDirectory = "/sys/module";
     private const int MaxNoteFileBytes = 64 * 1024;
 
-    private readonly HostRoot _root;
     private readonly DiagnosticLog _log;
     private readonly Dictionary<string, LoadedModule> _cache = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _loaded = new(StringComparer.Ordinal);
     private readonly string? _realSysModule;
     private byte[] _buffer = new byte[512];
 
     public LoadedModules(HostRoot root, DiagnosticLog log)
     {
-        _root = root;
         _log = log;
         PathResolution sysModule = root.Resolve(SysModuleDirectory);
-        _realSysModule = sysModule.Succeeded ? sysModule.RealPath : null;
+        if (!sysModule.Succeeded)
+        {
+            return;
+        }
+
+        var entries = new List<DirectoryEntry>();
+        if (!DirectoryReader.TryList(sysModule.RealPath!, entries, out _, out string reason))
+        {
+            log.Warn(sysModule.RealPath!, reason);
+            return;
+        }
+
+        _realSysModule = sysModule.RealPath;
+        foreach (DirectoryEntry entry in entries)
+        {
+            if (entry.Kind == EntryKind.Directory && entry.NameIsValid)
+            {
+                _loaded.Add(entry.Name);
+            }
+        }
     }
 
     /// <summary>False when there is no /sys/module to ask (a chroot without sysfs, an offline tree).</summary>
@@ -45,18 +64,12 @@ public sealed class LoadedModules
 
     private LoadedModule Read(string kernelName)
     {
-        if (_realSysModule is null || kernelName.Length == 0 || kernelName.Contains('/') || kernelName is "." or "..")
+        if (!_loaded.Contains(kernelName))
         {
             return new LoadedModule(kernelName, false, false, null);
         }
 
-        string moduleDirectory = _realSysModule + "/" + kernelName;
-        if (!Directory.Exists(moduleDirectory))
-        {
-            return new LoadedModule(kernelName, false, false, null);
-        }
-
-        string notePath = moduleDirectory + "/notes/" + XenServerNote.SectionName;
+        string notePath = _realSysModule + "/" + kernelName + "/notes/" + XenServerNote.SectionName;
         if (!FileContent.TryRead(notePath, MaxNoteFileBytes, ref _buffer, out int length, out int errno, out string reason))
         {
             if (errno != Errno.ENOENT)

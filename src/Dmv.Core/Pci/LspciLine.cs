@@ -75,7 +75,8 @@ public static class LspciLine
             return false;
         }
 
-        if (!TryField(line[quoted[0]], allowEmpty: true, out int deviceClass)
+        // The class (first field) plays no part in matching; it is checked for shape only.
+        if (!TryField(line[quoted[0]], allowEmpty: true, out _)
             || !TryField(line[quoted[1]], allowEmpty: false, out int vendor)
             || !TryField(line[quoted[2]], allowEmpty: false, out int deviceId))
         {
@@ -92,7 +93,7 @@ public static class LspciLine
             return false;
         }
 
-        device = new PciDevice(slot, deviceClass, vendor, deviceId, subVendor, subDevice);
+        device = new PciDevice(slot, vendor, deviceId, subVendor, subDevice);
         return true;
     }
 
@@ -106,7 +107,7 @@ public static class LspciLine
 
         if (text.Length == 6)
         {
-            // A class with its programming interface; matching uses class and subclass only.
+            // A class written with its programming interface.
             text = text[..4];
         }
 

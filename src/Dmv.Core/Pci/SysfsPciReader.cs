@@ -4,12 +4,15 @@ using Dmv.Core.FileSystem;
 namespace Dmv.Core.Pci;
 
 /// <summary>
-/// Reads the PCI devices from <c>/sys/bus/pci/devices/*/{vendor,device,subsystem_vendor,subsystem_device,class}</c>:
-/// no lspci process, and available in an initrd.
+/// Reads the PCI devices from sysfs: no lspci process, and available in an initrd. Each device's
+/// <c>uevent</c> gives its four ids in one read; where it lacks them, the separate
+/// <c>vendor</c>, <c>device</c>, <c>subsystem_vendor</c> and <c>subsystem_device</c> files are read.
 /// </summary>
 public static class SysfsPciReader
 {
     public const string DevicesDirectory = "/sys/bus/pci/devices";
+    private const int MaxAttributeBytes = 64;
+    private const int MaxUeventBytes = 4096;
 
     public static List<PciDevice> Read(HostRoot root, DiagnosticLog log)
     {
@@ -30,62 +33,81 @@ public static class SysfsPciReader
 
         entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         string hostDirectory = root.HostPathOf(directory.RealPath!);
-        byte[] buffer = new byte[64];
+        byte[] buffer = new byte[512];
         foreach (DirectoryEntry entry in entries)
         {
+            string path = directory.RealPath + "/" + entry.Name;
             if (!entry.NameIsValid)
             {
-                log.Warn(Path.Combine(directory.RealPath!, entry.Name), "name is not valid UTF-8; skipped");
+                log.Warn(path, "name is not valid UTF-8; skipped");
                 continue;
             }
 
             PathResolution device = root.ResolveFrom(hostDirectory, entry.Name);
             if (!device.Succeeded)
             {
-                log.Warn(Path.Combine(directory.RealPath!, entry.Name), device.Reason ?? Errno.Describe(device.Errno));
+                log.Warn(path, device.Reason ?? Errno.Describe(device.Errno));
                 continue;
             }
 
-            string real = device.RealPath!;
-            if (!TryReadHex(real, "vendor", required: true, log, ref buffer, out int vendor)
-                || !TryReadHex(real, "device", required: true, log, ref buffer, out int deviceId))
+            string slot = ShortSlot(entry.Name);
+            // A sysfs attribute hands over its whole text in the first read, so a short read is its end.
+            if (FileContent.TryRead(device.RealPath + "/uevent", MaxUeventBytes, ref buffer, out int length, out _, out _, regularFile: true)
+                && PciUevent.TryParse(buffer.AsSpan(0, length), out int vendor, out int deviceId, out int subVendor, out int subDevice))
             {
+                devices.Add(new PciDevice(slot, vendor, deviceId, subVendor, subDevice));
                 continue;
             }
 
-            TryReadHex(real, "subsystem_vendor", required: false, log, ref buffer, out int subVendor);
-            TryReadHex(real, "subsystem_device", required: false, log, ref buffer, out int subDevice);
-            TryReadHex(real, "class", required: false, log, ref buffer, out int deviceClass, classField: true);
-            devices.Add(new PciDevice(ShortSlot(entry.Name), deviceClass, vendor, deviceId, subVendor, subDevice));
+            PciDevice? fromAttributes = ReadAttributes(device.RealPath!, slot, log, ref buffer);
+            if (fromAttributes is not null)
+            {
+                devices.Add(fromAttributes);
+            }
         }
 
         return devices;
     }
 
-    private static bool TryReadHex(string deviceDirectory, string name, bool required, DiagnosticLog log, ref byte[] buffer, out int value, bool classField = false)
+    /// <summary>The same identity from the four attribute files.</summary>
+    public static PciDevice? ReadAttributes(string realDevicePath, string slot, DiagnosticLog log, ref byte[] buffer)
+    {
+        if (!DirectoryHandle.TryOpen(realDevicePath, out DirectoryHandle handle, out int errno))
+        {
+            log.Warn(realDevicePath, Errno.Describe(errno));
+            return null;
+        }
+
+        using (handle)
+        {
+            if (!TryReadHex(handle, "vendor", required: true, log, ref buffer, out int vendor)
+                || !TryReadHex(handle, "device", required: true, log, ref buffer, out int deviceId))
+            {
+                return null;
+            }
+
+            TryReadHex(handle, "subsystem_vendor", required: false, log, ref buffer, out int subVendor);
+            TryReadHex(handle, "subsystem_device", required: false, log, ref buffer, out int subDevice);
+            return new PciDevice(slot, vendor, deviceId, subVendor, subDevice);
+        }
+    }
+
+    private static bool TryReadHex(DirectoryHandle device, string name, bool required, DiagnosticLog log, ref byte[] buffer, out int value)
     {
         value = PciHex.Unknown;
-        string path = deviceDirectory + "/" + name;
-        if (!FileContent.TryRead(path, 64, ref buffer, out int length, out int errno, out string reason))
+        if (!device.TryReadFile(name, MaxAttributeBytes, ref buffer, out int length, out int errno, regularFile: true))
         {
             if (required || errno != Errno.ENOENT)
             {
-                log.Warn(path, reason);
+                log.Warn(device.RealPath + "/" + name, errno == Errno.EFBIG ? $"larger than {MaxAttributeBytes} bytes" : Errno.Describe(errno));
             }
 
             return false;
         }
 
-        ReadOnlySpan<byte> text = buffer.AsSpan(0, length).Trim("\n\r\t "u8);
-        if (classField && text.Length == 8)
+        if (!PciHex.TryParse(buffer.AsSpan(0, length).Trim("\n\r\t "u8), out value))
         {
-            // "0x020000": class, subclass, programming interface; keep class and subclass like lspci's "0200".
-            text = text[..6];
-        }
-
-        if (!PciHex.TryParse(text, out value))
-        {
-            log.Warn(path, "not a 16-bit hex number");
+            log.Warn(device.RealPath + "/" + name, "not a 16-bit hex number");
             value = PciHex.Unknown;
             return false;
         }

@@ -71,7 +71,7 @@ public class KnownDefectTests
         temp.WriteFile("lib/modules/6.1/dmv/foo/v1/info.json", Info("foo", "v1", "1.0", "foo.ko", "{\"vendor_id\": \"8086\", \"device_id\": \"159B\", \"subvendor_id\": \"1028\", \"subdevice_id\": \"*\"}"));
         var log = new DiagnosticLog();
 
-        DriverEntry driver = Assert.Single(List(temp, log, devices: [new PciDevice("01:00.0", 0x200, 0x8086, 0x159b, 0x1028, 0x1)]).Drivers);
+        DriverEntry driver = Assert.Single(List(temp, log, devices: [new PciDevice("01:00.0", 0x8086, 0x159b, 0x1028, 0x1)]).Drivers);
 
         Assert.True(driver.Variants[0].HardwarePresent);
     }

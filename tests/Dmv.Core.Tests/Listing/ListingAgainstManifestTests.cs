@@ -29,7 +29,7 @@ public class ListingAgainstManifestTests
         var log = new DiagnosticLog();
         var hardware = new PresentDevices(SysfsPciReader.Read(root, log));
 
-        DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(hardware, RunningKernel: null), log);
+        DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(hardware, runningKernel: null), log);
 
         Assert.Empty(log.Entries);
         Assert.Equal(manifest.Drivers.Select(d => d.Name).Order(StringComparer.Ordinal), listing.Drivers.Select(d => d.Name));

@@ -1,0 +1,200 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Dmv.Core.FileSystem;
+
+/// <summary>
+/// An open directory: its entries read with getdents64 (types from d_type, no stat per entry),
+/// and its children opened with openat, so a walk looks up one name per call rather than a
+/// whole path. Children are opened with O_NOFOLLOW: a walk never passes through a link.
+/// </summary>
+public struct DirectoryHandle : IDisposable
+{
+    private const int MaxReadAttempts = 1 << 20;
+    private int _descriptor;
+
+    private DirectoryHandle(int descriptor, string realPath)
+    {
+        _descriptor = descriptor;
+        RealPath = realPath;
+    }
+
+    public string RealPath { get; }
+
+    public readonly bool IsOpen => _descriptor > 0;
+
+    /// <summary>Opens a directory by its real path (links in it are followed by the kernel: resolve it first).</summary>
+    public static unsafe bool TryOpen(string realPath, out DirectoryHandle handle, out int errno)
+    {
+        int size = NativePath.BufferSize(realPath);
+        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
+        NativePath.Encode(realPath, path);
+        int descriptor;
+        fixed (byte* name = path)
+        {
+            descriptor = NativeMethods.OpenAt(NativeMethods.AtFdCwd, name, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC);
+        }
+
+        return Opened(descriptor, realPath, out handle, out errno);
+    }
+
+    /// <summary>Opens a child directory; a link in its place fails (ELOOP or ENOTDIR) rather than being followed.</summary>
+    public readonly bool TryOpenChild(string name, out DirectoryHandle child, out int errno) =>
+        TryOpenChild(name, RealPath + "/" + name, out child, out errno);
+
+    /// <summary>As <see cref="TryOpenChild(string, out DirectoryHandle, out int)"/>, with the child's real path already made.</summary>
+    public readonly unsafe bool TryOpenChild(string name, string childRealPath, out DirectoryHandle child, out int errno)
+    {
+        int size = NativePath.BufferSize(name);
+        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
+        NativePath.Encode(name, path);
+        int descriptor;
+        fixed (byte* bytes = path)
+        {
+            descriptor = NativeMethods.OpenAt(_descriptor, bytes, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_NOFOLLOW | NativeMethods.O_CLOEXEC);
+        }
+
+        return Opened(descriptor, childRealPath, out child, out errno);
+    }
+
+    /// <summary>
+    /// Appends every entry but "." and ".." that <paramref name="keep"/> accepts (all when null).
+    /// <paramref name="buffer"/> is scratch space, reused across calls.
+    /// </summary>
+    public readonly unsafe bool TryList(List<DirectoryEntry> entries, byte[] buffer, out int errno, EntryFilter? keep = null)
+    {
+        while (true)
+        {
+            nint count;
+            fixed (byte* data = buffer)
+            {
+                count = NativeMethods.GetDents64(NativeMethods.SYS_getdents64, _descriptor, data, buffer.Length);
+            }
+
+            if (count < 0)
+            {
+                errno = Marshal.GetLastPInvokeError();
+                if (errno == NativeMethods.EINTR)
+                {
+                    continue;
+                }
+
+                return false;
+            }
+
+            if (count == 0)
+            {
+                errno = 0;
+                return true;
+            }
+
+            int offset = 0;
+            while (offset < count)
+            {
+                ReadOnlySpan<byte> record = buffer.AsSpan(offset, (int)count - offset);
+                int length = BinaryPrimitives.ReadUInt16LittleEndian(record[NativeMethods.DirentLengthOffset..]);
+                if (length <= NativeMethods.DirentNameOffset || length > record.Length)
+                {
+                    errno = Errno.EIO;
+                    return false;
+                }
+
+                ReadOnlySpan<byte> name = record[NativeMethods.DirentNameOffset..length];
+                int end = name.IndexOf((byte)0);
+                if (end >= 0)
+                {
+                    name = name[..end];
+                }
+
+                offset += length;
+                if (name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
+                {
+                    continue;
+                }
+
+                byte type = record[NativeMethods.DirentTypeOffset];
+                if (keep is not null && type != NativeMethods.DT_UNKNOWN && !keep(name, KindOf(type)))
+                {
+                    continue;
+                }
+
+                bool valid = Utf8.IsValid(name);
+                string text = Encoding.UTF8.GetString(name);
+                entries.Add(new DirectoryEntry(text, KindOf(type, text, valid), valid));
+            }
+        }
+    }
+
+    /// <summary>Reads a file of this directory; see <see cref="FileContent.ReadAll"/>.</summary>
+    public readonly unsafe bool TryReadFile(string name, int maxBytes, ref byte[] buffer, out int length, out int errno, bool regularFile = false)
+    {
+        length = 0;
+        int size = NativePath.BufferSize(name);
+        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
+        NativePath.Encode(name, path);
+        int descriptor;
+        fixed (byte* bytes = path)
+        {
+            descriptor = NativeMethods.OpenAt(_descriptor, bytes, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC);
+        }
+
+        if (descriptor < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return false;
+        }
+
+        return FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile);
+    }
+
+    public void Dispose()
+    {
+        if (_descriptor > 0)
+        {
+            NativeMethods.Close(_descriptor);
+            _descriptor = 0;
+        }
+    }
+
+    private static bool Opened(int descriptor, string realPath, out DirectoryHandle handle, out int errno)
+    {
+        if (descriptor < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            handle = default;
+            return false;
+        }
+
+        errno = 0;
+        handle = new DirectoryHandle(descriptor, realPath);
+        return true;
+    }
+
+    private static EntryKind KindOf(byte type) => type switch
+    {
+        NativeMethods.DT_DIR => EntryKind.Directory,
+        NativeMethods.DT_LNK => EntryKind.Link,
+        _ => EntryKind.File,
+    };
+
+    private readonly EntryKind KindOf(byte type, string name, bool nameIsValid) => type switch
+    {
+        NativeMethods.DT_DIR => EntryKind.Directory,
+        NativeMethods.DT_LNK => EntryKind.Link,
+        NativeMethods.DT_UNKNOWN when nameIsValid => Probe(RealPath + "/" + name),
+        _ => EntryKind.File,
+    };
+
+    /// <summary>Some file systems leave d_type unknown; then ask the entry itself.</summary>
+    private static EntryKind Probe(string path)
+    {
+        if (HostRoot.TryReadLink(path, out _, out _))
+        {
+            return EntryKind.Link;
+        }
+
+        return Directory.Exists(path) ? EntryKind.Directory : EntryKind.File;
+    }
+}

@@ -50,6 +50,14 @@ public static class Program
                 return 0;
             case CommandKind.List:
                 return ListCommand.Run(invocation, terminal);
+            case CommandKind.Select:
+                return SelectCommand.Run(invocation, terminal);
+            case CommandKind.Deselect:
+                return DeselectCommand.Run(invocation, terminal);
+            case CommandKind.AutoSelect:
+                return AutoSelectCommand.Run(invocation, terminal);
+            case CommandKind.Verify:
+                return VerifyCommand.Run(invocation, terminal);
             default:
                 return ErrorReporter.Fail(terminal, Errno.EINVAL, "no command given");
         }

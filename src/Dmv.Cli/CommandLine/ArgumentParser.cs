@@ -1,156 +1,289 @@
+using System.Globalization;
+
 namespace Dmv.Cli.CommandLine;
 
 /// <summary>
-/// Parses the callers' flag syntax (<c>-l</c>) and the command words (<c>list</c>), with options
-/// before or after the command, as <c>--opt VALUE</c> or <c>--opt=VALUE</c>. A bad command line
-/// is an error with a one-line reason, never a guess.
+/// Parses the callers' flag syntax (<c>-l</c>, <c>-s -n NAME -v VARIANT</c>, <c>-d NAME</c>) and the
+/// command words (<c>list</c>, <c>select NAME VARIANT</c>, …), with options before or after the
+/// command, as <c>--opt VALUE</c> or <c>--opt=VALUE</c>. A bad command line is an error with a
+/// one-line reason, never a guess.
 /// </summary>
 public static class ArgumentParser
 {
-    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel"];
+    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout"];
+    private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair"];
+
+    private static readonly Dictionary<string, CommandKind> Words = new(StringComparer.Ordinal)
+    {
+        ["list"] = CommandKind.List,
+        ["select"] = CommandKind.Select,
+        ["deselect"] = CommandKind.Deselect,
+        ["auto-select"] = CommandKind.AutoSelect,
+        ["verify"] = CommandKind.Verify,
+        ["help"] = CommandKind.Help,
+        ["version"] = CommandKind.Version,
+    };
+
+    /// <summary>The options each command accepts besides --root, --format, --strict, --running-kernel, --lspci and --help.</summary>
+    private static readonly Dictionary<string, CommandKind[]> OptionScope = new(StringComparer.Ordinal)
+    {
+        ["--force"] = [CommandKind.Select, CommandKind.AutoSelect],
+        ["--no-hooks"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect],
+        ["--no-initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect],
+        ["--initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect],
+        ["--dry-run"] = [CommandKind.AutoSelect],
+        ["--repair"] = [CommandKind.Verify],
+    };
 
     public static bool TryParse(IReadOnlyList<string> args, out Invocation invocation, out UsageError? error)
     {
-        var command = CommandKind.None;
-        string? commandToken = null;
-        var arguments = new List<string>();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        bool strict = false;
-        bool helpRequested = false;
         invocation = null!;
-        error = null;
-
+        var state = new ParseState();
         for (int i = 0; i < args.Count; i++)
         {
             string token = args[i];
             if (token == "--")
             {
-                arguments.AddRange(args.Skip(i + 1));
+                state.Positional.AddRange(args.Skip(i + 1));
                 break;
             }
 
-            if (token.StartsWith("--", StringComparison.Ordinal))
+            error = token.StartsWith("--", StringComparison.Ordinal) ? LongOption(args, ref i, state)
+                : token.Length > 1 && token[0] == '-' ? ShortOption(args, ref i, state)
+                : Word(token, state);
+            if (error is not null)
             {
-                string name = token;
-                string? inlineValue = null;
-                int equals = token.IndexOf('=');
-                if (equals > 0)
+                return false;
+            }
+        }
+
+        return TryBuild(state, out invocation, out error);
+    }
+
+    private sealed class ParseState
+    {
+        public CommandKind Command { get; set; }
+        public string? CommandToken { get; set; }
+        public bool HelpRequested { get; set; }
+        public string? FlagName { get; set; }
+        public string? FlagVariant { get; set; }
+        public List<string> Positional { get; } = new();
+        public Dictionary<string, string> Values { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> SetFlags { get; } = new(StringComparer.Ordinal);
+    }
+
+    private static UsageError? LongOption(IReadOnlyList<string> args, ref int i, ParseState state)
+    {
+        string token = args[i];
+        string name = token;
+        string? inline = null;
+        int equals = token.IndexOf('=');
+        if (equals > 0)
+        {
+            name = token[..equals];
+            inline = token[(equals + 1)..];
+        }
+
+        if (ValueOptions.Contains(name))
+        {
+            string? value = inline ?? (i + 1 < args.Count ? args[++i] : null);
+            if (value is null)
+            {
+                return new UsageError($"option '{name}' needs a value");
+            }
+
+            return state.Values.TryAdd(name, value) ? null : new UsageError($"option '{name}' is given twice");
+        }
+
+        if (!Flags.Contains(name))
+        {
+            return new UsageError($"unknown option '{name}'");
+        }
+
+        if (inline is not null)
+        {
+            return new UsageError($"option '{name}' takes no value");
+        }
+
+        switch (name)
+        {
+            case "--help":
+                state.HelpRequested = true;
+                return null;
+            case "--version":
+                return SetCommand(CommandKind.Version, token, state);
+            case "--list":
+                return SetCommand(CommandKind.List, token, state);
+            default:
+                state.SetFlags.Add(name);
+                return null;
+        }
+    }
+
+    private static UsageError? ShortOption(IReadOnlyList<string> args, ref int i, ParseState state)
+    {
+        string token = args[i];
+        switch (token)
+        {
+            case "-l":
+                return SetCommand(CommandKind.List, token, state);
+            case "-s":
+                return SetCommand(CommandKind.Select, token, state);
+            case "-h":
+                state.HelpRequested = true;
+                return null;
+            case "-V":
+                return SetCommand(CommandKind.Version, token, state);
+            case "-d":
+            case "-n":
+            case "-v":
+                if (i + 1 >= args.Count)
                 {
-                    name = token[..equals];
-                    inlineValue = token[(equals + 1)..];
+                    return new UsageError($"option '{token}' needs a value");
                 }
 
-                if (ValueOptions.Contains(name))
+                string value = args[++i];
+                if (token == "-v")
                 {
-                    string? value = inlineValue;
-                    if (value is null)
+                    if (state.FlagVariant is not null)
                     {
-                        if (i + 1 >= args.Count)
-                        {
-                            error = new UsageError($"option '{name}' needs a value");
-                            return false;
-                        }
-
-                        value = args[++i];
+                        return new UsageError("option '-v' is given twice");
                     }
 
-                    if (values.ContainsKey(name))
-                    {
-                        error = new UsageError($"option '{name}' is given twice");
-                        return false;
-                    }
-
-                    values[name] = value;
-                    continue;
+                    state.FlagVariant = value;
+                    return null;
                 }
 
-                if (inlineValue is not null)
+                if (state.FlagName is not null)
                 {
-                    error = new UsageError(IsFlag(name) ? $"option '{name}' takes no value" : $"unknown option '{name}'");
+                    return new UsageError($"the driver name is given twice ('{state.FlagName}' and '{value}')");
+                }
+
+                state.FlagName = value;
+                return token == "-d" ? SetCommand(CommandKind.Deselect, token, state) : null;
+            default:
+                return new UsageError($"unknown option '{token}'");
+        }
+    }
+
+    private static UsageError? Word(string token, ParseState state)
+    {
+        if (state.Command == CommandKind.None && Words.TryGetValue(token, out CommandKind kind))
+        {
+            return SetCommand(kind, token, state);
+        }
+
+        if (state.Command == CommandKind.None && !state.HelpRequested)
+        {
+            return new UsageError($"unknown command '{token}' (see 'driver-tool --help')");
+        }
+
+        state.Positional.Add(token);
+        return null;
+    }
+
+    private static UsageError? SetCommand(CommandKind kind, string token, ParseState state)
+    {
+        if (state.Command != CommandKind.None && state.Command != kind)
+        {
+            return new UsageError($"'{token}' cannot be combined with '{state.CommandToken}'");
+        }
+
+        state.Command = kind;
+        state.CommandToken = token;
+        return null;
+    }
+
+    private static bool TryBuild(ParseState state, out Invocation invocation, out UsageError? error)
+    {
+        invocation = null!;
+        error = null;
+        if (state.HelpRequested || state.Command == CommandKind.Help)
+        {
+            var topic = new List<string>();
+            if (state.Command is not CommandKind.None and not CommandKind.Help)
+            {
+                topic.Add(CommandWord(state.Command));
+            }
+
+            topic.AddRange(state.Positional);
+            if (topic.Count > 1)
+            {
+                error = new UsageError("help takes at most one command name");
+                return false;
+            }
+
+            invocation = new Invocation(CommandKind.Help) { HelpTopic = topic.Count == 1 ? topic[0] : null };
+            return true;
+        }
+
+        if (state.Command == CommandKind.None)
+        {
+            error = new UsageError(state.FlagName is not null || state.FlagVariant is not null
+                ? "'-n' and '-v' need '-s' (select)"
+                : "no command given (try 'driver-tool -l' or 'driver-tool --help')");
+            return false;
+        }
+
+        string? driver = state.FlagName;
+        string? variant = state.FlagVariant;
+        List<string> positional = state.Positional;
+        switch (state.Command)
+        {
+            case CommandKind.Select:
+                if (driver is null && positional.Count > 0) { driver = positional[0]; positional.RemoveAt(0); }
+                if (variant is null && positional.Count > 0) { variant = positional[0]; positional.RemoveAt(0); }
+                if (driver is null || variant is null)
+                {
+                    error = new UsageError("select needs a driver and a variant: -s -n NAME -v VARIANT, or select NAME VARIANT");
                     return false;
                 }
 
-                switch (name)
+                break;
+            case CommandKind.Deselect:
+                if (driver is null && positional.Count > 0) { driver = positional[0]; positional.RemoveAt(0); }
+                if (driver is null)
                 {
-                    case "--strict":
-                        strict = true;
-                        continue;
-                    case "--help":
-                        helpRequested = true;
-                        continue;
-                    case "--version":
-                        if (!SetCommand(CommandKind.Version, token, ref command, ref commandToken, out error)) return false;
-                        continue;
-                    case "--list":
-                        if (!SetCommand(CommandKind.List, token, ref command, ref commandToken, out error)) return false;
-                        continue;
-                    default:
-                        error = new UsageError($"unknown option '{name}'");
-                        return false;
-                }
-            }
-
-            if (token.Length > 1 && token[0] == '-')
-            {
-                switch (token)
-                {
-                    case "-l":
-                        if (!SetCommand(CommandKind.List, token, ref command, ref commandToken, out error)) return false;
-                        continue;
-                    case "-h":
-                        helpRequested = true;
-                        continue;
-                    case "-V":
-                        if (!SetCommand(CommandKind.Version, token, ref command, ref commandToken, out error)) return false;
-                        continue;
-                    default:
-                        error = new UsageError($"unknown option '{token}'");
-                        return false;
-                }
-            }
-
-            if (command == CommandKind.None)
-            {
-                CommandKind word = token switch
-                {
-                    "list" => CommandKind.List,
-                    "help" => CommandKind.Help,
-                    "version" => CommandKind.Version,
-                    _ => CommandKind.None,
-                };
-                if (word == CommandKind.None)
-                {
-                    error = new UsageError($"unknown command '{token}' (see 'driver-tool --help')");
+                    error = new UsageError("deselect needs a driver: -d NAME, or deselect NAME");
                     return false;
                 }
 
-                command = word;
-                commandToken = token;
-                continue;
-            }
-
-            arguments.Add(token);
+                break;
+            case CommandKind.Verify:
+                if (driver is null && positional.Count > 0) { driver = positional[0]; positional.RemoveAt(0); }
+                break;
         }
 
-        if (helpRequested)
+        if ((state.FlagName is not null || state.FlagVariant is not null) && state.Command is not (CommandKind.Select or CommandKind.Deselect)
+            || state.FlagVariant is not null && state.Command == CommandKind.Deselect)
         {
-            // "list --help" and "--help list" both ask for the help of list.
-            if (command is not CommandKind.None and not CommandKind.Help)
+            error = new UsageError($"'-n'/'-v' do not apply to '{state.CommandToken}'");
+            return false;
+        }
+
+        if (positional.Count > 0)
+        {
+            error = new UsageError($"unexpected argument '{positional[0]}' for '{state.CommandToken}'");
+            return false;
+        }
+
+        foreach (string flag in state.SetFlags)
+        {
+            if (OptionScope.TryGetValue(flag, out CommandKind[]? scope) && !scope.Contains(state.Command))
             {
-                arguments.Insert(0, CommandWord(command));
+                error = new UsageError($"option '{flag}' does not apply to '{state.CommandToken}'");
+                return false;
             }
-
-            command = CommandKind.Help;
         }
 
-        if (command == CommandKind.None)
+        if (state.SetFlags.Contains("--initrd") && state.SetFlags.Contains("--no-initrd"))
         {
-            error = new UsageError("no command given (try 'driver-tool -l' or 'driver-tool --help')");
+            error = new UsageError("'--initrd' and '--no-initrd' contradict each other");
             return false;
         }
 
         var format = OutputFormat.Json;
-        if (values.TryGetValue("--format", out string? formatText))
+        if (state.Values.TryGetValue("--format", out string? formatText))
         {
             switch (formatText)
             {
@@ -162,64 +295,55 @@ public static class ArgumentParser
             }
         }
 
-        string? helpTopic = null;
-        if (command == CommandKind.Help)
+        var lockTimeout = TimeSpan.FromSeconds(30);
+        if (state.Values.TryGetValue("--lock-timeout", out string? seconds))
         {
-            if (arguments.Count > 1)
+            if (!double.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0 || value > 86400 || double.IsNaN(value))
             {
-                error = new UsageError("help takes at most one command name");
+                error = new UsageError($"--lock-timeout takes seconds from 0 to 86400, not '{seconds}'");
                 return false;
             }
 
-            helpTopic = arguments.Count == 1 ? arguments[0] : null;
-        }
-        else if (arguments.Count > 0)
-        {
-            error = new UsageError($"unexpected argument '{arguments[0]}' for '{commandToken}'");
-            return false;
+            lockTimeout = TimeSpan.FromSeconds(value);
         }
 
         foreach (string name in new[] { "--root", "--lspci", "--running-kernel" })
         {
-            if (values.TryGetValue(name, out string? value) && value.Length == 0)
+            if (state.Values.TryGetValue(name, out string? value) && value.Length == 0)
             {
                 error = new UsageError($"option '{name}' needs a non-empty value");
                 return false;
             }
         }
 
-        invocation = new Invocation(
-            command,
-            arguments,
-            values.GetValueOrDefault("--root"),
-            values.GetValueOrDefault("--lspci"),
-            format,
-            strict,
-            values.GetValueOrDefault("--running-kernel"),
-            helpTopic);
+        invocation = new Invocation(state.Command)
+        {
+            Driver = driver,
+            Variant = variant,
+            Root = state.Values.GetValueOrDefault("--root"),
+            Lspci = state.Values.GetValueOrDefault("--lspci"),
+            Format = format,
+            Strict = state.SetFlags.Contains("--strict"),
+            RunningKernel = state.Values.GetValueOrDefault("--running-kernel"),
+            Force = state.SetFlags.Contains("--force"),
+            NoHooks = state.SetFlags.Contains("--no-hooks"),
+            NoInitrd = state.SetFlags.Contains("--no-initrd"),
+            Initrd = state.SetFlags.Contains("--initrd"),
+            DryRun = state.SetFlags.Contains("--dry-run"),
+            Repair = state.SetFlags.Contains("--repair"),
+            LockTimeout = lockTimeout,
+        };
         return true;
     }
 
     private static string CommandWord(CommandKind kind) => kind switch
     {
         CommandKind.List => "list",
+        CommandKind.Select => "select",
+        CommandKind.Deselect => "deselect",
+        CommandKind.AutoSelect => "auto-select",
+        CommandKind.Verify => "verify",
         CommandKind.Version => "version",
         _ => "help",
     };
-
-    private static bool IsFlag(string name) => name is "--strict" or "--help" or "--version" or "--list";
-
-    private static bool SetCommand(CommandKind kind, string token, ref CommandKind command, ref string? commandToken, out UsageError? error)
-    {
-        if (command != CommandKind.None && command != kind)
-        {
-            error = new UsageError($"'{token}' cannot be combined with '{commandToken}'");
-            return false;
-        }
-
-        command = kind;
-        commandToken = token;
-        error = null;
-        return true;
-    }
 }

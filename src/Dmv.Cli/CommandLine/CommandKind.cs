@@ -4,6 +4,10 @@ public enum CommandKind
 {
     None,
     List,
+    Select,
+    Deselect,
+    AutoSelect,
+    Verify,
     Help,
     Version,
 }

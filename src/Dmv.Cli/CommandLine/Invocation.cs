@@ -1,12 +1,21 @@
 namespace Dmv.Cli.CommandLine;
 
-/// <summary>A parsed command line: the command and the options that apply to it.</summary>
-public sealed record Invocation(
-    CommandKind Command,
-    IReadOnlyList<string> Arguments,
-    string? Root,
-    string? Lspci,
-    OutputFormat Format,
-    bool Strict,
-    string? RunningKernel,
-    string? HelpTopic);
+/// <summary>A parsed command line: the command, its names, and the options that apply to it.</summary>
+public sealed record Invocation(CommandKind Command)
+{
+    public string? Driver { get; init; }
+    public string? Variant { get; init; }
+    public string? Root { get; init; }
+    public string? Lspci { get; init; }
+    public OutputFormat Format { get; init; } = OutputFormat.Json;
+    public bool Strict { get; init; }
+    public string? RunningKernel { get; init; }
+    public string? HelpTopic { get; init; }
+    public bool Force { get; init; }
+    public bool NoHooks { get; init; }
+    public bool NoInitrd { get; init; }
+    public bool Initrd { get; init; }
+    public bool DryRun { get; init; }
+    public bool Repair { get; init; }
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -2,7 +2,9 @@ using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
+using Dmv.Core.Hooks;
 using Dmv.Core.Pci;
+using Dmv.Core.Selection;
 
 namespace Dmv.Cli.Commands;
 
@@ -33,6 +35,17 @@ public sealed class HostContext
         context = new HostContext(root, Dmv.Core.Kernels.RunningKernel.Detect(root, invocation.RunningKernel));
         return true;
     }
+
+    /// <summary>The options of a switch, from the command line (and, for the crash tests only, DRIVER_TOOL_TEST_CRASH_AFTER).</summary>
+    public SwitchOptions SwitchOptions(Invocation invocation, Func<PresentDevices> hardware)
+    {
+        var hooks = new HookOptions(invocation.NoHooks, invocation.NoInitrd, invocation.Initrd, ToolLocator.SearchPath(Environment.GetEnvironmentVariable("PATH")));
+        int crashAfter = int.TryParse(Environment.GetEnvironmentVariable(CrashVariable), out int step) && step > 0 ? step : 0;
+        return new SwitchOptions(invocation.Force, hooks, invocation.LockTimeout, hardware, RunningKernel, new CrashPoint(crashAfter));
+    }
+
+    /// <summary>Test-only: the switch step after which the process kills itself with SIGKILL (see README, "Crash tests").</summary>
+    public const string CrashVariable = "DRIVER_TOOL_TEST_CRASH_AFTER";
 
     /// <summary>
     /// How to learn the PCI devices: from `lspci -nm` text when --lspci names it (read now, since a

@@ -5,6 +5,7 @@ using Dmv.Core.FileSystem;
 using Dmv.Core.Json;
 using Dmv.Core.Listing;
 using Dmv.Core.Pci;
+using Dmv.Core.Selection;
 
 namespace Dmv.Cli.Commands;
 
@@ -24,7 +25,12 @@ public static class ListCommand
             return exitCode;
         }
 
-        DriverListing listing = DriverListingBuilder.Build(host.Root, new ListingOptions(hardware, host.RunningKernel), log);
+        DriverListing listing;
+        using (HostSession.BeginRead(host.Root, invocation.LockTimeout, log))
+        {
+            listing = DriverListingBuilder.Build(host.Root, new ListingOptions(hardware, host.RunningKernel), log);
+        }
+
         foreach (Diagnostic diagnostic in log.Entries)
         {
             terminal.Warn(diagnostic);

@@ -149,6 +149,9 @@ public struct DirectoryHandle : IDisposable
         return FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile);
     }
 
+    /// <summary>fsync(2) on the folder: 0 or the errno.</summary>
+    public readonly int Sync() => NativeMethods.FileSync(_descriptor) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
     public void Dispose()
     {
         if (_descriptor > 0)

@@ -10,6 +10,7 @@ public static class Errno
     public const int EACCES = 13;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
+    public const int ENODEV = 19;
     public const int ENOTDIR = 20;
     public const int EISDIR = 21;
     public const int EINVAL = 22;
@@ -33,6 +34,7 @@ public static class Errno
         EBUSY => "Device or resource busy",
         EEXIST => "File exists",
         EXDEV => "Invalid cross-device link",
+        ENODEV => "No such device",
         ENOTDIR => "Not a directory",
         EISDIR => "Is a directory",
         EINVAL => "Invalid argument",

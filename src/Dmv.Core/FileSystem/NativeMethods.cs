@@ -12,6 +12,8 @@ namespace Dmv.Core.FileSystem;
 internal static unsafe partial class NativeMethods
 {
     internal const int O_RDONLY = 0;
+    internal const int O_RDWR = 2;
+    internal const int O_CREAT = 0x40;
     internal const int O_NOFOLLOW = 0x20000;
     internal const int O_DIRECTORY = 0x10000;
     internal const int O_CLOEXEC = 0x80000;
@@ -47,4 +49,37 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "close")]
     internal static partial int Close(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    internal static partial int OpenCreate(byte* path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "symlink", SetLastError = true)]
+    internal static partial int SymbolicLink(byte* target, byte* path);
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true)]
+    internal static partial int Rename(byte* from, byte* to);
+
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true)]
+    internal static partial int Unlink(byte* path);
+
+    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true)]
+    internal static partial int MakeDirectory(byte* path, int mode);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    internal static partial int FileSync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    internal static partial int FileLock(int descriptor, int operation);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    internal static partial nint Write(int descriptor, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
+    internal static partial int Truncate(int descriptor, long length);
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    internal static partial int Kill(int process, int signal);
+
+    [LibraryImport("libc", EntryPoint = "getpid")]
+    internal static partial int GetProcessId();
 }

@@ -6,6 +6,12 @@ namespace Dmv.Core.Json;
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ListReply))]
 [JsonSerializable(typeof(ErrorReply))]
+[JsonSerializable(typeof(SelectReply))]
+[JsonSerializable(typeof(DeselectReply))]
+[JsonSerializable(typeof(AutoSelectReply))]
+[JsonSerializable(typeof(VerifyReply))]
+[JsonSerializable(typeof(Dmv.Core.State.SwitchJournal))]
+[JsonSerializable(typeof(Dmv.Core.State.HistoryEntry))]
 public sealed partial class DmvJsonContext : JsonSerializerContext
 {
 }

@@ -9,8 +9,23 @@ public sealed record DriverEntry(
     string? Active,
     IReadOnlyList<string> LoadedModules,
     IReadOnlyList<VariantEntry> Variants,
-    bool RebootPending)
+    bool RebootPending,
+    bool Loaded = false,
+    string? BootSelected = null)
 {
+    /// <summary>The same driver after a switch changed what the boot kernel selects.</summary>
+    public DriverEntry WithBootSelection(string? variant, bool inBootKernel)
+    {
+        string? bootSelected = inBootKernel ? variant : BootSelected;
+        bool hardware = bootSelected is not null && Variant(bootSelected)?.HardwarePresent == true;
+        return this with
+        {
+            Selected = variant ?? (inBootKernel ? null : Selected),
+            BootSelected = bootSelected,
+            RebootPending = RebootRule.IsPending(Loaded, Active, bootSelected, hardware),
+        };
+    }
+
     public VariantEntry? Variant(string name)
     {
         foreach (VariantEntry variant in Variants)

@@ -8,8 +8,21 @@ public sealed record DriverListing(
     IReadOnlyList<DriverEntry> Drivers,
     IReadOnlyList<KernelCatalog> Kernels,
     IReadOnlyList<KernelSelection> Selections,
-    string? RunningKernel)
+    string? RunningKernel,
+    Pci.PresentDevices? Hardware = null)
 {
+    public DriverEntry? Driver(string name) => Drivers.FirstOrDefault(d => d.Name == name);
+
+    /// <summary>The listing after a switch of one driver in the given kernels, without reading the tree again.</summary>
+    public DriverListing AfterSwitch(string driver, string? variant, IReadOnlyList<string> kernels)
+    {
+        bool inBootKernel = BootKernel is not null && kernels.Contains(BootKernel);
+        return this with
+        {
+            Drivers = Drivers.Select(d => d.Name == driver ? d.WithBootSelection(variant, inBootKernel) : d).ToList(),
+        };
+    }
+
     /// <summary>True when what will load at the next boot differs, for some driver, from what is loaded now.</summary>
     public bool RebootRequired => Drivers.Any(static driver => driver.RebootPending);
 

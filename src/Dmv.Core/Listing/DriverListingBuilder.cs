@@ -35,7 +35,7 @@ public static class DriverListingBuilder
         }
 
         drivers.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return new DriverListing(drivers, catalogs, selections, options.RunningKernel);
+        return new DriverListing(drivers, catalogs, selections, options.RunningKernel, hardware);
     }
 
     private static IEnumerable<(string Name, List<CatalogVariant> Variants)> GroupByDriver(IEnumerable<KernelCatalog> catalogs)
@@ -113,11 +113,9 @@ public static class DriverListingBuilder
 
         string? active = noteText is null ? null : MatchActive(name, noteText, notePath!, variants, log);
         string? bootSelected = selections.Length > 0 ? selections[0].SelectedOf(name) : null;
-        bool rebootPending = anyLoaded
-            ? active != bootSelected
-            : bootSelected is not null && variants.Find(v => v.Name == bootSelected)?.HardwarePresent == true;
-
-        return new DriverEntry(name, first.Category, first.Description, selected, active, loadedModules, variants, rebootPending);
+        bool bootHardware = bootSelected is not null && variants.Find(v => v.Name == bootSelected)?.HardwarePresent == true;
+        bool rebootPending = RebootRule.IsPending(anyLoaded, active, bootSelected, bootHardware);
+        return new DriverEntry(name, first.Category, first.Description, selected, active, loadedModules, variants, rebootPending, anyLoaded, bootSelected);
     }
 
     private static List<VariantEntry> MergeVariants(List<CatalogVariant> sources, PresentDevices hardware, DiagnosticLog log)

@@ -40,7 +40,8 @@ public static class UpdatesLinkScanner
         string hostUpdates = root.HostPathOf(updates.RealPath!);
         foreach (DirectoryEntry entry in entries)
         {
-            if (entry.Kind != EntryKind.Link)
+            // Only module files are looked at by depmod and the kernel: a hidden link staged by a switch is not a selection.
+            if (entry.Kind != EntryKind.Link || !Modules.ModuleName.IsModuleFile(entry.Name) || entry.Name.StartsWith('.'))
             {
                 continue;
             }

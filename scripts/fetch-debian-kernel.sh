@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fetches Debian's current linux-image-*-amd64 (real signed modules, config, image) into .cache/debian/
+# with `apt-get download` and unpacks it with `dpkg -x`. Reused when present. Prints the unpacked root.
+# Fails with a message, never silently: tests that need real modules must not pass without them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cache=.cache/debian
+mkdir -p "$cache"
+
+if [ -f "$cache/image.done" ]; then
+  cat "$cache/image.done"
+  exit 0
+fi
+
+for tool in apt-get apt-cache dpkg; do
+  command -v "$tool" >/dev/null || { echo "fetch-debian-kernel: $tool is missing; this needs a Debian system" >&2; exit 1; }
+done
+
+package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+if [ -z "$package" ]; then
+  [ "$(id -u)" = 0 ] && apt-get update -qq >&2
+  package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+fi
+[ -n "$package" ] || { echo "fetch-debian-kernel: cannot resolve linux-image-amd64 to a kernel package (apt lists missing?)" >&2; exit 1; }
+
+( cd "$cache" && rm -f ./*.deb && apt-get download -q "$package" >&2 ) ||
+  { echo "fetch-debian-kernel: apt-get download $package failed" >&2; exit 1; }
+deb=$(ls "$cache"/linux-image-*.deb | head -1)
+rm -rf "$cache/image"
+dpkg -x "$deb" "$cache/image"
+rm -f "$deb"
+release=$(ls "$cache/image/lib/modules" | head -1)
+echo "$(pwd)/$cache/image $release" > "$cache/image.done"
+cat "$cache/image.done"

@@ -1,0 +1,56 @@
+using Dmv.Cli.CommandLine;
+using Dmv.Cli.Output;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.Json;
+using Dmv.Core.Pci;
+using Dmv.Core.Selection;
+
+namespace Dmv.Cli.Commands;
+
+/// <summary><c>driver-tool auto-select [--dry-run]</c>: select the installer's choice for each driver with hardware and no selection.</summary>
+public static class AutoSelectCommand
+{
+    public static int Run(Invocation invocation, Terminal terminal)
+    {
+        if (!HostContext.TryCreate(invocation, terminal, out HostContext host, out int exitCode))
+        {
+            return exitCode;
+        }
+
+        var log = new DiagnosticLog();
+        if (!host.TryReadHardware(invocation, terminal, log, out Func<PresentDevices> hardware, out exitCode))
+        {
+            return exitCode;
+        }
+
+        if (!SelectionService.TryAutoSelect(host.Root, invocation.DryRun, host.SwitchOptions(invocation, hardware), log, out AutoSelectOutcome? outcome, out Failure? failure))
+        {
+            return Replies.Fail(terminal, log, failure!);
+        }
+
+        Replies.Warnings(terminal, log);
+        int? hookFailure = Replies.FailedHook(terminal, outcome!.Hooks, $"auto-selected {outcome.Switched.Count} driver(s)");
+        if (hookFailure is not null)
+        {
+            return hookFailure.Value;
+        }
+
+        terminal.WriteJson(new AutoSelectReply
+        {
+            DryRun = outcome.DryRun,
+            Plan = outcome.Plan.Select(c => new AutoSelectChoiceReply
+            {
+                Driver = c.Driver,
+                Variant = c.Variant,
+                Priority = new Dmv.Core.Catalog.JsonNumberText(c.Priority, 0),
+                Version = c.Version,
+                MatchSpecificity = c.MatchSpecificity,
+                Reason = c.Reason,
+            }).ToList(),
+            Selected = outcome.Switched.Select(s => new SelectedReply { Driver = s.Driver, Variant = s.Variant!, Kernels = s.Kernels.ToList() }).ToList(),
+            Operation = new OperationState { Reboot = outcome.Reboot },
+            Hooks = Replies.Hooks(outcome.Hooks),
+        }, DmvJsonContext.Default.AutoSelectReply);
+        return 0;
+    }
+}

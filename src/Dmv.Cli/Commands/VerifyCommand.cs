@@ -1,0 +1,78 @@
+using Dmv.Cli.CommandLine;
+using Dmv.Cli.Output;
+using Dmv.Core.Catalog;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+using Dmv.Core.Json;
+using Dmv.Core.Kernels;
+using Dmv.Core.Selection;
+using Dmv.Core.Verification;
+
+namespace Dmv.Cli.Commands;
+
+/// <summary><c>driver-tool verify [NAME] [--repair]</c>: exit 0 when the tree is clean, EUCLEAN when a problem remains.</summary>
+public static class VerifyCommand
+{
+    public static int Run(Invocation invocation, Terminal terminal)
+    {
+        if (!HostContext.TryCreate(invocation, terminal, out HostContext host, out int exitCode))
+        {
+            return exitCode;
+        }
+
+        var log = new DiagnosticLog();
+        if (invocation.Driver is not null && NameRules.CheckComponent("driver", invocation.Driver) is Failure bad)
+        {
+            return Replies.Fail(terminal, log, bad);
+        }
+
+        HostSession session;
+        if (invocation.Repair)
+        {
+            if (!HostSession.TryBeginWrite(host.Root, invocation.LockTimeout, log, out HostSession? writer, out Failure? failure))
+            {
+                return Replies.Fail(terminal, log, failure!);
+            }
+
+            session = writer!;
+        }
+        else
+        {
+            session = HostSession.BeginRead(host.Root, invocation.LockTimeout, log);
+        }
+
+        List<TreeProblem> problems;
+        using (session)
+        {
+            List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(host.Root, host.RunningKernel, log);
+            KernelCatalog[] catalogs = CatalogReader.ReadAll(host.Root, kernels, log);
+            problems = TreeVerifier.Check(host.Root, session.State, catalogs, invocation.Driver, invocation.Repair);
+        }
+
+        Replies.Warnings(terminal, log);
+        bool clean = problems.All(p => p.Repaired);
+        int exit = clean ? 0 : Errno.EUCLEAN;
+        if (invocation.Format == OutputFormat.Table)
+        {
+            terminal.WriteText(problems.Count == 0
+                ? "clean\n"
+                : string.Concat(problems.Select(p => $"{(p.Repaired ? "repaired" : "PROBLEM ")}  {p.Kind}  {p.Path}: {p.Detail}\n")));
+        }
+        else
+        {
+            terminal.WriteJson(new VerifyReply
+            {
+                Clean = clean,
+                Exit = exit,
+                Problems = problems.Select(p => new ProblemReply { Kind = p.Kind, Path = p.Path, Detail = p.Detail, Repaired = p.Repaired }).ToList(),
+            }, DmvJsonContext.Default.VerifyReply);
+        }
+
+        if (!clean)
+        {
+            terminal.Error($"{problems.Count(p => !p.Repaired)} problem(s) remain in the tree");
+        }
+
+        return exit;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Dmv.Core.Hooks;
+
+/// <summary>
+/// Which post-switch steps run. Under --root the initrd is only rebuilt when asked (<see cref="ForceInitrd"/>):
+/// an installer's target is usually not the system dracut should describe.
+/// </summary>
+public sealed record HookOptions(bool Skip, bool SkipInitrd, bool ForceInitrd, IReadOnlyList<string> SearchPath);

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text;
+using Dmv.Core.FileSystem;
+
+namespace Dmv.Core.Hooks;
+
+/// <summary>
+/// After a switch, for each kernel it changed: <c>depmod -a K</c> (with <c>-b ROOT</c> under --root),
+/// <c>weak-modules</c> where the system has it, and the initrd rebuilt with <c>dracut</c> where the system has
+/// it. A missing tool is reported as skipped; a failing one with its output. The links are already in
+/// place and stay so whatever a hook does.
+/// </summary>
+public static class HookRunner
+{
+    public static List<HookResult> Run(HostRoot root, IReadOnlyList<string> kernels, IReadOnlyDictionary<string, IReadOnlyList<string>> addedModules, HookOptions options)
+    {
+        var results = new List<HookResult>();
+        foreach (string kernel in kernels)
+        {
+            if (options.Skip)
+            {
+                results.Add(new HookResult(kernel, "all", HookResult.Skipped, null, "--no-hooks"));
+                continue;
+            }
+
+            results.Add(Depmod(root, kernel, options));
+            results.Add(WeakModules(root, kernel, addedModules.GetValueOrDefault(kernel) ?? [], options));
+            results.Add(Dracut(root, kernel, options));
+        }
+
+        return results;
+    }
+
+    private static HookResult Depmod(HostRoot root, string kernel, HookOptions options)
+    {
+        string? depmod = ToolLocator.Find("depmod", options.SearchPath);
+        if (depmod is null)
+        {
+            return new HookResult(kernel, "depmod", HookResult.Skipped, null, "depmod not found in " + string.Join(':', options.SearchPath));
+        }
+
+        List<string> args = root.IsSystemRoot ? ["-a", kernel] : ["-a", "-b", root.RealRoot, kernel];
+        return Execute(kernel, "depmod", depmod, args, stdin: null);
+    }
+
+    private static HookResult WeakModules(HostRoot root, string kernel, IReadOnlyList<string> modules, HookOptions options)
+    {
+        string? weakModules = ToolLocator.Find("weak-modules", options.SearchPath, root.IsSystemRoot ? "" : root.RealRoot);
+        if (weakModules is null)
+        {
+            return new HookResult(kernel, "weak-modules", HookResult.Skipped, null, "the system has no weak-modules");
+        }
+
+        if (!root.IsSystemRoot)
+        {
+            return new HookResult(kernel, "weak-modules", HookResult.Skipped, null, "weak-modules cannot work on a system under --root");
+        }
+
+        if (modules.Count == 0)
+        {
+            return new HookResult(kernel, "weak-modules", HookResult.Skipped, null, "no module was added");
+        }
+
+        return Execute(kernel, "weak-modules", weakModules, ["--no-initramfs", "--add-modules"], string.Join('\n', modules) + "\n");
+    }
+
+    private static HookResult Dracut(HostRoot root, string kernel, HookOptions options)
+    {
+        if (options.SkipInitrd)
+        {
+            return new HookResult(kernel, "dracut", HookResult.Skipped, null, "--no-initrd");
+        }
+
+        if (!root.IsSystemRoot && !options.ForceInitrd)
+        {
+            return new HookResult(kernel, "dracut", HookResult.Skipped, null, "under --root the initrd is rebuilt only with --initrd");
+        }
+
+        string prefix = root.IsSystemRoot ? "" : root.RealRoot;
+        string? dracut = ToolLocator.Find("dracut", options.SearchPath, prefix);
+        if (dracut is null)
+        {
+            return new HookResult(kernel, "dracut", HookResult.Skipped, null, "the system has no dracut");
+        }
+
+        string image = InitrdPath(prefix, kernel);
+        if (root.IsSystemRoot)
+        {
+            return Execute(kernel, "dracut", dracut, ["-f", image, kernel], stdin: null);
+        }
+
+        string? chroot = ToolLocator.Find("chroot", options.SearchPath);
+        if (chroot is null)
+        {
+            return new HookResult(kernel, "dracut", HookResult.Skipped, null, "chroot not found");
+        }
+
+        return Execute(kernel, "dracut", chroot, [root.RealRoot, dracut[prefix.Length..], "-f", image, kernel], stdin: null);
+    }
+
+    /// <summary>The initrd the system already has for the kernel (XenServer's initrd-K.img, or initramfs-K.img), else initrd-K.img.</summary>
+    private static string InitrdPath(string prefix, string kernel)
+    {
+        foreach (string name in new[] { $"/boot/initrd-{kernel}.img", $"/boot/initramfs-{kernel}.img", $"/boot/initrd.img-{kernel}" })
+        {
+            if (File.Exists(prefix + name))
+            {
+                return name;
+            }
+        }
+
+        return $"/boot/initrd-{kernel}.img";
+    }
+
+    private static HookResult Execute(string kernel, string hook, string program, IReadOnlyList<string> args, string? stdin)
+    {
+        string command = program + " " + string.Join(' ', args);
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
+            UseShellExecute = false,
+        };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        try
+        {
+            using Process process = Process.Start(start)!;
+            var output = new StringBuilder();
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            if (stdin is not null)
+            {
+                process.StandardInput.Write(stdin);
+                process.StandardInput.Close();
+            }
+
+            process.WaitForExit();
+            string text = output.ToString().Trim();
+            return process.ExitCode == 0
+                ? new HookResult(kernel, hook, HookResult.Ok, command, text.Length == 0 ? null : text)
+                : new HookResult(kernel, hook, HookResult.Failed, command, $"exit status {process.ExitCode}" + (text.Length == 0 ? "" : ": " + text));
+        }
+        catch (Exception error) when (error is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return new HookResult(kernel, hook, HookResult.Failed, command, error.Message);
+        }
+    }
+}

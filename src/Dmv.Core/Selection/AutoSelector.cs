@@ -1,0 +1,94 @@
+using Dmv.Core.Catalog;
+using Dmv.Core.Kernels;
+using Dmv.Core.Listing;
+using Dmv.Core.Pci;
+
+namespace Dmv.Core.Selection;
+
+/// <summary>
+/// The installer's rule: for each driver with hardware present and nothing selected, the
+/// hardware-present variant of largest priority; a tie goes to the more specific PCI match (more
+/// fields that are not "*"), then to the higher version, then to the name, so the choice is the
+/// same on every run.
+/// </summary>
+public static class AutoSelector
+{
+    public static List<AutoSelectChoice> Plan(DriverListing listing)
+    {
+        var choices = new List<AutoSelectChoice>();
+        PresentDevices hardware = listing.Hardware ?? PresentDevices.None;
+        foreach (DriverEntry driver in listing.Drivers)
+        {
+            if (driver.Selected is not null)
+            {
+                continue;
+            }
+
+            VariantEntry? best = null;
+            int bestSpecificity = -1;
+            foreach (VariantEntry variant in driver.Variants.Where(v => v.HardwarePresent))
+            {
+                int specificity = Specificity(variant, hardware);
+                if (best is null || Better(variant, specificity, best, bestSpecificity))
+                {
+                    best = variant;
+                    bestSpecificity = specificity;
+                }
+            }
+
+            if (best is not null)
+            {
+                int candidates = driver.Variants.Count(v => v.HardwarePresent);
+                string reason = candidates == 1
+                    ? $"the only variant matching {best.MatchedDevice}"
+                    : $"highest priority of {candidates} variants matching the hardware ({best.MatchedDevice})";
+                choices.Add(new AutoSelectChoice(driver.Name, best.Name, best.Priority.Text, bestSpecificity, best.Version, reason));
+            }
+        }
+
+        return choices;
+    }
+
+    private static bool Better(VariantEntry candidate, int specificity, VariantEntry best, int bestSpecificity)
+    {
+        int order = candidate.Priority.Value.CompareTo(best.Priority.Value);
+        if (order == 0)
+        {
+            order = specificity.CompareTo(bestSpecificity);
+        }
+
+        if (order == 0)
+        {
+            order = KernelVersionComparer.Instance.Compare(candidate.Version, best.Version);
+        }
+
+        if (order == 0)
+        {
+            order = string.CompareOrdinal(best.Name, candidate.Name);
+        }
+
+        return order > 0;
+    }
+
+    /// <summary>The most fields (of four) any of the variant's matching ids names exactly.</summary>
+    private static int Specificity(VariantEntry variant, PresentDevices hardware)
+    {
+        int best = 0;
+        foreach (CatalogVariant source in variant.Sources)
+        {
+            foreach (ModulePciIds module in source.Info.PciIds)
+            {
+                foreach (PciId id in module.Ids)
+                {
+                    if (hardware.Matches(id))
+                    {
+                        int exact = (id.Vendor >= 0 ? 1 : 0) + (id.Device >= 0 ? 1 : 0) + (id.SubVendor >= 0 ? 1 : 0) + (id.SubDevice >= 0 ? 1 : 0);
+                        best = Math.Max(best, exact);
+                    }
+                }
+            }
+        }
+
+        return best;
+    }
+}

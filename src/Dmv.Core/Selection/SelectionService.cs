@@ -1,0 +1,204 @@
+using Dmv.Core.Catalog;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+using Dmv.Core.Hooks;
+using Dmv.Core.Listing;
+using Dmv.Core.State;
+
+namespace Dmv.Core.Selection;
+
+/// <summary>
+/// select, deselect and auto-select: under the tree's lock, after recovering any interrupted
+/// switch, plan the link changes, carry them out as one journalled switch, record them, then run
+/// the hooks for the kernels that changed (under their own lock, so readers are not held up by a
+/// slow dracut).
+/// </summary>
+public static class SelectionService
+{
+    public static bool TrySelect(HostRoot root, string driver, string variant, SwitchOptions options, DiagnosticLog log, out SwitchOutcome? outcome, out Failure? failure)
+    {
+        outcome = null;
+        failure = NameRules.CheckComponent("driver", driver) ?? NameRules.CheckComponent("variant", variant);
+        if (failure is not null || !HostSession.TryBeginWrite(root, options.LockTimeout, log, out HostSession? session, out failure))
+        {
+            return false;
+        }
+
+        using (session)
+        {
+            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+            if (!planner.TryPlanSelect(driver, variant, options.Force, out SwitchPlan? plan, out failure))
+            {
+                return false;
+            }
+
+            if (!options.Force && !HardwarePresent(listing, driver, variant))
+            {
+                failure = new Failure(Errno.ENODEV, $"no hardware present matches variant '{variant}' of driver '{driver}'; --force selects it anyway");
+                return false;
+            }
+
+            if (!TryApply(session!, plan!, options, log, out failure))
+            {
+                return false;
+            }
+
+            DriverListing after = listing.AfterSwitch(driver, variant, plan!.Kernels);
+            session!.ReleaseTree();
+            List<HookResult> hooks = RunHooks(session, plan.Kernels, AddedModules(root, plan), options);
+            outcome = new SwitchOutcome(driver, variant, plan.Kernels, plan.MovedAside, hooks, after.RebootRequired);
+            return true;
+        }
+    }
+
+    public static bool TryDeselect(HostRoot root, string driver, SwitchOptions options, DiagnosticLog log, out SwitchOutcome? outcome, out Failure? failure)
+    {
+        outcome = null;
+        failure = NameRules.CheckComponent("driver", driver);
+        if (failure is not null || !HostSession.TryBeginWrite(root, options.LockTimeout, log, out HostSession? session, out failure))
+        {
+            return false;
+        }
+
+        using (session)
+        {
+            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+            if (!planner.TryPlanDeselect(driver, out SwitchPlan? plan, out failure) || !TryApply(session!, plan!, options, log, out failure))
+            {
+                return false;
+            }
+
+            DriverListing after = listing.AfterSwitch(driver, null, plan!.Kernels);
+            session!.ReleaseTree();
+            List<HookResult> hooks = RunHooks(session, plan.Kernels, new Dictionary<string, IReadOnlyList<string>>(), options);
+            outcome = new SwitchOutcome(driver, null, plan.Kernels, [], hooks, after.RebootRequired);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// For each driver with hardware present and nothing selected, selects the installer's choice
+    /// (see <see cref="AutoSelector"/>). With <paramref name="dryRun"/> only the plan is returned.
+    /// </summary>
+    public static bool TryAutoSelect(HostRoot root, bool dryRun, SwitchOptions options, DiagnosticLog log, out AutoSelectOutcome? outcome, out Failure? failure)
+    {
+        outcome = null;
+        if (dryRun)
+        {
+            using HostSession reader = HostSession.BeginRead(root, options.LockTimeout, log);
+            DriverListing current = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            outcome = new AutoSelectOutcome(AutoSelector.Plan(current), [], [], current.RebootRequired, DryRun: true);
+            failure = null;
+            return true;
+        }
+
+        if (!HostSession.TryBeginWrite(root, options.LockTimeout, log, out HostSession? session, out failure))
+        {
+            return false;
+        }
+
+        using (session)
+        {
+            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            List<AutoSelectChoice> choices = AutoSelector.Plan(listing);
+            var switched = new List<SwitchOutcome>();
+            var changedKernels = new List<string>();
+            var added = new Dictionary<string, IReadOnlyList<string>>();
+            foreach (AutoSelectChoice choice in choices)
+            {
+                var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+                if (!planner.TryPlanSelect(choice.Driver, choice.Variant, options.Force, out SwitchPlan? plan, out failure)
+                    || !TryApply(session!, plan!, options, log, out failure))
+                {
+                    return false;
+                }
+
+                listing = listing.AfterSwitch(choice.Driver, choice.Variant, plan!.Kernels);
+                changedKernels.AddRange(plan.Kernels.Where(k => !changedKernels.Contains(k)));
+                foreach ((string kernel, IReadOnlyList<string> modules) in AddedModules(root, plan))
+                {
+                    added[kernel] = [.. added.GetValueOrDefault(kernel) ?? [], .. modules];
+                }
+
+                switched.Add(new SwitchOutcome(choice.Driver, choice.Variant, plan.Kernels, plan.MovedAside, [], false));
+            }
+
+            session!.ReleaseTree();
+            List<HookResult> hooks = RunHooks(session, changedKernels, added, options);
+            outcome = new AutoSelectOutcome(choices, switched, hooks, listing.RebootRequired, DryRun: false);
+            return true;
+        }
+    }
+
+    private static bool TryApply(HostSession session, SwitchPlan plan, SwitchOptions options, DiagnosticLog log, out Failure? failure)
+    {
+        failure = null;
+        if (plan.ChangesNothing)
+        {
+            return true;
+        }
+
+        failure = SwitchExecutor.Execute(session.State!, plan.Journal, options.Crash);
+        if (failure is not null)
+        {
+            return false;
+        }
+
+        session.RecordHistory(plan.Journal, plan.Kernels, plan.MovedAside, log);
+        return true;
+    }
+
+    private static bool HardwarePresent(DriverListing listing, string driver, string variant)
+    {
+        foreach (DriverEntry entry in listing.Drivers)
+        {
+            foreach (VariantEntry candidate in entry.Variants)
+            {
+                if (candidate.Sources.Any(s => IsVariantFolder(s, driver, variant)))
+                {
+                    return candidate.HardwarePresent;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsVariantFolder(CatalogVariant source, string driver, string variant) =>
+        source.Directory.EndsWith("/dmv/" + driver + "/" + variant, StringComparison.Ordinal);
+
+    private static Dictionary<string, IReadOnlyList<string>> AddedModules(HostRoot root, SwitchPlan plan) =>
+        plan.Journal.Changes
+            .Where(c => c.NewTarget is not null)
+            .GroupBy(c => c.Kernel)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(c => c.Updates + "/" + c.Name).ToList());
+
+    private static List<HookResult> RunHooks(HostSession session, IReadOnlyList<string> kernels, IReadOnlyDictionary<string, IReadOnlyList<string>> added, SwitchOptions options)
+    {
+        if (kernels.Count == 0)
+        {
+            return [];
+        }
+
+        if (options.Hooks.Skip)
+        {
+            return HookRunner.Run(session.Root, kernels, added, options.Hooks);
+        }
+
+        // Hooks of concurrent switches take turns; the tree itself is already free for readers.
+        if (!HostLock.TryAcquire(session.State!.HooksLockPath, exclusive: true, options.LockTimeout, out HostLock? hooksLock, out _, out string reason))
+        {
+            return kernels.Select(k => new HookResult(k, "all", HookResult.Failed, null, reason)).ToList();
+        }
+
+        using (hooksLock)
+        {
+            return HookRunner.Run(session.Root, kernels, added, options.Hooks);
+        }
+    }
+
+    private static string NewId() =>
+        $"{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():x}";
+}

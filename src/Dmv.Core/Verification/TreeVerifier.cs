@@ -1,0 +1,153 @@
+using Dmv.Core.Catalog;
+using Dmv.Core.FileSystem;
+using Dmv.Core.State;
+
+namespace Dmv.Core.Verification;
+
+/// <summary>
+/// Checks what a switch must never leave behind: dangling links, drivers whose links point at
+/// different variants, a leftover journal or staged link, links into a variant without a valid
+/// info.json. With repair, mends only what is safe to mend: staged links and journal temporaries
+/// no switch is using (the caller holds the lock), and dangling links into dmv/. A half-switched
+/// driver or a variant without info.json needs a person's choice and is only reported.
+/// </summary>
+public static class TreeVerifier
+{
+    public const string DanglingLink = "dangling-link";
+    public const string MixedVariants = "mixed-variants";
+    public const string LeftoverJournal = "leftover-journal";
+    public const string LeftoverStaged = "leftover-staged-link";
+    public const string NoInfoJson = "variant-without-info-json";
+
+    public static List<TreeProblem> Check(HostRoot root, StateDirectory? state, IReadOnlyList<KernelCatalog> catalogs, string? driver, bool repair)
+    {
+        var problems = new List<TreeProblem>();
+        if (state is not null)
+        {
+            if (Exists(state.JournalPath))
+            {
+                problems.Add(new TreeProblem(LeftoverJournal, state.JournalPath, "a switch that could not be completed or undone; see the warnings", false));
+            }
+
+            string temporary = state.JournalPath + ".tmp";
+            if (Exists(temporary))
+            {
+                bool repaired = repair && FileSystemWriter.Unlink(temporary) == 0;
+                problems.Add(new TreeProblem(LeftoverJournal, temporary, "a journal that was never written in full", repaired));
+            }
+        }
+
+        foreach (KernelCatalog catalog in catalogs)
+        {
+            CheckUpdates(root, catalog, catalogs, driver, repair, problems);
+        }
+
+        return problems;
+    }
+
+    private static void CheckUpdates(HostRoot root, KernelCatalog catalog, IReadOnlyList<KernelCatalog> catalogs, string? driver, bool repair, List<TreeProblem> problems)
+    {
+        PathResolution updates = root.ResolveFrom(root.HostPathOf(catalog.RealKernelDirectory), "updates");
+        var entries = new List<DirectoryEntry>();
+        if (!updates.Succeeded || !DirectoryReader.TryList(updates.RealPath!, entries, out _, out _))
+        {
+            return;
+        }
+
+        string hostUpdates = root.HostPathOf(updates.RealPath!);
+        var variantsByDriver = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        foreach (DirectoryEntry entry in entries.Where(e => e.Kind == EntryKind.Link && e.NameIsValid))
+        {
+            string path = updates.RealPath + "/" + entry.Name;
+            if (!HostRoot.TryReadLink(path, out string target, out _))
+            {
+                continue;
+            }
+
+            (string? ownerDriver, string? ownerVariant) = DmvOwner(hostUpdates, target);
+            if (driver is not null && ownerDriver != driver)
+            {
+                continue;
+            }
+
+            if (entry.Name.StartsWith('.') && entry.Name.Contains(".driver-tool-", StringComparison.Ordinal))
+            {
+                bool repaired = repair && FileSystemWriter.Unlink(path) == 0;
+                problems.Add(new TreeProblem(LeftoverStaged, path, $"a link staged by a switch that never finished (to {target})", repaired));
+                continue;
+            }
+
+            PathResolution resolved = root.ResolveFrom(hostUpdates, entry.Name);
+            if (!resolved.Succeeded)
+            {
+                bool ours = ownerDriver is not null;
+                bool repaired = repair && ours && FileSystemWriter.Unlink(path) == 0;
+                problems.Add(new TreeProblem(DanglingLink, path, $"points to {target}: {resolved.Reason}" + (ours ? "" : " (not a DMV link; left alone)"), repaired));
+                continue;
+            }
+
+            CatalogVariant? owner = null;
+            bool insideDmv = false;
+            foreach (KernelCatalog candidate in catalogs)
+            {
+                if (candidate.RealDmvDirectory is not null && KernelCatalog.IsBelow(resolved.RealPath!, candidate.RealDmvDirectory))
+                {
+                    insideDmv = true;
+                    owner ??= candidate.OwnerOf(resolved.RealPath!);
+                }
+            }
+
+            if (!insideDmv)
+            {
+                continue;
+            }
+
+            if (owner is null)
+            {
+                problems.Add(new TreeProblem(NoInfoJson, path, $"points to {resolved.RealPath}, in a variant without a valid info.json", false));
+                continue;
+            }
+
+            string key = ownerDriver ?? owner.Info.Driver;
+            if (!variantsByDriver.TryGetValue(key, out SortedSet<string>? variants))
+            {
+                variants = new SortedSet<string>(StringComparer.Ordinal);
+                variantsByDriver[key] = variants;
+            }
+
+            variants.Add(ownerVariant ?? owner.Info.Variant);
+        }
+
+        foreach ((string name, SortedSet<string> variants) in variantsByDriver.Where(p => p.Value.Count > 1))
+        {
+            problems.Add(new TreeProblem(MixedVariants, updates.RealPath!, $"driver '{name}' has links to variants {string.Join(", ", variants)}; select one variant to mend it", false));
+        }
+    }
+
+    /// <summary>The dmv/DRIVER/VARIANT a link target names, by its text (it may dangle).</summary>
+    private static (string? Driver, string? Variant) DmvOwner(string hostUpdates, string target)
+    {
+        string combined = target.StartsWith('/') ? target : hostUpdates + "/" + target;
+        var parts = new List<string>();
+        foreach (string part in combined.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+
+        int dmv = parts.IndexOf("dmv");
+        return dmv >= 0 && parts.Count > dmv + 3 ? (parts[dmv + 1], parts[dmv + 2]) : (null, null);
+    }
+
+    private static bool Exists(string path) => HostRoot.TryReadLink(path, out _, out int errno) || errno != Errno.ENOENT;
+}

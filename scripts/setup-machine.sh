@@ -13,6 +13,8 @@ need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have python3 || need+=(python3)
 have setpriv || need+=(util-linux)
+have flock || need+=(util-linux)
+[ -x /usr/sbin/depmod ] && [ -x /usr/sbin/modinfo ] || need+=(kmod)
 if [ "$purpose" = bench ]; then
   have hyperfine || need+=(hyperfine)
   [ -x /usr/bin/time ] || need+=(time)

@@ -7,7 +7,7 @@ public static class DriverTool
 {
     public static ProcessResult Run(params string[] args) => Run(args, stdin: null, asNobody: false);
 
-    public static ProcessResult Run(IReadOnlyList<string> args, string? stdin, bool asNobody = false)
+    public static ProcessResult Run(IReadOnlyList<string> args, string? stdin, bool asNobody = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         string binary = ToolPaths.DriverTool;
         Assert.True(File.Exists(binary), $"{binary} is missing: run 'make test', which publishes it first");
@@ -35,6 +35,11 @@ public static class DriverTool
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         return Execute(start, stdin);

@@ -39,7 +39,8 @@ public static class HookRunner
             return new HookResult(kernel, "depmod", HookResult.Skipped, null, "depmod not found in " + string.Join(':', options.SearchPath));
         }
 
-        List<string> args = root.IsSystemRoot ? ["-a", kernel] : ["-a", "-b", root.RealRoot, kernel];
+        // Under --root, depmod must follow the managed system's depmod.d (with its "exclude dmv"), not this machine's.
+        List<string> args = root.IsSystemRoot ? ["-a", kernel] : ["-a", "-b", root.RealRoot, .. DepmodConfiguration.ConfigArguments(root), kernel];
         return Execute(kernel, "depmod", depmod, args, stdin: null);
     }
 

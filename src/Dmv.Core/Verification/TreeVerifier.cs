@@ -18,6 +18,7 @@ public static class TreeVerifier
     public const string LeftoverJournal = "leftover-journal";
     public const string LeftoverStaged = "leftover-staged-link";
     public const string NoInfoJson = "variant-without-info-json";
+    public const string DepmodSeesDmv = "dmv-not-excluded-from-depmod";
 
     public static List<TreeProblem> Check(HostRoot root, StateDirectory? state, IReadOnlyList<KernelCatalog> catalogs, string? driver, bool repair)
     {
@@ -40,6 +41,14 @@ public static class TreeVerifier
         foreach (KernelCatalog catalog in catalogs)
         {
             CheckUpdates(root, catalog, catalogs, driver, repair, problems);
+        }
+
+        if (catalogs.Any(c => c.RealDmvDirectory is not null) && !Hooks.DepmodConfiguration.ExcludesDmv(root))
+        {
+            bool repaired = repair && WriteExclusion(root);
+            problems.Add(new TreeProblem(DepmodSeesDmv, root.RealPathOf(Hooks.DepmodConfiguration.SnippetPath),
+                "no depmod.d file says 'exclude dmv': depmod may resolve a driver with nothing selected to one of its variants" + (repaired ? "; written, run depmod -a for each kernel" : ""),
+                repaired));
         }
 
         return problems;
@@ -123,6 +132,13 @@ public static class TreeVerifier
         {
             problems.Add(new TreeProblem(MixedVariants, updates.RealPath!, $"driver '{name}' has links to variants {string.Join(", ", variants)}; select one variant to mend it", false));
         }
+    }
+
+    private static bool WriteExclusion(HostRoot root)
+    {
+        string file = root.RealPathOf(Hooks.DepmodConfiguration.SnippetPath);
+        return FileSystemWriter.MakeDirectories(root.IsSystemRoot ? "/" : root.RealRoot, Path.GetDirectoryName(file)!) == 0
+            && FileSystemWriter.WriteFileAtomically(file, System.Text.Encoding.UTF8.GetBytes(Hooks.DepmodConfiguration.Snippet)) == 0;
     }
 
     /// <summary>The dmv/DRIVER/VARIANT a link target names, by its text (it may dangle).</summary>

@@ -1,0 +1,89 @@
+using Dmv.Core.FileSystem;
+
+namespace Dmv.Core.Hooks;
+
+/// <summary>
+/// The managed system's depmod configuration (depmod.d folders, as kmod reads them). DMV needs
+/// <c>exclude dmv</c> in it: otherwise depmod indexes the variants under dmv/ as ordinary modules and
+/// can resolve a driver with no selection to one of them instead of the in-tree module.
+/// </summary>
+public static class DepmodConfiguration
+{
+    public static readonly string[] Folders = ["/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/usr/lib/depmod.d", "/lib/depmod.d"];
+
+    /// <summary>Where --repair writes the exclusion, the file the package installs.</summary>
+    public const string SnippetPath = "/etc/depmod.d/driver-tool.conf";
+
+    public const string Snippet = "# Written by driver-tool: the variants under dmv/ must not be indexed as modules.\nexclude dmv\n";
+
+    /// <summary>The real paths of the configuration folders the system has (a linked /lib counted once).</summary>
+    public static List<string> ExistingFolders(HostRoot root)
+    {
+        var folders = new List<string>();
+        foreach (string folder in Folders)
+        {
+            PathResolution resolved = root.Resolve(folder);
+            if (resolved.Succeeded && Directory.Exists(resolved.RealPath) && !folders.Contains(resolved.RealPath!))
+            {
+                folders.Add(resolved.RealPath!);
+            }
+        }
+
+        return folders;
+    }
+
+    /// <summary>True when some *.conf file of the system's depmod.d folders has "exclude dmv".</summary>
+    public static bool ExcludesDmv(HostRoot root)
+    {
+        foreach (string folder in ExistingFolders(root))
+        {
+            var entries = new List<DirectoryEntry>();
+            if (!DirectoryReader.TryList(folder, entries, out _, out _))
+            {
+                continue;
+            }
+
+            foreach (DirectoryEntry entry in entries.Where(e => e.Name.EndsWith(".conf", StringComparison.Ordinal)))
+            {
+                PathResolution file = root.ResolveFrom(root.HostPathOf(folder), entry.Name);
+                byte[] buffer = new byte[4096];
+                if (file.Succeeded && FileContent.TryRead(file.RealPath!, 1 << 20, ref buffer, out int length, out _, out _)
+                    && HasExclusion(System.Text.Encoding.UTF8.GetString(buffer, 0, length)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The -C arguments that make depmod read the managed system's configuration rather than this machine's.</summary>
+    public static List<string> ConfigArguments(HostRoot root)
+    {
+        var arguments = new List<string>();
+        List<string> folders = ExistingFolders(root);
+        // A system without any depmod.d has an empty configuration, not this machine's.
+        foreach (string folder in folders.Count > 0 ? folders : [root.RealPathOf("/etc/depmod.d")])
+        {
+            arguments.Add("-C");
+            arguments.Add(folder);
+        }
+
+        return arguments;
+    }
+
+    private static bool HasExclusion(string text)
+    {
+        foreach (string line in text.Split('\n'))
+        {
+            string[] words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length >= 2 && words[0] == "exclude" && words.Skip(1).Any(w => w == "dmv"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+
+namespace Dmv.Cli.Tests;
+
+/// <summary>A small host tree built by hand for one test: kernels, DMV variants with module files, updates/ entries, lspci text.</summary>
+public sealed class HandTree : IDisposable
+{
+    public const string Nic = "01:00.0 \"0200\" \"8086\" \"1592\" -r01 -p00 \"1028\" \"0001\"";
+
+    public HandTree(string? root = null)
+    {
+        Root = root ?? System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dmv-hand-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(Root);
+        LspciFile = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "dmv-lspci-" + Guid.NewGuid().ToString("N")[..12] + ".txt");
+        System.IO.File.WriteAllText(LspciFile, Nic + "\n");
+        // As a system with driver-tool installed has it (dist/depmod.d/driver-tool.conf).
+        File("etc/depmod.d/driver-tool.conf", "exclude dmv\n");
+    }
+
+    public string Root { get; }
+
+    /// <summary>lspci -nm text with one Intel NIC (8086:1592, subsystem 1028:0001); kept outside the tree.</summary>
+    public string LspciFile { get; }
+
+    public string Path(string relative) => System.IO.Path.Combine(Root, relative.TrimStart('/'));
+
+    public HandTree Variant(string kernel, string driver, string variant, string[] modules, string subVendor = "*", string priority = "10", string version = "1.0", string device = "1592")
+    {
+        string folder = $"lib/modules/{kernel}/dmv/{driver}/{variant}";
+        var ids = modules.ToDictionary(
+            m => System.IO.Path.GetFileName(m),
+            m => new[] { new Dictionary<string, string> { ["vendor_id"] = "8086", ["device_id"] = device, ["subvendor_id"] = subVendor, ["subdevice_id"] = "*" } });
+        var info = new Dictionary<string, object>
+        {
+            ["category"] = "network",
+            ["name"] = driver,
+            ["description"] = $"{driver} driver",
+            ["variant"] = variant,
+            ["version"] = version,
+            ["priority"] = JsonDocument.Parse(priority).RootElement,
+            ["status"] = "production",
+            ["pci_ids"] = ids,
+        };
+        File(folder + "/info.json", JsonSerializer.Serialize(info));
+        foreach (string module in modules)
+        {
+            File($"{folder}/{module}", $"module {module} of {driver}/{variant}");
+        }
+
+        Directory.CreateDirectory(Path($"lib/modules/{kernel}/updates"));
+        return this;
+    }
+
+    public HandTree File(string relative, string content)
+    {
+        string path = Path(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllText(path, content);
+        return this;
+    }
+
+    public HandTree Link(string relative, string target)
+    {
+        string path = Path(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        System.IO.File.CreateSymbolicLink(path, target);
+        return this;
+    }
+
+    /// <summary>Runs driver-tool on this tree with the tree's lspci text and without hooks, unless the arguments say otherwise.</summary>
+    public ProcessResult Run(params string[] args) => DriverTool.Run(["--root", Root, "--lspci", LspciFile, .. args]);
+
+    public ProcessResult RunWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        DriverTool.Run(["--root", Root, "--lspci", LspciFile, .. args], stdin: null, asNobody: false, environment);
+
+    /// <summary>The target text of updates/NAME in a kernel, or null when there is no link.</summary>
+    public string? LinkTarget(string kernel, string module)
+    {
+        string path = Path($"lib/modules/{kernel}/updates/{module}");
+        var info = new FileInfo(path);
+        return info.LinkTarget;
+    }
+
+    public string[] UpdatesNames(string kernel) =>
+        Directory.Exists(Path($"lib/modules/{kernel}/updates"))
+            ? Directory.GetFileSystemEntries(Path($"lib/modules/{kernel}/updates")).Select(p => System.IO.Path.GetFileName(p)!).Order(StringComparer.Ordinal).ToArray()
+            : [];
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.File.Delete(LspciFile);
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -50,6 +50,20 @@ count_info() { find "$1/lib/modules" -name info.json | wc -l; }
   echo "| \`-l --format table\` small | as small | $(count_info "$dir") | $(wall "$RUNS" "$BIN --root $dir -l --format table") ms | |"
   echo "| \`--version\` | – | – | $(wall 100 "$BIN --version") ms | $(rss_mb "$BIN" --version) MB |"
   echo
+  echo "Switches on a copy of the small tree (--no-hooks; each timed run really switches: hyperfine --prepare puts the other variant back first):"
+  echo
+  echo "| command | median wall | peak RSS |"
+  echo "|---|---:|---:|"
+  w=$OUT/t2x40-write
+  rm -rf "$w" && cp -a "$dir" "$w"
+  sel="$BIN --root $w select intel-ice dell --no-hooks --force"
+  back="$BIN --root $w select intel-ice generic --no-hooks --force"
+  hyperfine -N --warmup 3 --runs "$RUNS" --prepare "$back" --export-json "$OUT/h.json" "$sel" >/dev/null 2>&1
+  echo "| \`select\` (2 kernels, replace a link in each) | $(median_ms "$OUT/h.json") ms | $(rss_mb $sel) MB |"
+  hyperfine -N --warmup 3 --runs "$RUNS" --prepare "$back" --export-json "$OUT/h.json" "$BIN --root $w deselect intel-ice --no-hooks" >/dev/null 2>&1
+  echo "| \`deselect\` (2 kernels) | $(median_ms "$OUT/h.json") ms | |"
+  echo "| \`auto-select --dry-run\` | $(wall "$RUNS" "$BIN --root $w auto-select --dry-run") ms | $(rss_mb "$BIN" --root "$w" auto-select --dry-run) MB |"
+  echo
   echo "Growth with the number of info.json files (10 kernels × N drivers × 3 variants, 120 devices):"
   echo
   echo "| drivers per kernel | info.json | median wall | ms per 1,000 info.json |"

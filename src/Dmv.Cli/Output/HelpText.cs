@@ -10,10 +10,17 @@ public static class HelpText
         kept under /lib/modules/<kernel>/dmv/, which one is selected, and which is active.
 
         Commands:
-          -l, list               list every driver, its variants, hardware match,
-                                 selected and active variant (JSON)
-          -V, --version          print the version
-          -h, --help [COMMAND]   print this help, or the help of COMMAND
+          -l, list                      list every driver, its variants, hardware
+                                        match, selected and active variant (JSON)
+          -s -n NAME -v VARIANT,        select VARIANT of driver NAME in every kernel
+            select NAME VARIANT         that has it, atomically
+          -d NAME, deselect NAME        remove NAME's links in every kernel, atomically
+          auto-select [--dry-run]       select the best variant for each driver with
+                                        hardware present and nothing selected
+          verify [NAME] [--repair]      check the tree for half-made switches and
+                                        broken links; mend what is safe to mend
+          -V, --version                 print the version
+          -h, --help [COMMAND]          print this help, or the help of COMMAND
 
         Options:
           --root DIR             operate on the system mounted at DIR; every path,
@@ -22,12 +29,23 @@ public static class HelpText
                                  ('-' for standard input) instead of sysfs
           --format json|table    reply as JSON (default, for programs) or as a table
           --strict               a problem in the tree fails the command (EUCLEAN)
-                                 instead of being a warning
           --running-kernel K     treat K as the running kernel (with --root)
+          --lock-timeout SECONDS how long a command waits for another one's switch
+                                 (default 30)
+          --force                select without matching hardware; move a foreign
+                                 file in updates/ aside instead of refusing
+          --no-hooks             after a switch, run neither depmod, weak-modules
+                                 nor dracut
+          --no-initrd            do not rebuild the initrd
+          --initrd               under --root, rebuild the initrd too (chroot dracut)
 
-        Exit status: 0 on success, otherwise an errno value (EINVAL 22 for a bad
-        command line, ENOENT 2, EACCES 13, EUCLEAN 117 for --strict, EIO 5), with
-        {"version": 0.1, "exit_code": E, "message": "..."} on standard output.
+        Exit status: 0 on success, otherwise an errno value, with
+        {"version": 0.1, "exit_code": E, "message": "..."} on standard output:
+        EINVAL 22 bad command line or name, ENOENT 2 unknown driver or variant,
+        ENODEV 19 no matching hardware, EEXIST 17 a foreign file in the way,
+        EBUSY 16 another switch holds the lock, EROFS 30, ENOSPC 28, EACCES 13,
+        EIO 5 a hook failed (the switch itself is complete), EUCLEAN 117 --strict
+        or verify found problems.
         """;
 
     public const string List = """
@@ -46,17 +64,77 @@ public static class HelpText
         that has one.
 
         Options: --root DIR, --lspci FILE|-, --format json|table, --strict,
-                 --running-kernel K (see driver-tool --help).
+                 --running-kernel K, --lock-timeout SECONDS.
 
         Problems in the tree (a malformed info.json, a broken link, an unreadable
         folder) are reported one a line on standard error and the rest is listed;
         with --strict they fail the command with EUCLEAN (117).
         """;
 
+    public const string Select = """
+        Usage: driver-tool [OPTIONS] -s -n NAME -v VARIANT
+               driver-tool [OPTIONS] select NAME VARIANT
+
+        Points updates/<module>.ko of every module of dmv/NAME/VARIANT at it (relative
+        links), in every kernel that has dmv/NAME/VARIANT, and removes NAME's other
+        links there: all links of the driver switch together, through a journal in
+        /var/lib/driver-tool/ that the next command of any kind completes or undoes
+        if this one is interrupted. Then, per kernel changed: depmod -a, weak-modules
+        when the system has it, dracut when the system has it.
+
+        Refuses (ENODEV) a variant whose hardware is not present, and (EEXIST) when a
+        regular file or a foreign link stands where a module link must go; --force
+        selects anyway and moves such a file aside (kept, renamed, reported).
+
+        Options: --force, --no-hooks, --no-initrd, --initrd, --lock-timeout SECONDS,
+                 --root DIR, --lspci FILE|-, --running-kernel K.
+        Reply: {"driver", "variant", "exit": 0, "operation": {"reboot"}, "kernels",
+                "moved_aside", "hooks"}.
+        """;
+
+    public const string Deselect = """
+        Usage: driver-tool [OPTIONS] -d NAME
+               driver-tool [OPTIONS] deselect NAME
+
+        Removes the updates/ links that point into dmv/NAME/, in every kernel, as one
+        journalled switch; the in-tree module loads again. Then the hooks, as for
+        select. Nothing selected is not an error.
+
+        Options: --no-hooks, --no-initrd, --initrd, --lock-timeout SECONDS, --root DIR.
+        Reply: {"driver", "exit": 0, "operation": {"reboot"}, "kernels", "hooks"}.
+        """;
+
+    public const string AutoSelect = """
+        Usage: driver-tool [OPTIONS] auto-select [--dry-run]
+
+        For each driver with hardware present and nothing selected, selects the
+        hardware-present variant of largest priority (the installer's rule); a tie
+        goes to the more specific PCI match, then the higher version, then the name.
+        --dry-run prints the plan and changes nothing.
+
+        Options: --dry-run, --force, --no-hooks, --no-initrd, --initrd,
+                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-.
+        """;
+
+    public const string Verify = """
+        Usage: driver-tool [OPTIONS] verify [NAME] [--repair]
+
+        Reports dangling links, drivers whose links point at different variants,
+        a leftover journal or staged link, links into a variant without a valid
+        info.json, and a depmod configuration without "exclude dmv". --repair removes
+        staged links, journal temporaries and dangling links into dmv/, and writes
+        /etc/depmod.d/driver-tool.conf; a half-switched driver needs a select.
+        Exit status 0 when the tree is clean (after repair), EUCLEAN (117) otherwise.
+        """;
+
     public static string? For(string? topic) => topic switch
     {
         null => General,
         "list" or "-l" => List,
+        "select" or "-s" => Select,
+        "deselect" or "-d" => Deselect,
+        "auto-select" => AutoSelect,
+        "verify" => Verify,
         _ => null,
     };
 }

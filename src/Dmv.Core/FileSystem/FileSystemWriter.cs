@@ -130,6 +130,29 @@ public static unsafe class FileSystemWriter
         return SyncDirectory(Path.GetDirectoryName(realPath)!);
     }
 
+    /// <summary>Appends bytes to a file (created if missing) with O_APPEND, so concurrent appenders never interleave within a line.</summary>
+    public static int Append(string realPath, ReadOnlySpan<byte> content)
+    {
+        int descriptor = OpenFile(realPath, NativeMethods.O_WRONLY | NativeMethods.O_APPEND | NativeMethods.O_CREAT | NativeMethods.O_CLOEXEC, out int errno);
+        if (descriptor < 0)
+        {
+            return errno;
+        }
+
+        try
+        {
+            fixed (byte* data = content)
+            {
+                nint written = NativeMethods.Write(descriptor, data, content.Length);
+                return written == content.Length ? 0 : written < 0 ? Marshal.GetLastPInvokeError() : Errno.EIO;
+            }
+        }
+        finally
+        {
+            NativeMethods.Close(descriptor);
+        }
+    }
+
     /// <summary>Opens (creating if need be) a file to hold a flock on; -1 with the errno on failure.</summary>
     public static int OpenLockFile(string realPath, out int errno) =>
         OpenFile(realPath, NativeMethods.O_RDWR | NativeMethods.O_CREAT | NativeMethods.O_CLOEXEC, out errno);

@@ -77,6 +77,30 @@ internal static unsafe partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     internal static partial int Truncate(int descriptor, long length);
 
+    internal const int O_WRONLY = 1;
+    internal const int O_APPEND = 0x400;
+
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    internal static partial int Pipe(int* descriptors, int flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
+    internal static partial int SpawnActionsInit(byte* actions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
+    internal static partial int SpawnActionsDup2(byte* actions, int from, int to);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addopen")]
+    internal static partial int SpawnActionsOpen(byte* actions, int descriptor, byte* path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
+    internal static partial int SpawnActionsDestroy(byte* actions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn")]
+    internal static partial int Spawn(int* process, byte* path, byte* actions, byte* attributes, byte** arguments, byte** environment);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    internal static partial int WaitProcess(int process, int* status, int options);
+
     [LibraryImport("libc", EntryPoint = "kill")]
     internal static partial int Kill(int process, int signal);
 

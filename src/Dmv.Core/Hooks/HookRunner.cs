@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using Dmv.Core.FileSystem;
 
 namespace Dmv.Core.Hooks;
@@ -116,41 +114,14 @@ public static class HookRunner
     private static HookResult Execute(string kernel, string hook, string program, IReadOnlyList<string> args, string? stdin)
     {
         string command = program + " " + string.Join(' ', args);
-        var start = new ProcessStartInfo(program)
+        if (!ChildProcess.TryRun(program, args, stdin, out int status, out string output, out int errno))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
+            return new HookResult(kernel, hook, HookResult.Failed, command, $"cannot run {program}: {Errno.Describe(errno)}");
         }
 
-        try
-        {
-            using Process process = Process.Start(start)!;
-            var output = new StringBuilder();
-            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            if (stdin is not null)
-            {
-                process.StandardInput.Write(stdin);
-                process.StandardInput.Close();
-            }
-
-            process.WaitForExit();
-            string text = output.ToString().Trim();
-            return process.ExitCode == 0
-                ? new HookResult(kernel, hook, HookResult.Ok, command, text.Length == 0 ? null : text)
-                : new HookResult(kernel, hook, HookResult.Failed, command, $"exit status {process.ExitCode}" + (text.Length == 0 ? "" : ": " + text));
-        }
-        catch (Exception error) when (error is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
-        {
-            return new HookResult(kernel, hook, HookResult.Failed, command, error.Message);
-        }
+        string text = output.Trim();
+        return status == 0
+            ? new HookResult(kernel, hook, HookResult.Ok, command, text.Length == 0 ? null : text)
+            : new HookResult(kernel, hook, HookResult.Failed, command, $"exit status {status}" + (text.Length == 0 ? "" : ": " + text));
     }
 }

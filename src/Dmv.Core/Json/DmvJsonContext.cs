@@ -3,8 +3,12 @@ using System.Text.Json.Serialization;
 namespace Dmv.Core.Json;
 
 /// <summary>Source-generated serializers for every reply: no reflection, so the tool trims and compiles ahead of time.</summary>
-[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+// Serialization only: the tool never reads these back, and the reading machinery would grow the executable every start pays for.
+[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(ListReply))]
+// These two write "priority" through a converter (the number exactly as info.json has it), which needs metadata.
+[JsonSerializable(typeof(VariantReply), GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(AutoSelectChoiceReply), GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(ErrorReply))]
 [JsonSerializable(typeof(SelectReply))]
 [JsonSerializable(typeof(DeselectReply))]

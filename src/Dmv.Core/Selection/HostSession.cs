@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
@@ -106,13 +105,11 @@ public sealed class HostSession : IDisposable
             Kernels = kernels.ToList(),
             MovedAside = movedAside.ToList(),
         };
-        try
+        byte[] line = [.. JsonSerializer.SerializeToUtf8Bytes(entry, DmvJsonContext.Default.HistoryEntry), (byte)'\n'];
+        int errno = FileSystemWriter.Append(State.HistoryPath, line);
+        if (errno != 0)
         {
-            File.AppendAllText(State.HistoryPath, JsonSerializer.Serialize(entry, DmvJsonContext.Default.HistoryEntry) + "\n", new UTF8Encoding(false));
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            log.Warn(State.HistoryPath, $"history not written: {error.Message}");
+            log.Warn(State.HistoryPath, $"history not written: {Errno.Describe(errno)}");
         }
     }
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Dmv.Core.FileSystem;
-using Dmv.Core.Json;
 using Dmv.Core.State;
 
 namespace Dmv.Core.Selection;
@@ -27,17 +25,13 @@ public static class JournalRecovery
             return false;
         }
 
-        try
+        if (!JournalReader.TryParse(buffer.AsSpan(0, length), out journal, out string problem))
         {
-            journal = JsonSerializer.Deserialize(buffer.AsSpan(0, length), DmvJsonContext.Default.SwitchJournal);
-        }
-        catch (JsonException error)
-        {
-            failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: unreadable journal ({error.Message}); inspect it and the updates/ folders by hand, then remove it");
+            failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: unreadable journal ({problem}); inspect it and the updates/ folders by hand, then remove it");
             return false;
         }
 
-        if (journal is null || journal.Changes is null || journal.State is not (SwitchJournal.Prepared or SwitchJournal.Committed))
+        if (journal!.State is not (SwitchJournal.Prepared or SwitchJournal.Committed))
         {
             failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: journal in an unknown state; inspect it by hand, then remove it");
             journal = null;

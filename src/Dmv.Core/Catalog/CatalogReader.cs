@@ -16,7 +16,8 @@ namespace Dmv.Core.Catalog;
 /// </summary>
 public static class CatalogReader
 {
-    public static KernelCatalog[] ReadAll(HostRoot root, IReadOnlyList<InstalledKernels.KernelDirectory> kernels, DiagnosticLog log, Action? alongside = null)
+    /// <param name="onlyFolder">When set, only dmv/&lt;onlyFolder&gt;/ of each kernel is walked: all a switch of that driver needs.</param>
+    public static KernelCatalog[] ReadAll(HostRoot root, IReadOnlyList<InstalledKernels.KernelDirectory> kernels, DiagnosticLog log, Action? alongside = null, string? onlyFolder = null)
     {
         // Sized for a catalog's distinct names; the default table (2048) costs more to clear than a small listing takes.
         var strings = new StringPool(256);
@@ -36,7 +37,10 @@ public static class CatalogReader
             {
                 foreach (string folder in plans[k].Folders)
                 {
-                    items.Add((k, folder));
+                    if (onlyFolder is null || folder == onlyFolder)
+                    {
+                        items.Add((k, folder));
+                    }
                 }
             }
 

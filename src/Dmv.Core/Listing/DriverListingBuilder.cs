@@ -20,7 +20,7 @@ public static class DriverListingBuilder
     {
         List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(root, options.RunningKernel, log);
         PresentDevices hardware = PresentDevices.None;
-        KernelCatalog[] catalogs = CatalogReader.ReadAll(root, kernels, log, alongside: () => hardware = options.ReadHardware());
+        KernelCatalog[] catalogs = CatalogReader.ReadAll(root, kernels, log, alongside: () => hardware = options.ReadHardware(), onlyFolder: options.OnlyDriver);
         var selections = new KernelSelection[catalogs.Length];
         for (int i = 0; i < catalogs.Length; i++)
         {

@@ -26,7 +26,7 @@ public static class SelectionService
 
         using (session)
         {
-            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel) { OnlyDriver = driver }, log);
             var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
             if (!planner.TryPlanSelect(driver, variant, options.Force, out SwitchPlan? plan, out failure))
             {
@@ -63,7 +63,7 @@ public static class SelectionService
 
         using (session)
         {
-            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel) { OnlyDriver = driver }, log);
             var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
             if (!planner.TryPlanDeselect(driver, out SwitchPlan? plan, out failure) || !TryApply(session!, plan!, options, log, out failure))
             {

@@ -53,13 +53,8 @@ public static class SwitchExecutor
             crash.Passed();
         }
 
-        failure = SyncFolders(root, journal);
-        if (failure is not null)
-        {
-            JournalRecovery.RollBack(state, journal);
-            return failure;
-        }
-
+        // No folder sync here: if a staged link is lost in a power cut after the commit mark,
+        // rolling forward builds it again from the journal.
         journal.State = SwitchJournal.Committed;
         failure = WriteJournal(state, journal);
         if (failure is not null)

@@ -58,6 +58,8 @@ public static class Program
                 return AutoSelectCommand.Run(invocation, terminal);
             case CommandKind.Verify:
                 return VerifyCommand.Run(invocation, terminal);
+            case CommandKind.Inspect:
+                return InspectCommand.Run(invocation, terminal);
             default:
                 return ErrorReporter.Fail(terminal, Errno.EINVAL, "no command given");
         }

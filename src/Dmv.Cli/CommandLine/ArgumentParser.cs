@@ -10,7 +10,7 @@ namespace Dmv.Cli.CommandLine;
 /// </summary>
 public static class ArgumentParser
 {
-    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout"];
+    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout", "--kernel"];
     private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair"];
 
     private static readonly Dictionary<string, CommandKind> Words = new(StringComparer.Ordinal)
@@ -20,6 +20,7 @@ public static class ArgumentParser
         ["deselect"] = CommandKind.Deselect,
         ["auto-select"] = CommandKind.AutoSelect,
         ["verify"] = CommandKind.Verify,
+        ["inspect"] = CommandKind.Inspect,
         ["help"] = CommandKind.Help,
         ["version"] = CommandKind.Version,
     };
@@ -254,6 +255,25 @@ public static class ArgumentParser
                 break;
         }
 
+        List<string> files = [];
+        if (state.Command == CommandKind.Inspect)
+        {
+            if (positional.Count == 0)
+            {
+                error = new UsageError("inspect needs at least one module file or name");
+                return false;
+            }
+
+            files = [.. positional];
+            positional.Clear();
+        }
+
+        if (state.Values.ContainsKey("--kernel") && state.Command != CommandKind.Inspect)
+        {
+            error = new UsageError($"option '--kernel' does not apply to '{state.CommandToken}'");
+            return false;
+        }
+
         if ((state.FlagName is not null || state.FlagVariant is not null) && state.Command is not (CommandKind.Select or CommandKind.Deselect)
             || state.FlagVariant is not null && state.Command == CommandKind.Deselect)
         {
@@ -307,7 +327,7 @@ public static class ArgumentParser
             lockTimeout = TimeSpan.FromSeconds(value);
         }
 
-        foreach (string name in new[] { "--root", "--lspci", "--running-kernel" })
+        foreach (string name in new[] { "--root", "--lspci", "--running-kernel", "--kernel" })
         {
             if (state.Values.TryGetValue(name, out string? value) && value.Length == 0)
             {
@@ -332,6 +352,8 @@ public static class ArgumentParser
             DryRun = state.SetFlags.Contains("--dry-run"),
             Repair = state.SetFlags.Contains("--repair"),
             LockTimeout = lockTimeout,
+            Files = files,
+            Kernel = state.Values.GetValueOrDefault("--kernel"),
         };
         return true;
     }
@@ -343,6 +365,7 @@ public static class ArgumentParser
         CommandKind.Deselect => "deselect",
         CommandKind.AutoSelect => "auto-select",
         CommandKind.Verify => "verify",
+        CommandKind.Inspect => "inspect",
         CommandKind.Version => "version",
         _ => "help",
     };

@@ -8,6 +8,7 @@ public enum CommandKind
     Deselect,
     AutoSelect,
     Verify,
+    Inspect,
     Help,
     Version,
 }

@@ -18,4 +18,6 @@ public sealed record Invocation(CommandKind Command)
     public bool DryRun { get; init; }
     public bool Repair { get; init; }
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public IReadOnlyList<string> Files { get; init; } = [];
+    public string? Kernel { get; init; }
 }

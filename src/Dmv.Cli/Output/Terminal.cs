@@ -24,6 +24,9 @@ public sealed class Terminal
 
     private TextWriter Stderr => _stderr ??= _openStderr();
 
+    /// <summary>Standard output as a stream, for replies written as they are produced.</summary>
+    public Stream Output => _stdout;
+
     /// <summary>The reply in one write: a caller reading a pipe never sees half a document, and a large listing costs one system call, not one per buffer.</summary>
     public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo)
     {

@@ -101,6 +101,15 @@ internal static unsafe partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     internal static partial int WaitProcess(int process, int* status, int options);
 
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    internal static partial void* Map(void* address, nuint length, int protection, int flags, int descriptor, long offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap")]
+    internal static partial int Unmap(void* address, nuint length);
+
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    internal static partial long Seek(int descriptor, long offset, int whence);
+
     [LibraryImport("libc", EntryPoint = "kill")]
     internal static partial int Kill(int process, int signal);
 

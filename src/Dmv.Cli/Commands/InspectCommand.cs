@@ -1,0 +1,120 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Dmv.Cli.CommandLine;
+using Dmv.Cli.Output;
+using Dmv.Core.Concurrency;
+using Dmv.Core.FileSystem;
+using Dmv.Core.Modules;
+
+namespace Dmv.Cli.Commands;
+
+/// <summary>
+/// <c>driver-tool inspect FILE…</c> (or module names with --kernel K): per module its notes,
+/// .modinfo, vermagic, depends, __versions size and signature. Modules are read on every core in
+/// batches and written in order as each batch completes, so memory stays bounded however many.
+/// </summary>
+public static class InspectCommand
+{
+    private const int BatchSize = 128;
+
+    public static int Run(Invocation invocation, Terminal terminal)
+    {
+        if (!HostContext.TryCreate(invocation, terminal, out HostContext host, out int exitCode))
+        {
+            return exitCode;
+        }
+
+        using var codecs = new NativeCodecs();
+        var inspector = new ModuleInspector(codecs);
+        var writer = new InspectWriter(terminal, invocation.Format);
+        int failures = 0;
+        int firstErrno = 0;
+        for (int start = 0; start < invocation.Files.Count; start += BatchSize)
+        {
+            int count = Math.Min(BatchSize, invocation.Files.Count - start);
+            var reports = new ModuleReport[count];
+            ParallelWork.Run(count, Environment.ProcessorCount, i => reports[i] = InspectOne(host, invocation, inspector, invocation.Files[start + i]));
+            foreach (ModuleReport report in reports)
+            {
+                if (report.Error is not null)
+                {
+                    failures++;
+                    firstErrno = firstErrno != 0 ? firstErrno : report.Error.Contains("No such file") || report.Error.Contains("not found") ? Errno.ENOENT : Errno.ENOEXEC;
+                    terminal.Error($"{report.File}: {report.Error}");
+                }
+
+                writer.Write(report);
+            }
+        }
+
+        writer.Finish(failures == 0 ? 0 : firstErrno);
+        return failures == 0 ? 0 : firstErrno;
+    }
+
+    private static ModuleReport InspectOne(HostContext host, Invocation invocation, ModuleInspector inspector, string argument)
+    {
+        bool isName = invocation.Kernel is not null && !argument.Contains('/') && !File.Exists(argument);
+        if (isName)
+        {
+            return ModuleLocator.TryFind(host.Root, invocation.Kernel!, argument, out string found, out string reason)
+                ? inspector.Inspect(found, host.Root.HostPathOf(found))
+                : new ModuleReport { File = argument, Error = reason };
+        }
+
+        // Files named on the command line are this machine's paths; with --root, absolute ones are the managed system's.
+        string path = invocation.Root is not null && argument.StartsWith('/') ? host.Root.RealPathOf(argument) : Path.GetFullPath(argument);
+        return inspector.Inspect(path, argument);
+    }
+
+    /// <summary>Writes the reports as one JSON document (or a modinfo-like text) while they are produced.</summary>
+    private sealed class InspectWriter
+    {
+        private readonly Terminal _terminal;
+        private readonly OutputFormat _format;
+        private readonly Stream _stream;
+        private readonly Utf8JsonWriter? _json;
+
+        public InspectWriter(Terminal terminal, OutputFormat format)
+        {
+            _terminal = terminal;
+            _format = format;
+            _stream = terminal.Output;
+            if (format == OutputFormat.Json)
+            {
+                _json = new Utf8JsonWriter(_stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+                _json.WriteStartObject();
+                _json.WriteStartArray("modules");
+            }
+        }
+
+        public void Write(ModuleReport report)
+        {
+            if (_json is null)
+            {
+                _terminal.WriteText(ModuleText.Render(report));
+                return;
+            }
+
+            ModuleJson.Write(_json, report);
+            if (_json.BytesPending > 64 * 1024)
+            {
+                _json.Flush();
+            }
+        }
+
+        public void Finish(int exit)
+        {
+            if (_json is null)
+            {
+                return;
+            }
+
+            _json.WriteEndArray();
+            _json.WriteNumber("exit", exit);
+            _json.WriteEndObject();
+            _json.Flush();
+            _stream.WriteByte((byte)'\n');
+            _stream.Flush();
+        }
+    }
+}

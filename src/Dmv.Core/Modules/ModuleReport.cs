@@ -1,0 +1,25 @@
+namespace Dmv.Core.Modules;
+
+/// <summary>
+/// Everything driver-tool reads from one module file. <see cref="Error"/> set means the file could
+/// not be read as a module (the reason is for that file only); the other fields are then partial.
+/// </summary>
+public sealed class ModuleReport
+{
+    public required string File { get; init; }
+    public Compression Compression { get; init; }
+    public string? Error { get; set; }
+    public List<NoteRecord> Notes { get; } = new();
+    public ModInfo ModInfo { get; set; } = new();
+    public List<SymbolVersion> Versions { get; set; } = new();
+    public bool HasVersions { get; set; }
+    public SignatureReport? Signature { get; set; }
+
+    /// <summary>The module bytes (decompressed, signature included) while the report is being used for verification.</summary>
+    public byte[]? Bytes { get; set; }
+
+    /// <summary>The text of the XenServer type-1 note, if the module has one.</summary>
+    public string? XenServerNote => Notes.FirstOrDefault(n => n.Name == "XenServer" && n.Type == 1) is { } note
+        ? System.Text.Encoding.UTF8.GetString(note.Descriptor.AsSpan(0, Math.Max(0, Array.IndexOf(note.Descriptor, (byte)0) is int end && end >= 0 ? end : note.Descriptor.Length)))
+        : null;
+}

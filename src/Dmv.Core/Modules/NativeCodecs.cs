@@ -1,0 +1,209 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+
+namespace Dmv.Core.Modules;
+
+/// <summary>
+/// Decompresses whole modules: gzip through the framework, xz and zstd through the system's
+/// liblzma and libzstd (the libraries kmod itself uses), loaded when first needed. A missing
+/// library is an error for the files that need it, not for the run.
+/// </summary>
+public sealed unsafe class NativeCodecs : IDisposable
+{
+    private const int MaxModuleBytes = 512 << 20;
+    private readonly object _gate = new();
+    private nint _lzma;
+    private nint _zstd;
+    private bool _lzmaTried;
+    private bool _zstdTried;
+
+    public static Compression Detect(string fileName, ReadOnlySpan<byte> head)
+    {
+        if (fileName.EndsWith(".gz", StringComparison.Ordinal) || head.StartsWith(new byte[] { 0x1f, 0x8b }))
+        {
+            return Compression.Gzip;
+        }
+
+        if (fileName.EndsWith(".xz", StringComparison.Ordinal) || head.StartsWith(new byte[] { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 }))
+        {
+            return Compression.Xz;
+        }
+
+        if (fileName.EndsWith(".zst", StringComparison.Ordinal) || head.StartsWith(new byte[] { 0x28, 0xb5, 0x2f, 0xfd }))
+        {
+            return Compression.Zstd;
+        }
+
+        return Compression.None;
+    }
+
+    public bool TryDecompress(Compression compression, ReadOnlySpan<byte> data, out byte[] module, out string error) => compression switch
+    {
+        Compression.Gzip => TryGunzip(data, out module, out error),
+        Compression.Xz => TryUnxz(data, out module, out error),
+        Compression.Zstd => TryUnzstd(data, out module, out error),
+        _ => Copy(data, out module, out error),
+    };
+
+    public static bool TryGunzip(ReadOnlySpan<byte> data, out byte[] module, out string error)
+    {
+        try
+        {
+            using var input = new MemoryStream(data.ToArray(), writable: false);
+            using var gzip = new GZipStream(input, CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            byte[] buffer = new byte[81920];
+            int read;
+            while ((read = gzip.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                output.Write(buffer, 0, read);
+                if (output.Length > MaxModuleBytes)
+                {
+                    module = [];
+                    error = $"gzip data expands past {MaxModuleBytes >> 20} MiB";
+                    return false;
+                }
+            }
+
+            module = output.ToArray();
+            error = "";
+            return true;
+        }
+        catch (Exception failure) when (failure is InvalidDataException or IOException)
+        {
+            module = [];
+            error = $"gzip data is corrupt: {failure.Message}";
+            return false;
+        }
+    }
+
+    private bool TryUnxz(ReadOnlySpan<byte> data, out byte[] module, out string error)
+    {
+        module = [];
+        nint library = Library(ref _lzma, ref _lzmaTried, "liblzma.so.5");
+        if (library == 0 || !NativeLibrary.TryGetExport(library, "lzma_stream_buffer_decode", out nint decode))
+        {
+            error = "xz-compressed, and liblzma.so.5 cannot be loaded";
+            return false;
+        }
+
+        var call = (delegate* unmanaged<ulong*, uint, void*, byte*, nuint*, nuint, byte*, nuint*, nuint, int>)decode;
+        for (int capacity = Math.Max(data.Length * 4, 1 << 16); capacity <= MaxModuleBytes; capacity *= 2)
+        {
+            byte[] output = new byte[capacity];
+            ulong memoryLimit = ulong.MaxValue;
+            nuint inPosition = 0, outPosition = 0;
+            int result;
+            fixed (byte* input = data)
+            fixed (byte* target = output)
+            {
+                result = call(&memoryLimit, 0, null, input, &inPosition, (nuint)data.Length, target, &outPosition, (nuint)output.Length);
+            }
+
+            if (result == 0)
+            {
+                module = output.AsSpan(0, (int)outPosition).ToArray();
+                error = "";
+                return true;
+            }
+
+            if (result != 10)
+            {
+                error = $"xz data is corrupt (liblzma error {result})";
+                return false;
+            }
+        }
+
+        error = $"xz data expands past {MaxModuleBytes >> 20} MiB";
+        return false;
+    }
+
+    private bool TryUnzstd(ReadOnlySpan<byte> data, out byte[] module, out string error)
+    {
+        module = [];
+        nint library = Library(ref _zstd, ref _zstdTried, "libzstd.so.1");
+        if (library == 0
+            || !NativeLibrary.TryGetExport(library, "ZSTD_decompress", out nint decompress)
+            || !NativeLibrary.TryGetExport(library, "ZSTD_isError", out nint isError)
+            || !NativeLibrary.TryGetExport(library, "ZSTD_getFrameContentSize", out nint contentSize))
+        {
+            error = "zstd-compressed, and libzstd.so.1 cannot be loaded";
+            return false;
+        }
+
+        var size = (delegate* unmanaged<byte*, nuint, ulong>)contentSize;
+        var run = (delegate* unmanaged<byte*, nuint, byte*, nuint, nuint>)decompress;
+        var failed = (delegate* unmanaged<nuint, uint>)isError;
+        ulong declared;
+        fixed (byte* input = data)
+        {
+            declared = size(input, (nuint)data.Length);
+        }
+
+        int capacity = declared < (ulong)MaxModuleBytes ? (int)declared : Math.Max(data.Length * 4, 1 << 16);
+        for (; capacity <= MaxModuleBytes; capacity *= 2)
+        {
+            byte[] output = new byte[Math.Max(capacity, 1)];
+            nuint result;
+            fixed (byte* input = data)
+            fixed (byte* target = output)
+            {
+                result = run(target, (nuint)output.Length, input, (nuint)data.Length);
+            }
+
+            if (failed(result) == 0)
+            {
+                module = output.AsSpan(0, (int)result).ToArray();
+                error = "";
+                return true;
+            }
+
+            if (declared < (ulong)MaxModuleBytes)
+            {
+                break;
+            }
+        }
+
+        error = "zstd data is corrupt";
+        return false;
+    }
+
+    private static bool Copy(ReadOnlySpan<byte> data, out byte[] module, out string error)
+    {
+        module = data.ToArray();
+        error = "";
+        return true;
+    }
+
+    private nint Library(ref nint handle, ref bool tried, string name)
+    {
+        lock (_gate)
+        {
+            if (!tried)
+            {
+                tried = true;
+                NativeLibrary.TryLoad(name, out handle);
+            }
+
+            return handle;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_lzma != 0)
+            {
+                NativeLibrary.Free(_lzma);
+                _lzma = 0;
+            }
+
+            if (_zstd != 0)
+            {
+                NativeLibrary.Free(_zstd);
+                _zstd = 0;
+            }
+        }
+    }
+}

@@ -60,6 +60,8 @@ public static class Program
                 return VerifyCommand.Run(invocation, terminal);
             case CommandKind.Inspect:
                 return InspectCommand.Run(invocation, terminal);
+            case CommandKind.Explain:
+                return ExplainCommand.Run(invocation, terminal);
             default:
                 return ErrorReporter.Fail(terminal, Errno.EINVAL, "no command given");
         }

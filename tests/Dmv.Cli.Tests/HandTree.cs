@@ -44,7 +44,14 @@ public sealed class HandTree : IDisposable
         File(folder + "/info.json", JsonSerializer.Serialize(info));
         foreach (string module in modules)
         {
-            File($"{folder}/{module}", $"module {module} of {driver}/{variant}");
+            // A small real module: built for this kernel, its XenServer note naming the variant.
+            byte[] elf = Dmv.Fixtures.ElfModuleWriter.Write(new Dmv.Fixtures.ElfModuleWriter.Module(
+                Dmv.Fixtures.NoteWriter.XenServerVariant(variant),
+                [new("name", System.IO.Path.GetFileNameWithoutExtension(module)), new("vermagic", $"{kernel} SMP mod_unload modversions ")],
+                []));
+            string path = Path($"{folder}/{module}");
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            System.IO.File.WriteAllBytes(path, elf);
         }
 
         Directory.CreateDirectory(Path($"lib/modules/{kernel}/updates"));

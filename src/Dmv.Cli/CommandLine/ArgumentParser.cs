@@ -10,7 +10,7 @@ namespace Dmv.Cli.CommandLine;
 /// </summary>
 public static class ArgumentParser
 {
-    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout", "--kernel"];
+    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout", "--kernel", "--signatures", "--trusted-keys"];
     private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair"];
 
     private static readonly Dictionary<string, CommandKind> Words = new(StringComparer.Ordinal)
@@ -21,6 +21,7 @@ public static class ArgumentParser
         ["auto-select"] = CommandKind.AutoSelect,
         ["verify"] = CommandKind.Verify,
         ["inspect"] = CommandKind.Inspect,
+        ["explain"] = CommandKind.Explain,
         ["help"] = CommandKind.Help,
         ["version"] = CommandKind.Version,
     };
@@ -253,6 +254,30 @@ public static class ArgumentParser
             case CommandKind.Verify:
                 if (driver is null && positional.Count > 0) { driver = positional[0]; positional.RemoveAt(0); }
                 break;
+            case CommandKind.Explain:
+                if (driver is null && positional.Count > 0) { driver = positional[0]; positional.RemoveAt(0); }
+                if (driver is null)
+                {
+                    error = new UsageError("explain needs a driver name");
+                    return false;
+                }
+
+                break;
+        }
+
+        foreach (string name in new[] { "--signatures", "--trusted-keys" })
+        {
+            if (state.Values.ContainsKey(name) && state.Command is not (CommandKind.Select or CommandKind.AutoSelect or CommandKind.Verify or CommandKind.Explain))
+            {
+                error = new UsageError($"option '{name}' does not apply to '{state.CommandToken}'");
+                return false;
+            }
+        }
+
+        if (state.Values.TryGetValue("--signatures", out string? policy) && policy is not ("enforce" or "warn" or "off"))
+        {
+            error = new UsageError($"--signatures takes enforce, warn or off, not '{policy}'");
+            return false;
         }
 
         List<string> files = [];
@@ -327,7 +352,7 @@ public static class ArgumentParser
             lockTimeout = TimeSpan.FromSeconds(value);
         }
 
-        foreach (string name in new[] { "--root", "--lspci", "--running-kernel", "--kernel" })
+        foreach (string name in new[] { "--root", "--lspci", "--running-kernel", "--kernel", "--trusted-keys" })
         {
             if (state.Values.TryGetValue(name, out string? value) && value.Length == 0)
             {
@@ -354,6 +379,8 @@ public static class ArgumentParser
             LockTimeout = lockTimeout,
             Files = files,
             Kernel = state.Values.GetValueOrDefault("--kernel"),
+            Signatures = state.Values.GetValueOrDefault("--signatures"),
+            TrustedKeys = state.Values.GetValueOrDefault("--trusted-keys"),
         };
         return true;
     }
@@ -366,6 +393,7 @@ public static class ArgumentParser
         CommandKind.AutoSelect => "auto-select",
         CommandKind.Verify => "verify",
         CommandKind.Inspect => "inspect",
+        CommandKind.Explain => "explain",
         CommandKind.Version => "version",
         _ => "help",
     };

@@ -9,6 +9,7 @@ public enum CommandKind
     AutoSelect,
     Verify,
     Inspect,
+    Explain,
     Help,
     Version,
 }

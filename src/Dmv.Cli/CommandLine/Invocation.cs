@@ -20,4 +20,6 @@ public sealed record Invocation(CommandKind Command)
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public IReadOnlyList<string> Files { get; init; } = [];
     public string? Kernel { get; init; }
+    public string? Signatures { get; init; }
+    public string? TrustedKeys { get; init; }
 }

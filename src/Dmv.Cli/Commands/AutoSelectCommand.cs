@@ -23,7 +23,7 @@ public static class AutoSelectCommand
             return exitCode;
         }
 
-        if (!SelectionService.TryAutoSelect(host.Root, invocation.DryRun, host.SwitchOptions(invocation, hardware), log, out AutoSelectOutcome? outcome, out Failure? failure))
+        if (!SelectionService.TryAutoSelect(host.Root, invocation.DryRun, host.SwitchOptions(invocation, hardware, log), log, out AutoSelectOutcome? outcome, out Failure? failure))
         {
             return Replies.Fail(terminal, log, failure!);
         }

@@ -23,7 +23,7 @@ public static class DeselectCommand
             return exitCode;
         }
 
-        if (!SelectionService.TryDeselect(host.Root, invocation.Driver!, host.SwitchOptions(invocation, hardware), log, out SwitchOutcome? outcome, out Failure? failure))
+        if (!SelectionService.TryDeselect(host.Root, invocation.Driver!, host.SwitchOptions(invocation, hardware, log), log, out SwitchOutcome? outcome, out Failure? failure))
         {
             return Replies.Fail(terminal, log, failure!);
         }

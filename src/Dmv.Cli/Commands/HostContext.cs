@@ -3,6 +3,8 @@ using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Hooks;
+using Dmv.Core.Integrity;
+using Dmv.Core.Signing;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
 
@@ -37,11 +39,36 @@ public sealed class HostContext
     }
 
     /// <summary>The options of a switch, from the command line (and, for the crash tests only, DRIVER_TOOL_TEST_CRASH_AFTER).</summary>
-    public SwitchOptions SwitchOptions(Invocation invocation, Func<PresentDevices> hardware)
+    public SwitchOptions SwitchOptions(Invocation invocation, Func<PresentDevices> hardware, DiagnosticLog log)
     {
         var hooks = new HookOptions(invocation.NoHooks, invocation.NoInitrd, invocation.Initrd, ToolLocator.SearchPath(Environment.GetEnvironmentVariable("PATH")));
         int crashAfter = int.TryParse(Environment.GetEnvironmentVariable(CrashVariable), out int step) && step > 0 ? step : 0;
-        return new SwitchOptions(invocation.Force, hooks, invocation.LockTimeout, hardware, RunningKernel, new CrashPoint(crashAfter));
+        return new SwitchOptions(invocation.Force, hooks, invocation.LockTimeout, hardware, RunningKernel, new CrashPoint(crashAfter), Integrity(invocation, log));
+    }
+
+    /// <summary>
+    /// The trusted certificates (--trusted-keys, else /etc/driver-tool/trusted-keys/ of the managed
+    /// system) and the policy: as given, else enforce when there are certificates, off when there are none.
+    /// </summary>
+    public IntegrityOptions Integrity(Invocation invocation, DiagnosticLog log)
+    {
+        string folder = invocation.TrustedKeys is not null
+            ? Path.GetFullPath(invocation.TrustedKeys)
+            : Root.Resolve(TrustStore.DefaultFolder).RealPath ?? Root.RealPathOf(TrustStore.DefaultFolder);
+        TrustStore trust = TrustStore.Load(folder, log);
+        if (invocation.TrustedKeys is not null && !Directory.Exists(folder))
+        {
+            log.Warn(folder, "no such folder of trusted certificates");
+        }
+
+        SignaturePolicy policy = invocation.Signatures switch
+        {
+            "enforce" => SignaturePolicy.Enforce,
+            "warn" => SignaturePolicy.Warn,
+            "off" => SignaturePolicy.Off,
+            _ => trust.Certificates.Count > 0 ? SignaturePolicy.Enforce : SignaturePolicy.Off,
+        };
+        return new IntegrityOptions(policy, trust);
     }
 
     /// <summary>Test-only: the switch step after which the process kills itself with SIGKILL (see README, "Crash tests").</summary>

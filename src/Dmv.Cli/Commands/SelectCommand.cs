@@ -23,7 +23,7 @@ public static class SelectCommand
             return exitCode;
         }
 
-        if (!SelectionService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, host.SwitchOptions(invocation, hardware), log, out SwitchOutcome? outcome, out Failure? failure))
+        if (!SelectionService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, host.SwitchOptions(invocation, hardware, log), log, out SwitchOutcome? outcome, out Failure? failure))
         {
             return Replies.Fail(terminal, log, failure!);
         }

@@ -3,6 +3,8 @@ using Dmv.Cli.Output;
 using Dmv.Core.Catalog;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
+using Dmv.Core.Integrity;
+using Dmv.Core.Modules;
 using Dmv.Core.Json;
 using Dmv.Core.Kernels;
 using Dmv.Core.Selection;
@@ -47,6 +49,8 @@ public static class VerifyCommand
             List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(host.Root, host.RunningKernel, log);
             KernelCatalog[] catalogs = CatalogReader.ReadAll(host.Root, kernels, log);
             problems = TreeVerifier.Check(host.Root, session.State, catalogs, invocation.Driver, invocation.Repair);
+            using var codecs = new NativeCodecs();
+            problems.AddRange(VariantVerifier.Check(catalogs, invocation.Driver, new IntegrityChecker(host.Root, host.Integrity(invocation, log), codecs)));
         }
 
         Replies.Warnings(terminal, log);

@@ -89,6 +89,14 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             report.ModInfo = ModInfo.Parse(modinfo.Bytes(image));
         }
 
+        if (ElfReader.Find(sections, "__ksymtab_strings") is ElfSection exports)
+        {
+            foreach (string symbol in System.Text.Encoding.UTF8.GetString(exports.Bytes(image)).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            {
+                report.Exports.Add(symbol);
+            }
+        }
+
         if (ElfReader.Find(sections, "__versions") is ElfSection versions)
         {
             report.HasVersions = true;

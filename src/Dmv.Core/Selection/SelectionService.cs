@@ -39,6 +39,12 @@ public static class SelectionService
                 return false;
             }
 
+            failure = CheckIntegrity(root, listing, driver, variant, options, log);
+            if (failure is not null)
+            {
+                return false;
+            }
+
             if (!TryApply(session!, plan!, options, log, out failure))
             {
                 return false;
@@ -110,6 +116,7 @@ public static class SelectionService
             {
                 var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
                 if (!planner.TryPlanSelect(choice.Driver, choice.Variant, options.Force, out SwitchPlan? plan, out failure)
+                    || (failure = CheckIntegrity(root, listing, choice.Driver, choice.Variant, options, log)) is not null
                     || !TryApply(session!, plan!, options, log, out failure))
                 {
                     return false;
@@ -148,6 +155,28 @@ public static class SelectionService
 
         session.RecordHistory(plan.Journal, plan.Kernels, plan.MovedAside, log);
         return true;
+    }
+
+    /// <summary>Signatures, kABI and notes of the variant in every kernel that has it, judged by the policy; the first refusal, or null.</summary>
+    private static Failure? CheckIntegrity(HostRoot root, DriverListing listing, string driver, string variant, SwitchOptions options, DiagnosticLog log)
+    {
+        if (options.Integrity is null)
+        {
+            return null;
+        }
+
+        using var codecs = new Modules.NativeCodecs();
+        var checker = new Integrity.IntegrityChecker(root, options.Integrity, codecs);
+        foreach (CatalogVariant source in listing.Kernels.SelectMany(k => k.Variants).Where(v => IsVariantFolder(v, driver, variant)))
+        {
+            Failure? refusal = checker.Judge(checker.Check(source), options.Force, log);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+        }
+
+        return null;
     }
 
     private static bool HardwarePresent(DriverListing listing, string driver, string variant)

@@ -10,4 +10,5 @@ public sealed record SwitchOptions(
     TimeSpan LockTimeout,
     Func<PresentDevices> ReadHardware,
     string? RunningKernel,
-    CrashPoint Crash);
+    CrashPoint Crash,
+    Integrity.IntegrityOptions? Integrity = null);

@@ -98,7 +98,7 @@ public sealed record Pkcs7Signer(
 
             string signatureAlgorithm = info.ReadSequence().ReadObjectIdentifier();
             byte[] value = info.ReadOctetString();
-            signer = new Pkcs7Signer(CommonName(issuer), serial.ToByteArray(isUnsigned: true, isBigEndian: true), issuer, digest, signatureAlgorithm, value, signedAttributes);
+            signer = new Pkcs7Signer(CommonNameOf(issuer), serial.ToByteArray(isUnsigned: true, isBigEndian: true), issuer, digest, signatureAlgorithm, value, signedAttributes);
             error = "";
             return true;
         }
@@ -110,7 +110,7 @@ public sealed record Pkcs7Signer(
     }
 
     /// <summary>The issuer's CN, as kmod prints the signer; empty when there is none.</summary>
-    private static string CommonName(byte[] issuerDer)
+    public static string CommonNameOf(byte[] issuerDer)
     {
         var name = new AsnReader(issuerDer, AsnEncodingRules.BER).ReadSequence();
         while (name.HasData)

@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Dmv.Cli.CommandLine;
+using Dmv.Cli.Output;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+using Dmv.Core.Integrity;
+using Dmv.Core.Listing;
+using Dmv.Core.Modules;
+using Dmv.Core.Pci;
+using Dmv.Core.Selection;
+
+namespace Dmv.Cli.Commands;
+
+/// <summary><c>driver-tool explain NAME</c>: for each variant, why it is or is not eligible.</summary>
+public static class ExplainCommand
+{
+    public static int Run(Invocation invocation, Terminal terminal)
+    {
+        if (!HostContext.TryCreate(invocation, terminal, out HostContext host, out int exitCode))
+        {
+            return exitCode;
+        }
+
+        var log = new DiagnosticLog();
+        if (NameRules.CheckComponent("driver", invocation.Driver!) is Failure bad)
+        {
+            return Replies.Fail(terminal, log, bad);
+        }
+
+        if (!host.TryReadHardware(invocation, terminal, log, out Func<PresentDevices> hardware, out exitCode))
+        {
+            return exitCode;
+        }
+
+        DriverListing listing;
+        using (HostSession.BeginRead(host.Root, invocation.LockTimeout, log))
+        {
+            listing = DriverListingBuilder.Build(host.Root, new ListingOptions(hardware, host.RunningKernel) { OnlyDriver = invocation.Driver }, log);
+        }
+
+        DriverEntry? driver = listing.Driver(invocation.Driver!);
+        if (driver is null)
+        {
+            return Replies.Fail(terminal, log, new Failure(Errno.ENOENT, $"unknown driver '{invocation.Driver}'"));
+        }
+
+        IntegrityOptions integrity = host.Integrity(invocation, log);
+        using var codecs = new NativeCodecs();
+        var checker = new IntegrityChecker(host.Root, integrity, codecs);
+        List<VariantExplanation> explanations = Explainer.Explain(driver, listing.Hardware ?? PresentDevices.None, checker);
+        AutoSelectChoice? choice = AutoSelector.Plan(listing with { Drivers = [driver with { Selected = null }] }).FirstOrDefault();
+        Replies.Warnings(terminal, log);
+        if (invocation.Format == OutputFormat.Table)
+        {
+            terminal.WriteText(Table(driver, explanations, choice, integrity));
+        }
+        else
+        {
+            terminal.WriteText(Json(driver, explanations, choice, integrity));
+        }
+
+        return 0;
+    }
+
+    private static string Json(DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("driver", driver.Name);
+            Optional(json, "selected", driver.Selected);
+            Optional(json, "active", driver.Active);
+            Optional(json, "best_eligible_choice", choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null);
+            json.WriteString("signature_policy", integrity.Policy.ToString().ToLowerInvariant());
+            json.WriteNumber("trusted_certificates", integrity.Trust.Certificates.Count);
+            json.WriteStartArray("variants");
+            foreach (VariantExplanation explanation in explanations)
+            {
+                json.WriteStartObject();
+                json.WriteString("variant", explanation.Variant);
+                json.WriteString("version", explanation.Version);
+                json.WritePropertyName("priority");
+                json.WriteRawValue(explanation.Priority);
+                json.WriteString("status", explanation.Status);
+                json.WriteBoolean("eligible", explanation.Eligible);
+                json.WriteStartArray("reasons");
+                explanation.Reasons.ToList().ForEach(json.WriteStringValue);
+                json.WriteEndArray();
+                json.WriteStartArray("pci_matches");
+                foreach (IdMatch match in explanation.Matches)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("module", match.Module);
+                    json.WriteString("id", match.Id.ToString());
+                    Optional(json, "device", match.Device?.ToString());
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteStartArray("kernels");
+                foreach (VariantCheck check in explanation.Kernels)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("kernel", check.Kernel);
+                    json.WriteStartObject("kabi");
+                    json.WriteString("status", check.Kabi.Status);
+                    json.WriteString("detail", check.Kabi.Detail);
+                    json.WriteEndObject();
+                    json.WriteStartArray("modules");
+                    foreach (ModuleCheck module in check.Modules)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("module", module.Module);
+                        Optional(json, "error", module.Report.Error);
+                        Optional(json, "signature", module.Signature?.StatusName);
+                        Optional(json, "signature_detail", module.Signature?.Detail);
+                        Optional(json, "note_problem", module.NoteProblem);
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("exit", 0);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+    }
+
+    private static string Table(DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity)
+    {
+        var text = new StringBuilder();
+        text.Append($"driver {driver.Name}: selected {driver.Selected ?? "-"}, active {driver.Active ?? "-"}, signatures {integrity.Policy.ToString().ToLowerInvariant()} ({integrity.Trust.Certificates.Count} trusted certificates)\n");
+        foreach (VariantExplanation explanation in explanations)
+        {
+            text.Append($"\n{explanation.Variant} {explanation.Version}, priority {explanation.Priority}, {explanation.Status}: {(explanation.Eligible ? "ELIGIBLE" : "not eligible")}");
+            text.Append(choice?.Variant == explanation.Variant && explanation.Eligible ? " (auto-select's choice)\n" : "\n");
+            foreach (IdMatch match in explanation.Matches)
+            {
+                text.Append($"  {match.Module} {match.Id}: {(match.Device is null ? "no device" : "matches " + match.Device)}\n");
+            }
+
+            foreach (VariantCheck check in explanation.Kernels)
+            {
+                text.Append($"  kernel {check.Kernel}: kABI {check.Kabi.Status} ({check.Kabi.Detail})\n");
+                foreach (ModuleCheck module in check.Modules)
+                {
+                    string signature = module.Signature is null ? "signature not checked" : $"signature {module.Signature.StatusName}";
+                    text.Append($"    {module.Module}: {signature}{(module.NoteProblem is null ? "" : "; " + module.NoteProblem)}\n");
+                }
+            }
+
+            foreach (string reason in explanation.Reasons)
+            {
+                text.Append($"  - {reason}\n");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static void Optional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+}

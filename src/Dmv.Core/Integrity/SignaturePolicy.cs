@@ -1,0 +1,12 @@
+namespace Dmv.Core.Integrity;
+
+/// <summary>
+/// What a switch does with a module whose signature is not trusted: refuse (enforce, the default
+/// when trusted certificates are present), warn and go on, or not check at all.
+/// </summary>
+public enum SignaturePolicy
+{
+    Enforce,
+    Warn,
+    Off,
+}

@@ -30,5 +30,16 @@ rm -rf "$cache/image"
 dpkg -x "$deb" "$cache/image"
 rm -f "$deb"
 release=$(ls "$cache/image/lib/modules" | head -1)
+
+# The matching linux-headers-RELEASE package holds Module.symvers, the kernel's exported symbols and CRCs.
+( cd "$cache" && rm -f ./*.deb && apt-get download -q "linux-headers-$release" >&2 ) ||
+  { echo "fetch-debian-kernel: apt-get download linux-headers-$release failed" >&2; exit 1; }
+rm -rf "$cache/headers"
+dpkg -x "$cache"/linux-headers-*.deb "$cache/headers"
+rm -f "$cache"/*.deb
+symvers=$(find "$cache/headers" -name Module.symvers | head -1)
+[ -n "$symvers" ] || { echo "fetch-debian-kernel: no Module.symvers in linux-headers-$release" >&2; exit 1; }
+cp "$symvers" "$cache/image/Module.symvers"
+
 echo "$(pwd)/$cache/image $release" > "$cache/image.done"
 cat "$cache/image.done"

@@ -107,6 +107,38 @@ public class VerifyTests
     }
 
     [Fact]
+    public void A_module_whose_note_names_another_variant_is_a_verify_error()
+    {
+        using HandTree tree = Selected();
+        File.Copy(tree.Path($"lib/modules/{K}/dmv/ice/dell/ice.ko"), tree.Path($"lib/modules/{K}/dmv/ice/generic/ice.ko"), overwrite: true);
+
+        (int exit, JsonElement reply) = Verify(tree, "--repair");
+
+        Assert.Equal(117, exit);
+        JsonElement problem = Assert.Single(reply.GetProperty("problems").EnumerateArray());
+        Assert.Equal("note-mismatch", problem.GetProperty("kind").GetString());
+        Assert.Contains("names 'dell', but info.json says variant 'generic'", problem.GetProperty("detail").GetString());
+        Assert.False(problem.GetProperty("repaired").GetBoolean());
+    }
+
+    [Fact]
+    public void Explain_shows_which_device_matched_which_id_and_why_a_variant_is_not_eligible()
+    {
+        using HandTree tree = Selected();
+
+        JsonElement reply = JsonDocument.Parse(tree.Run("explain", "ice").Stdout).RootElement;
+
+        var variants = reply.GetProperty("variants").EnumerateArray().ToDictionary(v => v.GetProperty("variant").GetString()!);
+        Assert.True(variants["generic"].GetProperty("eligible").GetBoolean());
+        Assert.Equal("01:00.0 8086:1592 1028:0001", variants["generic"].GetProperty("pci_matches")[0].GetProperty("device").GetString());
+        Assert.True(variants["dell"].GetProperty("eligible").GetBoolean());
+        Assert.Equal("dell", reply.GetProperty("best_eligible_choice").GetString());
+        Assert.Equal("generic", reply.GetProperty("selected").GetString());
+        Assert.Equal(2, tree.Run("explain", "nosuch").ExitCode);
+        Assert.Contains("kernel 6.1.0-1-amd64:", tree.Run("explain", "ice", "--format", "table").Stdout);
+    }
+
+    [Fact]
     public void Verify_of_one_driver_ignores_the_others()
     {
         using HandTree tree = Selected();

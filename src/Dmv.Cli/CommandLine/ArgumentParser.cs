@@ -267,7 +267,9 @@ public static class ArgumentParser
 
         foreach (string name in new[] { "--signatures", "--trusted-keys" })
         {
-            if (state.Values.ContainsKey(name) && state.Command is not (CommandKind.Select or CommandKind.AutoSelect or CommandKind.Verify or CommandKind.Explain))
+            bool applies = state.Command is CommandKind.Select or CommandKind.AutoSelect or CommandKind.Verify or CommandKind.Explain
+                || (state.Command == CommandKind.Inspect && name == "--trusted-keys");
+            if (state.Values.ContainsKey(name) && !applies)
             {
                 error = new UsageError($"option '{name}' does not apply to '{state.CommandToken}'");
                 return false;

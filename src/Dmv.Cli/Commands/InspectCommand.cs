@@ -5,6 +5,7 @@ using Dmv.Cli.Output;
 using Dmv.Core.Concurrency;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Modules;
+using Dmv.Core.Signing;
 
 namespace Dmv.Cli.Commands;
 
@@ -26,6 +27,9 @@ public static class InspectCommand
 
         using var codecs = new NativeCodecs();
         var inspector = new ModuleInspector(codecs);
+        var warnings = new Dmv.Core.Diagnostics.DiagnosticLog();
+        SignatureVerifier? verifier = invocation.TrustedKeys is null ? null : new SignatureVerifier(host.Integrity(invocation, warnings).Trust);
+        Replies.Warnings(terminal, warnings);
         var writer = new InspectWriter(terminal, invocation.Format);
         int failures = 0;
         int firstErrno = 0;
@@ -33,7 +37,7 @@ public static class InspectCommand
         {
             int count = Math.Min(BatchSize, invocation.Files.Count - start);
             var reports = new ModuleReport[count];
-            ParallelWork.Run(count, Environment.ProcessorCount, i => reports[i] = InspectOne(host, invocation, inspector, invocation.Files[start + i]));
+            ParallelWork.Run(count, Environment.ProcessorCount, i => reports[i] = InspectOne(host, invocation, inspector, verifier, invocation.Files[start + i]));
             foreach (ModuleReport report in reports)
             {
                 if (report.Error is not null)
@@ -51,19 +55,31 @@ public static class InspectCommand
         return failures == 0 ? 0 : firstErrno;
     }
 
-    private static ModuleReport InspectOne(HostContext host, Invocation invocation, ModuleInspector inspector, string argument)
+    private static ModuleReport InspectOne(HostContext host, Invocation invocation, ModuleInspector inspector, SignatureVerifier? verifier, string argument)
+    {
+        ModuleReport report = Locate(host, invocation, inspector, argument, keepBytes: verifier is not null);
+        if (verifier is not null && report.Bytes is not null)
+        {
+            report.Verification = verifier.Verify(report.Bytes);
+        }
+
+        report.Bytes = null;
+        return report;
+    }
+
+    private static ModuleReport Locate(HostContext host, Invocation invocation, ModuleInspector inspector, string argument, bool keepBytes)
     {
         bool isName = invocation.Kernel is not null && !argument.Contains('/') && !File.Exists(argument);
         if (isName)
         {
             return ModuleLocator.TryFind(host.Root, invocation.Kernel!, argument, out string found, out string reason)
-                ? inspector.Inspect(found, host.Root.HostPathOf(found))
+                ? inspector.Inspect(found, host.Root.HostPathOf(found), keepBytes)
                 : new ModuleReport { File = argument, Error = reason };
         }
 
         // Files named on the command line are this machine's paths; with --root, absolute ones are the managed system's.
         string path = invocation.Root is not null && argument.StartsWith('/') ? host.Root.RealPathOf(argument) : Path.GetFullPath(argument);
-        return inspector.Inspect(path, argument);
+        return inspector.Inspect(path, argument, keepBytes);
     }
 
     /// <summary>Writes the reports as one JSON document (or a modinfo-like text) while they are produced.</summary>

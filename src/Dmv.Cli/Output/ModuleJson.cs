@@ -82,6 +82,14 @@ public static class ModuleJson
         }
 
         json.WriteEndObject();
+        if (report.Verification is { } verdict)
+        {
+            json.WriteStartObject("verification");
+            json.WriteString("status", verdict.StatusName);
+            json.WriteString("detail", verdict.Detail);
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
     }
 

@@ -44,6 +44,11 @@ public static class ModuleText
             Line(text, "signature", "none");
         }
 
+        if (report.Verification is { } verdict)
+        {
+            Line(text, "verification", $"{verdict.StatusName}: {verdict.Detail}");
+        }
+
         return text.Append('\n').ToString();
     }
 

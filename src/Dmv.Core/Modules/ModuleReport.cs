@@ -15,6 +15,9 @@ public sealed class ModuleReport
     public bool HasVersions { get; set; }
     public SignatureReport? Signature { get; set; }
 
+    /// <summary>The signature checked against trusted certificates, when inspect was asked to (--trusted-keys).</summary>
+    public Signing.SignatureVerdict? Verification { get; set; }
+
     /// <summary>The symbols the module exports (from __ksymtab_strings), for the other modules of its variant.</summary>
     public List<string> Exports { get; set; } = new();
 

@@ -46,6 +46,7 @@ test: setup publish
 bench: publish fixture
 	@scripts/setup-machine.sh bench
 	@bench/run.sh
+	@bench/run-modules.sh
 
 # In-process micro-benchmarks of the hot readers with BenchmarkDotNet.
 bench-micro:

@@ -38,6 +38,10 @@ public static class InspectCommand
             int count = Math.Min(BatchSize, invocation.Files.Count - start);
             var reports = new ModuleReport[count];
             ParallelWork.Run(count, Environment.ProcessorCount, i => reports[i] = InspectOne(host, invocation, inspector, verifier, invocation.Files[start + i]));
+            // Each batch's reports are garbage once written. The first gen0 budget is sized from the
+            // CPU cache (32 MiB of L3 here) and would otherwise let a run over thousands of modules
+            // reach ~45 MB before its first collection; one cheap gen0 collection a batch keeps it near 30 MB.
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             foreach (ModuleReport report in reports)
             {
                 if (report.Error is not null)
@@ -57,29 +61,23 @@ public static class InspectCommand
 
     private static ModuleReport InspectOne(HostContext host, Invocation invocation, ModuleInspector inspector, SignatureVerifier? verifier, string argument)
     {
-        ModuleReport report = Locate(host, invocation, inspector, argument, keepBytes: verifier is not null);
-        if (verifier is not null && report.Bytes is not null)
-        {
-            report.Verification = verifier.Verify(report.Bytes);
-        }
-
-        report.Bytes = null;
-        return report;
+        ModuleBytesVisitor? verify = verifier is null ? null : (report, bytes) => report.Verification = verifier.Verify(bytes);
+        return Locate(host, invocation, inspector, argument, verify);
     }
 
-    private static ModuleReport Locate(HostContext host, Invocation invocation, ModuleInspector inspector, string argument, bool keepBytes)
+    private static ModuleReport Locate(HostContext host, Invocation invocation, ModuleInspector inspector, string argument, ModuleBytesVisitor? withBytes)
     {
         bool isName = invocation.Kernel is not null && !argument.Contains('/') && !File.Exists(argument);
         if (isName)
         {
             return ModuleLocator.TryFind(host.Root, invocation.Kernel!, argument, out string found, out string reason)
-                ? inspector.Inspect(found, host.Root.HostPathOf(found), keepBytes)
+                ? inspector.Inspect(found, host.Root.HostPathOf(found), withBytes, symbols: false)
                 : new ModuleReport { File = argument, Error = reason };
         }
 
         // Files named on the command line are this machine's paths; with --root, absolute ones are the managed system's.
         string path = invocation.Root is not null && argument.StartsWith('/') ? host.Root.RealPathOf(argument) : Path.GetFullPath(argument);
-        return inspector.Inspect(path, argument, keepBytes);
+        return inspector.Inspect(path, argument, withBytes, symbols: false);
     }
 
     /// <summary>Writes the reports as one JSON document (or a modinfo-like text) while they are produced.</summary>

@@ -62,7 +62,7 @@ public static class ModuleJson
         json.WriteEndArray();
         if (report.HasVersions)
         {
-            json.WriteNumber("versions", report.Versions.Count);
+            json.WriteNumber("versions", report.VersionCount);
         }
         else
         {

@@ -30,7 +30,7 @@ public static class ModuleText
             Line(text, "note", $"{note.Section} {note.Name} type {note.Type} ({note.Descriptor.Length} bytes)");
         }
 
-        Line(text, "versions", report.HasVersions ? $"{report.Versions.Count} symbols" : "none");
+        Line(text, "versions", report.HasVersions ? $"{report.VersionCount} symbols" : "none");
         if (report.Signature is { } signature)
         {
             Line(text, "sig_id", signature.IdType);

@@ -107,6 +107,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "munmap")]
     internal static partial int Unmap(void* address, nuint length);
 
+    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
+    internal static partial nint PositionedRead(int descriptor, byte* buffer, nint count, long offset);
+
     [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
     internal static partial long Seek(int descriptor, long offset, int whence);
 

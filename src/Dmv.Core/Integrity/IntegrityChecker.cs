@@ -28,9 +28,11 @@ public sealed class IntegrityChecker(HostRoot root, IntegrityOptions options, Na
         {
             foreach ((string name, string relative) in files)
             {
-                ModuleReport report = _inspector.Inspect(variant.Directory + "/" + relative, root.HostPathOf(variant.Directory + "/" + relative), keepBytes: options.Policy != SignaturePolicy.Off);
-                SignatureVerdict? signature = options.Policy == SignaturePolicy.Off || report.Bytes is null ? null : _verifier.Verify(report.Bytes);
-                report.Bytes = null;
+                SignatureVerdict? signature = null;
+                ModuleReport report = _inspector.Inspect(
+                    variant.Directory + "/" + relative,
+                    root.HostPathOf(variant.Directory + "/" + relative),
+                    options.Policy == SignaturePolicy.Off ? null : (_, bytes) => signature = _verifier.Verify(bytes));
                 modules.Add(new ModuleCheck(name, report, signature, NoteProblem(report, variant.Info)));
                 reports.Add(report);
             }

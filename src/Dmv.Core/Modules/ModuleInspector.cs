@@ -1,6 +1,7 @@
 using Dmv.Core.Elf;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Signing;
+using Microsoft.Extensions.ObjectPool;
 
 namespace Dmv.Core.Modules;
 
@@ -13,8 +14,57 @@ public sealed class ModuleInspector(NativeCodecs codecs)
 {
     private const long MaxFileBytes = 512L << 20;
 
-    /// <param name="keepBytes">Keep the module's bytes in the report, for signature verification.</param>
-    public ModuleReport Inspect(string realPath, string displayPath, bool keepBytes = false)
+    // Larger files are mapped: only the pages read come in, and the few such modules make munmap's cost negligible.
+    private const long LargestReadWhole = 4L << 20;
+
+    // One read buffer per worker, grown to the largest module it has met, instead of one per file.
+    private readonly DefaultObjectPool<ReadBuffer> _buffers = new(new ReadBufferPolicy(), Environment.ProcessorCount);
+
+    /// <param name="withBytes">Called with the module's bytes (decompressed) while they are still at hand, e.g. to verify its signature.</param>
+    /// <param name="symbols">Read the imported symbols' names and the exports (for kABI); otherwise only their count.</param>
+    public ModuleReport Inspect(string realPath, string displayPath, ModuleBytesVisitor? withBytes = null, bool symbols = true)
+    {
+        if (new FileInfo(realPath) is { Exists: true, Length: > LargestReadWhole })
+        {
+            return InspectMapped(realPath, displayPath, withBytes, symbols);
+        }
+
+        ReadBuffer buffer = _buffers.Get();
+        try
+        {
+            byte[] bytes = buffer.Bytes;
+            int length = 0;
+            int errno = 0;
+            // Without a signature to check, only the parts a report needs are read (compressed files excepted).
+            bool read = (withBytes is null && !IsCompressedName(realPath) && SparseModuleRead.TryRead(realPath, symbols, ref bytes, out length))
+                || FileContent.TryReadWhole(realPath, MaxFileBytes, ref bytes, out length, out errno);
+            buffer.Bytes = bytes;
+            if (!read)
+            {
+                return new ModuleReport { File = displayPath, Error = errno == Errno.EFBIG ? $"larger than {MaxFileBytes >> 20} MiB" : Errno.Describe(errno) };
+            }
+
+            ReadOnlySpan<byte> data = bytes.AsSpan(0, length);
+            Compression compression = NativeCodecs.Detect(realPath, data[..Math.Min(8, data.Length)]);
+            if (compression == Compression.None)
+            {
+                return Visit(Read(data, displayPath, compression, symbols), data, withBytes);
+            }
+
+            if (!codecs.TryDecompress(compression, data, out byte[] module, out string error))
+            {
+                return new ModuleReport { File = displayPath, Compression = compression, Error = error };
+            }
+
+            return Visit(Read(module, displayPath, compression, symbols), module, withBytes);
+        }
+        finally
+        {
+            _buffers.Return(buffer);
+        }
+    }
+
+    private ModuleReport InspectMapped(string realPath, string displayPath, ModuleBytesVisitor? withBytes, bool symbols)
     {
         if (!MappedFile.TryOpen(realPath, MaxFileBytes, out MappedFile? mapped, out int errno))
         {
@@ -27,25 +77,40 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             Compression compression = NativeCodecs.Detect(realPath, data[..Math.Min(8, data.Length)]);
             if (compression == Compression.None)
             {
-                return Read(data, displayPath, compression, keepBytes);
+                return Visit(Read(data, displayPath, compression, symbols), data, withBytes);
             }
 
-            if (!codecs.TryDecompress(compression, data, out byte[] module, out string error))
-            {
-                return new ModuleReport { File = displayPath, Compression = compression, Error = error };
-            }
-
-            return Read(module, displayPath, compression, keepBytes);
+            return codecs.TryDecompress(compression, data, out byte[] module, out string error)
+                ? Visit(Read(module, displayPath, compression, symbols), module, withBytes)
+                : new ModuleReport { File = displayPath, Compression = compression, Error = error };
         }
     }
 
-    public static ModuleReport Read(ReadOnlySpan<byte> file, string displayPath, Compression compression = Compression.None, bool keepBytes = false)
+    private static bool IsCompressedName(string path) =>
+        path.EndsWith(".gz", StringComparison.Ordinal) || path.EndsWith(".xz", StringComparison.Ordinal) || path.EndsWith(".zst", StringComparison.Ordinal);
+
+    /// <summary>A worker's module buffer.</summary>
+    private sealed class ReadBuffer
+    {
+        public byte[] Bytes { get; set; } = new byte[256 * 1024];
+    }
+
+    private sealed class ReadBufferPolicy : PooledObjectPolicy<ReadBuffer>
+    {
+        public override ReadBuffer Create() => new();
+
+        public override bool Return(ReadBuffer buffer) => true;
+    }
+
+    private static ModuleReport Visit(ModuleReport report, ReadOnlySpan<byte> module, ModuleBytesVisitor? visitor)
+    {
+        visitor?.Invoke(report, module);
+        return report;
+    }
+
+    public static ModuleReport Read(ReadOnlySpan<byte> file, string displayPath, Compression compression = Compression.None, bool symbols = true)
     {
         var report = new ModuleReport { File = displayPath, Compression = compression };
-        if (keepBytes)
-        {
-            report.Bytes = file.ToArray();
-        }
 
         ReadOnlySpan<byte> image = file;
         if (ModuleSignature.TryFind(file, out ModuleSignature? signature, out string? signatureError))
@@ -89,7 +154,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             report.ModInfo = ModInfo.Parse(modinfo.Bytes(image));
         }
 
-        if (ElfReader.Find(sections, "__ksymtab_strings") is ElfSection exports)
+        if (symbols && ElfReader.Find(sections, "__ksymtab_strings") is ElfSection exports)
         {
             foreach (string symbol in System.Text.Encoding.UTF8.GetString(exports.Bytes(image)).Split('\0', StringSplitOptions.RemoveEmptyEntries))
             {
@@ -100,12 +165,15 @@ public sealed class ModuleInspector(NativeCodecs codecs)
         if (ElfReader.Find(sections, "__versions") is ElfSection versions)
         {
             report.HasVersions = true;
-            if (!VersionsTable.TryParse(versions.Bytes(image), out List<SymbolVersion> entries, out error))
+            List<SymbolVersion> entries = [];
+            if (!VersionsTable.TryCount(versions.Bytes(image), out int count, out error)
+                || (symbols && !VersionsTable.TryParse(versions.Bytes(image), out entries, out error)))
             {
                 report.Error = error;
                 return report;
             }
 
+            report.VersionCount = count;
             report.Versions = entries;
         }
 

@@ -13,6 +13,9 @@ public sealed class ModuleReport
     public ModInfo ModInfo { get; set; } = new();
     public List<SymbolVersion> Versions { get; set; } = new();
     public bool HasVersions { get; set; }
+
+    /// <summary>How many entries __versions has (its symbols are only read when asked for).</summary>
+    public int VersionCount { get; set; }
     public SignatureReport? Signature { get; set; }
 
     /// <summary>The signature checked against trusted certificates, when inspect was asked to (--trusted-keys).</summary>
@@ -20,9 +23,6 @@ public sealed class ModuleReport
 
     /// <summary>The symbols the module exports (from __ksymtab_strings), for the other modules of its variant.</summary>
     public List<string> Exports { get; set; } = new();
-
-    /// <summary>The module bytes (decompressed, signature included) while the report is being used for verification.</summary>
-    public byte[]? Bytes { get; set; }
 
     /// <summary>The text of the XenServer type-1 note, if the module has one.</summary>
     public string? XenServerNote => Notes.FirstOrDefault(n => n.Name == "XenServer" && n.Type == 1) is { } note

@@ -18,7 +18,14 @@ public static class HelpText
           auto-select [--dry-run]       select the best variant for each driver with
                                         hardware present and nothing selected
           verify [NAME] [--repair]      check the tree for half-made switches and
-                                        broken links; mend what is safe to mend
+                                        broken links, signatures, kABI and notes;
+                                        mend what is safe to mend
+          inspect FILE...               a module's notes, .modinfo, vermagic, depends,
+                                        __versions and signature (.ko, .gz, .xz, .zst);
+                                        with --kernel K, module names are looked up
+          explain NAME                  per variant: PCI matches, signatures, kABI
+                                        per kernel, priority, and why it is or is
+                                        not eligible
           -V, --version                 print the version
           -h, --help [COMMAND]          print this help, or the help of COMMAND
 
@@ -38,11 +45,21 @@ public static class HelpText
                                  nor dracut
           --no-initrd            do not rebuild the initrd
           --initrd               under --root, rebuild the initrd too (chroot dracut)
+          --signatures enforce|warn|off
+                                 what select does with an unsigned, untrusted or
+                                 tampered module (default: enforce when trusted
+                                 certificates exist, off otherwise)
+          --trusted-keys DIR     the trusted X.509 certificates (DER or PEM),
+                                 default /etc/driver-tool/trusted-keys/ in the root
+          --kernel K             inspect: look module names up in kernel K
 
         Exit status: 0 on success, otherwise an errno value, with
         {"version": 0.1, "exit_code": E, "message": "..."} on standard output:
         EINVAL 22 bad command line or name, ENOENT 2 unknown driver or variant,
         ENODEV 19 no matching hardware, EEXIST 17 a foreign file in the way,
+        EPERM 1 an unsigned module, EKEYREJECTED 129 an untrusted or tampered
+        signature, ENOEXEC 8 a variant that will not load into a kernel (kABI)
+        or a module file that cannot be read,
         EBUSY 16 another switch holds the lock, EROFS 30, ENOSPC 28, EACCES 13,
         EIO 5 a hook failed (the switch itself is complete), EUCLEAN 117 --strict
         or verify found problems.
@@ -127,6 +144,35 @@ public static class HelpText
         Exit status 0 when the tree is clean (after repair), EUCLEAN (117) otherwise.
         """;
 
+    public const string Inspect = """
+        Usage: driver-tool [OPTIONS] inspect FILE...
+               driver-tool [OPTIONS] --kernel K inspect NAME...
+
+        Reads each module file (plain, or compressed .ko.gz / .ko.xz / .ko.zst — xz
+        and zstd through the system's liblzma.so.5 and libzstd.so.1) and prints its
+        notes (section, owner, type, descriptor), .modinfo fields (repeated keys such
+        as alias as lists), vermagic, depends, the size of __versions and the appended
+        signature (id type, signer, sig_key, sig_hashalgo, as modinfo shows them).
+        With --trusted-keys DIR each signature is also verified. A file that cannot be
+        read is reported on its own line; the others are still printed; the exit
+        status is then ENOENT or ENOEXEC.
+
+        Options: --kernel K, --trusted-keys DIR, --format json|table, --root DIR.
+        """;
+
+    public const string Explain = """
+        Usage: driver-tool [OPTIONS] explain NAME
+
+        For each variant of driver NAME: which present PCI device matched which of
+        its ids (or none), each module's signature verdict under the policy, kABI
+        compatibility per kernel (compatible, incompatible, or not-possible when no
+        Module.symvers is installed), its priority, and whether select would accept it
+        and why not. best_eligible_choice is what auto-select would take.
+
+        Options: --signatures enforce|warn|off, --trusted-keys DIR, --lspci FILE|-,
+                 --format json|table, --root DIR.
+        """;
+
     public static string? For(string? topic) => topic switch
     {
         null => General,
@@ -135,6 +181,8 @@ public static class HelpText
         "deselect" or "-d" => Deselect,
         "auto-select" => AutoSelect,
         "verify" => Verify,
+        "inspect" => Inspect,
+        "explain" => Explain,
         _ => null,
     };
 }

@@ -66,6 +66,20 @@ public class SelectCommandTests
     }
 
     [Fact]
+    public void Switching_one_driver_says_nothing_of_the_others_links()
+    {
+        using HandTree tree = TwoKernels();
+        tree.Variant(K1, "other", "generic", ["other.ko"]);
+        Assert.Equal(0, tree.Run("select", "other", "generic", "--no-hooks").ExitCode);
+
+        ProcessResult result = tree.Run("select", "ice", "generic", "--no-hooks");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Stderr);
+        Assert.Equal("../dmv/other/generic/other.ko", tree.LinkTarget(K1, "other.ko"));
+    }
+
+    [Fact]
     public void Missing_updates_folder_is_created()
     {
         using HandTree tree = TwoKernels();

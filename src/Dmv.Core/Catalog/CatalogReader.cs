@@ -66,7 +66,7 @@ public static class CatalogReader
                 }
             });
 
-            return Assemble(plans, items, findings);
+            return Assemble(plans, items, findings, onlyFolder);
         }
         finally
         {
@@ -77,7 +77,7 @@ public static class CatalogReader
         }
     }
 
-    private static KernelCatalog[] Assemble(KernelScanPlan[] plans, List<(int Kernel, string Folder)> items, CatalogScanner.Findings[] findings)
+    private static KernelCatalog[] Assemble(KernelScanPlan[] plans, List<(int Kernel, string Folder)> items, CatalogScanner.Findings[] findings, string? onlyFolder)
     {
         var catalogs = new KernelCatalog[plans.Length];
         int next = 0;
@@ -91,7 +91,7 @@ public static class CatalogReader
                 rejected.AddRange(findings[next].Rejected);
             }
 
-            catalogs[k] = new KernelCatalog(plans[k].Release, plans[k].RealKernelDirectory, plans[k].RealDmvDirectory, variants, rejected);
+            catalogs[k] = new KernelCatalog(plans[k].Release, plans[k].RealKernelDirectory, plans[k].RealDmvDirectory, variants, rejected, onlyFolder);
         }
 
         return catalogs;

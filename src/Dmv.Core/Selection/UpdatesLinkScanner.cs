@@ -103,7 +103,7 @@ public static class UpdatesLinkScanner
         ownerRejected = false;
         foreach (KernelCatalog candidate in allKernels.Prepend(kernel))
         {
-            if (candidate.RealDmvDirectory is null || !KernelCatalog.IsBelow(realTarget, candidate.RealDmvDirectory))
+            if (!candidate.Covers(realTarget))
             {
                 continue;
             }

@@ -62,6 +62,8 @@ public static class Program
                 return InspectCommand.Run(invocation, terminal);
             case CommandKind.Explain:
                 return ExplainCommand.Run(invocation, terminal);
+            case CommandKind.Kernels:
+                return KernelsCommand.Run(invocation, terminal);
             default:
                 return ErrorReporter.Fail(terminal, Errno.EINVAL, "no command given");
         }

@@ -22,6 +22,7 @@ public static class ArgumentParser
         ["verify"] = CommandKind.Verify,
         ["inspect"] = CommandKind.Inspect,
         ["explain"] = CommandKind.Explain,
+        ["kernels"] = CommandKind.Kernels,
         ["help"] = CommandKind.Help,
         ["version"] = CommandKind.Version,
     };
@@ -295,7 +296,7 @@ public static class ArgumentParser
             positional.Clear();
         }
 
-        if (state.Values.ContainsKey("--kernel") && state.Command != CommandKind.Inspect)
+        if (state.Values.ContainsKey("--kernel") && state.Command is not (CommandKind.Inspect or CommandKind.Kernels))
         {
             error = new UsageError($"option '--kernel' does not apply to '{state.CommandToken}'");
             return false;
@@ -396,6 +397,7 @@ public static class ArgumentParser
         CommandKind.Verify => "verify",
         CommandKind.Inspect => "inspect",
         CommandKind.Explain => "explain",
+        CommandKind.Kernels => "kernels",
         CommandKind.Version => "version",
         _ => "help",
     };

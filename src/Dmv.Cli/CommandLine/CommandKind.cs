@@ -10,6 +10,7 @@ public enum CommandKind
     Verify,
     Inspect,
     Explain,
+    Kernels,
     Help,
     Version,
 }

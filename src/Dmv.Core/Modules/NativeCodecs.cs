@@ -134,6 +134,22 @@ public sealed unsafe class NativeCodecs : IDisposable
         var size = (delegate* unmanaged<byte*, nuint, ulong>)contentSize;
         var run = (delegate* unmanaged<byte*, nuint, byte*, nuint, nuint>)decompress;
         var failed = (delegate* unmanaged<nuint, uint>)isError;
+
+        // Only the frame itself: a kernel image appends the uncompressed size after it, which zstd takes for a broken frame.
+        if (NativeLibrary.TryGetExport(library, "ZSTD_findFrameCompressedSize", out nint frameSize))
+        {
+            nuint frame;
+            fixed (byte* input = data)
+            {
+                frame = ((delegate* unmanaged<byte*, nuint, nuint>)frameSize)(input, (nuint)data.Length);
+            }
+
+            if (failed(frame) == 0 && frame <= (nuint)data.Length)
+            {
+                data = data[..(int)frame];
+            }
+        }
+
         ulong declared;
         fixed (byte* input = data)
         {

@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Dmv.Cli.CommandLine;
+using Dmv.Cli.Output;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+using Dmv.Core.Kernels;
+using Dmv.Core.Selection;
+
+namespace Dmv.Cli.Commands;
+
+/// <summary><c>driver-tool kernels [--kernel K]</c>: installed kernels, their DMV state, configuration, Xen guest type, kABI list and module signing.</summary>
+public static class KernelsCommand
+{
+    private static readonly string[] Compressions = ["NONE", "GZIP", "XZ", "ZSTD"];
+
+    public static int Run(Invocation invocation, Terminal terminal)
+    {
+        if (!HostContext.TryCreate(invocation, terminal, out HostContext host, out int exitCode))
+        {
+            return exitCode;
+        }
+
+        var log = new DiagnosticLog();
+        List<KernelReport> kernels;
+        using (HostSession.BeginRead(host.Root, invocation.LockTimeout, log))
+        {
+            kernels = KernelInventory.Read(host.Root, host.RunningKernel, invocation.Kernel, log);
+        }
+
+        Replies.Warnings(terminal, log);
+        if (invocation.Kernel is not null && kernels.Count == 0)
+        {
+            return ErrorReporter.Fail(terminal, Errno.ENOENT, $"kernel {invocation.Kernel} is not installed (no /lib/modules/{invocation.Kernel}, no /boot/vmlinuz-{invocation.Kernel})");
+        }
+
+        terminal.WriteText(invocation.Format == OutputFormat.Table ? Table(kernels) : Json(kernels));
+        return 0;
+    }
+
+    private static string Json(List<KernelReport> kernels)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("kernels");
+            foreach (KernelReport kernel in kernels)
+            {
+                json.WriteStartObject();
+                json.WriteString("release", kernel.Release);
+                json.WriteBoolean("running", kernel.Running);
+                Optional(json, "image", kernel.Image);
+                Optional(json, "modules_dir", kernel.ModulesDirectory);
+                json.WriteNumber("modules", kernel.Modules);
+                json.WriteStartObject("dmv");
+                json.WriteNumber("drivers", kernel.DmvDrivers);
+                json.WriteNumber("variants", kernel.DmvVariants);
+                json.WriteStartObject("selected");
+                foreach ((string driver, string variant) in kernel.Selected)
+                {
+                    json.WriteString(driver, variant);
+                }
+
+                json.WriteEndObject();
+                json.WriteEndObject();
+                Optional(json, "config", kernel.Config?.Source);
+                json.WriteStartObject("xen");
+                Flag(json, "pv_only", kernel.Xen.PvOnly);
+                Flag(json, "pvops_guest", kernel.Xen.PvopsGuest);
+                Flag(json, "pvh", kernel.Xen.Pvh);
+                Flag(json, "pvhvm", kernel.Xen.Pvhvm);
+                if (kernel.Xen.BootsOn is null)
+                {
+                    json.WriteNull("boots_on");
+                }
+                else
+                {
+                    json.WriteStartArray("boots_on");
+                    kernel.Xen.BootsOn.ToList().ForEach(json.WriteStringValue);
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndObject();
+                Optional(json, "symvers", kernel.Symvers);
+                if (kernel.Config is null)
+                {
+                    json.WriteNull("module_signing");
+                }
+                else
+                {
+                    json.WriteStartObject("module_signing");
+                    json.WriteBoolean("sig", kernel.Config.IsSet("CONFIG_MODULE_SIG"));
+                    json.WriteBoolean("sig_force", kernel.Config.IsSet("CONFIG_MODULE_SIG_FORCE"));
+                    Optional(json, "hash", kernel.Config.Value("CONFIG_MODULE_SIG_HASH"));
+                    Optional(json, "compression", Compression(kernel));
+                    json.WriteEndObject();
+                }
+
+                json.WriteStartArray("problems");
+                kernel.ConfigProblems.ToList().ForEach(json.WriteStringValue);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("exit", 0);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+    }
+
+    /// <summary>CONFIG_MODULE_COMPRESS_{NONE,GZIP,XZ,ZSTD}, as the configuration says (null when it says nothing).</summary>
+    private static string? Compression(KernelReport kernel) =>
+        Compressions.FirstOrDefault(c => kernel.Config!.IsSet("CONFIG_MODULE_COMPRESS_" + c))?.ToLowerInvariant()
+        ?? (kernel.Config!.IsSet("CONFIG_MODULE_COMPRESS") ? "yes" : null);
+
+    private static string Table(List<KernelReport> kernels)
+    {
+        var text = new StringBuilder();
+        foreach (KernelReport kernel in kernels)
+        {
+            text.Append($"{kernel.Release}{(kernel.Running ? " (running)" : "")}\n");
+            text.Append($"  image       {kernel.Image ?? "-"}\n");
+            text.Append($"  modules     {kernel.Modules} in {kernel.ModulesDirectory ?? "-"}\n");
+            text.Append($"  dmv         {kernel.DmvDrivers} drivers, {kernel.DmvVariants} variants; selected: {(kernel.Selected.Count == 0 ? "none" : string.Join(", ", kernel.Selected.Select(p => $"{p.Key}={p.Value}")))}\n");
+            text.Append($"  config      {kernel.Config?.Source ?? "not found"}\n");
+            text.Append($"  boots on    {(kernel.Xen.BootsOn is null ? "unknown (no configuration)" : string.Join(", ", kernel.Xen.BootsOn))}{(kernel.Xen.PvOnly == true ? "  [Xen PV only]" : "")}\n");
+            text.Append($"  symvers     {kernel.Symvers ?? "-"}\n");
+            if (kernel.Config is not null)
+            {
+                text.Append($"  signing     {(kernel.Config.IsSet("CONFIG_MODULE_SIG") ? "yes" : "no")}{(kernel.Config.IsSet("CONFIG_MODULE_SIG_FORCE") ? ", enforced" : "")}, hash {kernel.Config.Value("CONFIG_MODULE_SIG_HASH") ?? "-"}, compression {Compression(kernel) ?? "-"}\n");
+            }
+
+            foreach (string problem in kernel.ConfigProblems)
+            {
+                text.Append($"  problem     {problem}\n");
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static void Optional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static void Flag(Utf8JsonWriter json, string name, bool? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteBoolean(name, value.Value);
+        }
+    }
+}

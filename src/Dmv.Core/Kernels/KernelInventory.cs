@@ -1,0 +1,172 @@
+using System.Globalization;
+using Dmv.Core.Catalog;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+using Dmv.Core.Kabi;
+using Dmv.Core.Modules;
+using Dmv.Core.Selection;
+
+namespace Dmv.Core.Kernels;
+
+/// <summary>
+/// Every kernel release installed under the root — from /lib/modules and from /boot/vmlinuz-* —
+/// with its image, modules, DMV catalog and selection, configuration (and from it the Xen guest
+/// type), exported-symbol list and module signing settings. Each kernel's problems are its own.
+/// </summary>
+public static class KernelInventory
+{
+    private const int MaxConfigBytes = 16 << 20;
+
+    public static List<KernelReport> Read(HostRoot root, string? runningRelease, string? onlyRelease, DiagnosticLog log)
+    {
+        List<InstalledKernels.KernelDirectory> directories = InstalledKernels.List(root, runningRelease, new DiagnosticLog());
+        var releases = new SortedSet<string>(directories.Select(d => d.Release), StringComparer.Ordinal);
+        foreach (string image in Images(root))
+        {
+            releases.Add(image);
+        }
+
+        var ordered = releases.Where(r => onlyRelease is null || r == onlyRelease).ToList();
+        ordered.Sort((a, b) => InstalledKernels.CompareBootOrder(a, b, runningRelease));
+        KernelCatalog[] catalogs = CatalogReader.ReadAll(root, directories.Where(d => ordered.Contains(d.Release)).ToList(), log);
+        using var codecs = new NativeCodecs();
+        var reports = new List<KernelReport>();
+        foreach (string release in ordered)
+        {
+            InstalledKernels.KernelDirectory? directory = directories.Cast<InstalledKernels.KernelDirectory?>().FirstOrDefault(d => d!.Value.Release == release);
+            KernelCatalog? catalog = catalogs.FirstOrDefault(c => c.Release == release);
+            var selected = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            if (catalog is not null)
+            {
+                KernelSelection selection = UpdatesLinkScanner.Scan(root, catalog, catalogs, log);
+                foreach ((string driver, SelectedVariant variant) in selection.ByDriver)
+                {
+                    selected[driver] = variant.Variant.Info.Variant;
+                }
+            }
+
+            string? image = root.Resolve($"/boot/vmlinuz-{release}").Succeeded ? $"/boot/vmlinuz-{release}" : null;
+            KernelConfig? config = FindConfig(root, release, release == runningRelease, image, codecs, out List<string> problems);
+            reports.Add(new KernelReport(
+                release,
+                release == runningRelease,
+                image,
+                directory is null ? null : root.HostPathOf(directory.Value.RealPath),
+                directory is null ? 0 : CountModules(directory.Value.RealPath),
+                catalog?.Variants.Select(v => v.Info.Driver).Distinct().Count() ?? 0,
+                catalog?.Variants.Count ?? 0,
+                selected,
+                config,
+                [.. problems, .. config?.Problems ?? []],
+                XenGuestType.From(config),
+                KernelSymbols.Locations.Select(p => string.Format(CultureInfo.InvariantCulture, p, release)).FirstOrDefault(p => root.Resolve(p).Succeeded)));
+        }
+
+        return reports;
+    }
+
+    /// <summary>The first configuration found: /boot/config-K, /lib/modules/K/config, /lib/modules/K/build/.config, /proc/config.gz (running kernel), the image.</summary>
+    public static KernelConfig? FindConfig(HostRoot root, string release, bool running, string? image, NativeCodecs codecs, out List<string> problems)
+    {
+        problems = new List<string>();
+        foreach (string path in new[] { $"/boot/config-{release}", $"/lib/modules/{release}/config", $"/lib/modules/{release}/build/.config" })
+        {
+            if (TryReadText(root, path, gzip: false, problems, out string? text))
+            {
+                return KernelConfig.Parse(path, text!);
+            }
+        }
+
+        if (running && root.IsSystemRoot && TryReadText(root, "/proc/config.gz", gzip: true, problems, out string? proc))
+        {
+            return KernelConfig.Parse("/proc/config.gz", proc!);
+        }
+
+        if (image is not null)
+        {
+            PathResolution file = root.Resolve(image);
+            byte[] buffer = new byte[1 << 20];
+            int errno = 0;
+            if (file.Succeeded && FileContent.TryReadWhole(file.RealPath!, KernelImage.MaxBytes, ref buffer, out int length, out errno))
+            {
+                string? text = KernelImage.FindConfig(buffer.AsSpan(0, length), codecs, out string? reason);
+                if (text is not null)
+                {
+                    return KernelConfig.Parse("image:" + image, text);
+                }
+
+                problems.Add($"{image}: {reason}");
+            }
+            else if (file.Succeeded)
+            {
+                problems.Add($"{image}: {Errno.Describe(errno)}");
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryReadText(HostRoot root, string hostPath, bool gzip, List<string> problems, out string? text)
+    {
+        text = null;
+        PathResolution file = root.Resolve(hostPath);
+        if (!file.Succeeded)
+        {
+            return false;
+        }
+
+        byte[] buffer = new byte[256 * 1024];
+        if (!FileContent.TryRead(file.RealPath!, MaxConfigBytes, ref buffer, out int length, out _, out string reason))
+        {
+            problems.Add($"{hostPath}: {reason}");
+            return false;
+        }
+
+        byte[] bytes = buffer.AsSpan(0, length).ToArray();
+        if (gzip && !NativeCodecs.TryGunzip(bytes, out bytes, out reason))
+        {
+            problems.Add($"{hostPath}: {reason}");
+            return false;
+        }
+
+        text = System.Text.Encoding.UTF8.GetString(bytes);
+        return true;
+    }
+
+    private static IEnumerable<string> Images(HostRoot root)
+    {
+        PathResolution boot = root.Resolve("/boot");
+        var entries = new List<DirectoryEntry>();
+        if (boot.Succeeded && DirectoryReader.TryList(boot.RealPath!, entries, out _, out _))
+        {
+            foreach (DirectoryEntry entry in entries)
+            {
+                if (entry.NameIsValid && entry.Name.StartsWith("vmlinuz-", StringComparison.Ordinal) && entry.Name.Length > 8)
+                {
+                    yield return entry.Name[8..];
+                }
+            }
+        }
+    }
+
+    /// <summary>modules.dep lists every module of the kernel; without it, the module files are counted (dmv/ and updates/ excepted).</summary>
+    private static int CountModules(string realDirectory)
+    {
+        byte[] buffer = new byte[256 * 1024];
+        if (FileContent.TryRead(realDirectory + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
+        {
+            return buffer.AsSpan(0, length).Count((byte)':');
+        }
+
+        int count = 0;
+        foreach (string file in Directory.EnumerateFiles(realDirectory, "*.ko*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
+        {
+            if (ModuleName.IsModuleFile(Path.GetFileName(file)) && !file.Contains("/dmv/", StringComparison.Ordinal) && !file.Contains("/updates/", StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+}

@@ -47,6 +47,7 @@ bench: publish fixture
 	@scripts/setup-machine.sh bench
 	@bench/run.sh
 	@bench/run-modules.sh
+	@bench/run-kernels.sh
 
 # In-process micro-benchmarks of the hot readers with BenchmarkDotNet.
 bench-micro:

@@ -69,17 +69,18 @@ public static class KernelInventory
     public static KernelConfig? FindConfig(HostRoot root, string release, bool running, string? image, NativeCodecs codecs, out List<string> problems)
     {
         problems = new List<string>();
+        byte[] text = new byte[512 * 1024];
         foreach (string path in new[] { $"/boot/config-{release}", $"/lib/modules/{release}/config", $"/lib/modules/{release}/build/.config" })
         {
-            if (TryReadText(root, path, gzip: false, problems, out string? text))
+            if (TryReadBytes(root, path, gzip: false, problems, ref text, out int length))
             {
-                return KernelConfig.Parse(path, text!);
+                return KernelConfig.ParseReported(path, text.AsSpan(0, length));
             }
         }
 
-        if (running && root.IsSystemRoot && TryReadText(root, "/proc/config.gz", gzip: true, problems, out string? proc))
+        if (running && root.IsSystemRoot && TryReadBytes(root, "/proc/config.gz", gzip: true, problems, ref text, out int procLength))
         {
-            return KernelConfig.Parse("/proc/config.gz", proc!);
+            return KernelConfig.ParseReported("/proc/config.gz", text.AsSpan(0, procLength));
         }
 
         if (image is not null)
@@ -89,10 +90,10 @@ public static class KernelInventory
             int errno = 0;
             if (file.Succeeded && FileContent.TryReadWhole(file.RealPath!, KernelImage.MaxBytes, ref buffer, out int length, out errno))
             {
-                string? text = KernelImage.FindConfig(buffer.AsSpan(0, length), codecs, out string? reason);
-                if (text is not null)
+                string? embedded = KernelImage.FindConfig(buffer.AsSpan(0, length), codecs, out string? reason);
+                if (embedded is not null)
                 {
-                    return KernelConfig.Parse("image:" + image, text);
+                    return KernelConfig.ParseReported("image:" + image, embedded);
                 }
 
                 problems.Add($"{image}: {reason}");
@@ -106,30 +107,33 @@ public static class KernelInventory
         return null;
     }
 
-    private static bool TryReadText(HostRoot root, string hostPath, bool gzip, List<string> problems, out string? text)
+    private static bool TryReadBytes(HostRoot root, string hostPath, bool gzip, List<string> problems, ref byte[] buffer, out int length)
     {
-        text = null;
+        length = 0;
         PathResolution file = root.Resolve(hostPath);
         if (!file.Succeeded)
         {
             return false;
         }
 
-        byte[] buffer = new byte[256 * 1024];
-        if (!FileContent.TryRead(file.RealPath!, MaxConfigBytes, ref buffer, out int length, out _, out string reason))
+        if (!FileContent.TryRead(file.RealPath!, MaxConfigBytes, ref buffer, out length, out _, out string reason, regularFile: !gzip))
         {
             problems.Add($"{hostPath}: {reason}");
             return false;
         }
 
-        byte[] bytes = buffer.AsSpan(0, length).ToArray();
-        if (gzip && !NativeCodecs.TryGunzip(bytes, out bytes, out reason))
+        if (gzip)
         {
-            problems.Add($"{hostPath}: {reason}");
-            return false;
+            if (!NativeCodecs.TryGunzip(buffer.AsSpan(0, length), out byte[] text, out reason))
+            {
+                problems.Add($"{hostPath}: {reason}");
+                return false;
+            }
+
+            buffer = text;
+            length = text.Length;
         }
 
-        text = System.Text.Encoding.UTF8.GetString(bytes);
         return true;
     }
 

@@ -26,6 +26,9 @@ public static class HelpText
           explain NAME                  per variant: PCI matches, signatures, kABI
                                         per kernel, priority, and why it is or is
                                         not eligible
+          kernels [--kernel K]          installed kernels: modules, DMV state,
+                                        configuration, Xen guest type (PV-only),
+                                        symbol list and module signing
           -V, --version                 print the version
           -h, --help [COMMAND]          print this help, or the help of COMMAND
 
@@ -51,7 +54,8 @@ public static class HelpText
                                  certificates exist, off otherwise)
           --trusted-keys DIR     the trusted X.509 certificates (DER or PEM),
                                  default /etc/driver-tool/trusted-keys/ in the root
-          --kernel K             inspect: look module names up in kernel K
+          --kernel K             inspect: look module names up in kernel K;
+                                 kernels: report kernel K only
 
         Exit status: 0 on success, otherwise an errno value, with
         {"version": 0.1, "exit_code": E, "message": "..."} on standard output:
@@ -173,6 +177,21 @@ public static class HelpText
                  --format json|table, --root DIR.
         """;
 
+    public const string Kernels = """
+        Usage: driver-tool [OPTIONS] kernels [--kernel K]
+
+        For every release under /lib/modules and every /boot/vmlinuz-*: whether it
+        is running, its image and module folder, how many modules, its DMV drivers,
+        variants and selections, where its configuration came from (/boot/config-K,
+        /lib/modules/K/config, build/.config, /proc/config.gz, or the IKCONFIG block
+        inside the image's gzip/xz/zstd payload), the Xen guest type derived from it
+        (pv_only only for CONFIG_X86_XEN / CONFIG_X86_64_XEN; null when there is no
+        configuration — never a guess from xennet.ko), boots_on, the symbol list used
+        by the kABI check, and module signing settings.
+
+        Options: --kernel K, --running-kernel K, --format json|table, --root DIR.
+        """;
+
     public static string? For(string? topic) => topic switch
     {
         null => General,
@@ -183,6 +202,7 @@ public static class HelpText
         "verify" => Verify,
         "inspect" => Inspect,
         "explain" => Explain,
+        "kernels" => Kernels,
         _ => null,
     };
 }

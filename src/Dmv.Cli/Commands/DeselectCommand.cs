@@ -12,13 +12,7 @@ public static class DeselectCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {
-        if (!HostContext.TryCreate(invocation, terminal, out HostContext host, out int exitCode))
-        {
-            return exitCode;
-        }
-
-        var log = new DiagnosticLog();
-        if (!host.TryReadHardware(invocation, terminal, log, out Func<PresentDevices> hardware, out exitCode))
+        if (!HostContext.TryOpenWithHardware(invocation, terminal, out HostContext host, out DiagnosticLog log, out Func<PresentDevices> hardware, out int exitCode))
         {
             return exitCode;
         }

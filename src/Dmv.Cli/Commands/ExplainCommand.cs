@@ -19,20 +19,14 @@ public static class ExplainCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {
-        if (!HostContext.TryCreate(invocation, terminal, out HostContext host, out int exitCode))
+        if (!HostContext.TryOpenWithHardware(invocation, terminal, out HostContext host, out DiagnosticLog log, out Func<PresentDevices> hardware, out int exitCode))
         {
             return exitCode;
         }
 
-        var log = new DiagnosticLog();
         if (NameRules.CheckComponent("driver", invocation.Driver!) is Failure bad)
         {
             return Replies.Fail(terminal, log, bad);
-        }
-
-        if (!host.TryReadHardware(invocation, terminal, log, out Func<PresentDevices> hardware, out exitCode))
-        {
-            return exitCode;
         }
 
         DriverListing listing;
@@ -72,9 +66,9 @@ public static class ExplainCommand
         {
             json.WriteStartObject();
             json.WriteString("driver", driver.Name);
-            Optional(json, "selected", driver.Selected);
-            Optional(json, "active", driver.Active);
-            Optional(json, "best_eligible_choice", choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null);
+            json.WriteOptional("selected", driver.Selected);
+            json.WriteOptional("active", driver.Active);
+            json.WriteOptional("best_eligible_choice", choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null);
             json.WriteString("signature_policy", integrity.Policy.ToString().ToLowerInvariant());
             json.WriteNumber("trusted_certificates", integrity.Trust.Certificates.Count);
             json.WriteStartArray("variants");
@@ -96,7 +90,7 @@ public static class ExplainCommand
                     json.WriteStartObject();
                     json.WriteString("module", match.Module);
                     json.WriteString("id", match.Id.ToString());
-                    Optional(json, "device", match.Device?.ToString());
+                    json.WriteOptional("device", match.Device?.ToString());
                     json.WriteEndObject();
                 }
 
@@ -115,10 +109,10 @@ public static class ExplainCommand
                     {
                         json.WriteStartObject();
                         json.WriteString("module", module.Module);
-                        Optional(json, "error", module.Report.Error);
-                        Optional(json, "signature", module.Signature?.StatusName);
-                        Optional(json, "signature_detail", module.Signature?.Detail);
-                        Optional(json, "note_problem", module.NoteProblem);
+                        json.WriteOptional("error", module.Report.Error);
+                        json.WriteOptional("signature", module.Signature?.StatusName);
+                        json.WriteOptional("signature_detail", module.Signature?.Detail);
+                        json.WriteOptional("note_problem", module.NoteProblem);
                         json.WriteEndObject();
                     }
 
@@ -168,17 +162,5 @@ public static class ExplainCommand
         }
 
         return text.ToString();
-    }
-
-    private static void Optional(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
     }
 }

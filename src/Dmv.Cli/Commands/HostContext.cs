@@ -38,6 +38,15 @@ public sealed class HostContext
         return true;
     }
 
+    /// <summary>The start of every command that reads the host's hardware: the root, a log, and how to learn the PCI devices.</summary>
+    public static bool TryOpenWithHardware(Invocation invocation, Terminal terminal, out HostContext host, out DiagnosticLog log, out Func<PresentDevices> hardware, out int exitCode)
+    {
+        log = new DiagnosticLog();
+        hardware = static () => PresentDevices.None;
+        return TryCreate(invocation, terminal, out host, out exitCode)
+            && host.TryReadHardware(invocation, terminal, log, out hardware, out exitCode);
+    }
+
     /// <summary>The options of a switch, from the command line (and, for the crash tests only, DRIVER_TOOL_TEST_CRASH_AFTER).</summary>
     public SwitchOptions SwitchOptions(Invocation invocation, Func<PresentDevices> hardware, DiagnosticLog log)
     {

@@ -52,8 +52,8 @@ public static class KernelsCommand
                 json.WriteStartObject();
                 json.WriteString("release", kernel.Release);
                 json.WriteBoolean("running", kernel.Running);
-                Optional(json, "image", kernel.Image);
-                Optional(json, "modules_dir", kernel.ModulesDirectory);
+                json.WriteOptional("image", kernel.Image);
+                json.WriteOptional("modules_dir", kernel.ModulesDirectory);
                 json.WriteNumber("modules", kernel.Modules);
                 json.WriteStartObject("dmv");
                 json.WriteNumber("drivers", kernel.DmvDrivers);
@@ -66,12 +66,12 @@ public static class KernelsCommand
 
                 json.WriteEndObject();
                 json.WriteEndObject();
-                Optional(json, "config", kernel.Config?.Source);
+                json.WriteOptional("config", kernel.Config?.Source);
                 json.WriteStartObject("xen");
-                Flag(json, "pv_only", kernel.Xen.PvOnly);
-                Flag(json, "pvops_guest", kernel.Xen.PvopsGuest);
-                Flag(json, "pvh", kernel.Xen.Pvh);
-                Flag(json, "pvhvm", kernel.Xen.Pvhvm);
+                json.WriteOptional("pv_only", kernel.Xen.PvOnly);
+                json.WriteOptional("pvops_guest", kernel.Xen.PvopsGuest);
+                json.WriteOptional("pvh", kernel.Xen.Pvh);
+                json.WriteOptional("pvhvm", kernel.Xen.Pvhvm);
                 if (kernel.Xen.BootsOn is null)
                 {
                     json.WriteNull("boots_on");
@@ -84,7 +84,7 @@ public static class KernelsCommand
                 }
 
                 json.WriteEndObject();
-                Optional(json, "symvers", kernel.Symvers);
+                json.WriteOptional("symvers", kernel.Symvers);
                 if (kernel.Config is null)
                 {
                     json.WriteNull("module_signing");
@@ -94,8 +94,8 @@ public static class KernelsCommand
                     json.WriteStartObject("module_signing");
                     json.WriteBoolean("sig", kernel.Config.IsSet("CONFIG_MODULE_SIG"));
                     json.WriteBoolean("sig_force", kernel.Config.IsSet("CONFIG_MODULE_SIG_FORCE"));
-                    Optional(json, "hash", kernel.Config.Value("CONFIG_MODULE_SIG_HASH"));
-                    Optional(json, "compression", Compression(kernel));
+                    json.WriteOptional("hash", kernel.Config.Value("CONFIG_MODULE_SIG_HASH"));
+                    json.WriteOptional("compression", Compression(kernel));
                     json.WriteEndObject();
                 }
 
@@ -144,29 +144,5 @@ public static class KernelsCommand
         }
 
         return text.ToString();
-    }
-
-    private static void Optional(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
-    }
-
-    private static void Flag(Utf8JsonWriter json, string name, bool? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteBoolean(name, value.Value);
-        }
     }
 }

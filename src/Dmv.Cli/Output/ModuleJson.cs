@@ -52,7 +52,7 @@ public static class ModuleJson
         }
 
         json.WriteEndObject();
-        WriteOptional(json, "vermagic", report.ModInfo.First("vermagic"));
+        json.WriteOptional("vermagic", report.ModInfo.First("vermagic"));
         json.WriteStartArray("depends");
         foreach (string dependency in report.ModInfo.Depends)
         {
@@ -74,11 +74,11 @@ public static class ModuleJson
         if (report.Signature is { } signature)
         {
             json.WriteString("id_type", signature.IdType);
-            WriteOptional(json, "signer", signature.Signer);
-            WriteOptional(json, "sig_key", signature.KeyId);
-            WriteOptional(json, "sig_hashalgo", signature.HashAlgorithm);
+            json.WriteOptional("signer", signature.Signer);
+            json.WriteOptional("sig_key", signature.KeyId);
+            json.WriteOptional("sig_hashalgo", signature.HashAlgorithm);
             json.WriteNumber("length", signature.Length);
-            WriteOptional(json, "error", signature.Error);
+            json.WriteOptional("error", signature.Error);
         }
 
         json.WriteEndObject();
@@ -91,17 +91,5 @@ public static class ModuleJson
         }
 
         json.WriteEndObject();
-    }
-
-    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
-    {
-        if (value is null)
-        {
-            json.WriteNull(name);
-        }
-        else
-        {
-            json.WriteString(name, value);
-        }
     }
 }

@@ -9,18 +9,9 @@ public static class FileContent
     {
         length = 0;
         reason = "";
-        int size = NativePath.BufferSize(realPath);
-        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
-        NativePath.Encode(realPath, path);
-        int descriptor;
-        fixed (byte* name = path)
-        {
-            descriptor = NativeMethods.Open(name, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC);
-        }
-
+        int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
         if (descriptor < 0)
         {
-            errno = Marshal.GetLastPInvokeError();
             reason = Errno.Describe(errno);
             return false;
         }
@@ -43,18 +34,9 @@ public static class FileContent
     public static unsafe bool TryReadWhole(string realPath, long maxBytes, ref byte[] buffer, out int length, out int errno)
     {
         length = 0;
-        int size = NativePath.BufferSize(realPath);
-        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
-        NativePath.Encode(realPath, path);
-        int descriptor;
-        fixed (byte* name = path)
-        {
-            descriptor = NativeMethods.Open(name, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC);
-        }
-
+        int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
         if (descriptor < 0)
         {
-            errno = Marshal.GetLastPInvokeError();
             return false;
         }
 

@@ -24,18 +24,9 @@ public sealed unsafe class MappedFile : IDisposable
     public static bool TryOpen(string realPath, long maxBytes, out MappedFile? file, out int errno)
     {
         file = null;
-        int size = NativePath.BufferSize(realPath);
-        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
-        NativePath.Encode(realPath, path);
-        int descriptor;
-        fixed (byte* name = path)
-        {
-            descriptor = NativeMethods.Open(name, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC);
-        }
-
+        int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
         if (descriptor < 0)
         {
-            errno = Marshal.GetLastPInvokeError();
             return false;
         }
 

@@ -16,4 +16,18 @@ internal ref struct NativePath
         int written = Encoding.UTF8.GetBytes(path, destination);
         destination[written] = 0;
     }
+
+    /// <summary>open(2) of a real path: the descriptor, or -1 with the errno.</summary>
+    public static unsafe int Open(string realPath, int flags, out int errno)
+    {
+        int size = BufferSize(realPath);
+        Span<byte> path = FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
+        Encode(realPath, path);
+        fixed (byte* name = path)
+        {
+            int descriptor = NativeMethods.Open(name, flags);
+            errno = descriptor < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+            return descriptor;
+        }
+    }
 }

@@ -20,15 +20,7 @@ internal static unsafe class SparseModuleRead
     public static bool TryRead(string realPath, bool symbols, ref byte[] buffer, out int length)
     {
         length = 0;
-        int size = NativePath.BufferSize(realPath);
-        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
-        NativePath.Encode(realPath, path);
-        int descriptor;
-        fixed (byte* name = path)
-        {
-            descriptor = NativeMethods.Open(name, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC);
-        }
-
+        int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out _);
         if (descriptor < 0)
         {
             return false;

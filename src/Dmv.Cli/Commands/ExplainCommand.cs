@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
@@ -53,70 +51,63 @@ public static class ExplainCommand
         }
         else
         {
-            terminal.WriteText(Json(driver, explanations, choice, integrity));
+            terminal.WriteDocument(json => Json(json, driver, explanations, choice, integrity));
         }
 
         return 0;
     }
 
-    private static string Json(DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity)
+    private static void Json(Utf8JsonWriter json, DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        json.WriteStartObject();
+        json.WriteString("driver", driver.Name);
+        json.WriteOptional("selected", driver.Selected);
+        json.WriteOptional("active", driver.Active);
+        json.WriteOptional("best_eligible_choice", choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null);
+        json.WriteString("signature_policy", integrity.Policy.ToString().ToLowerInvariant());
+        json.WriteNumber("trusted_certificates", integrity.Trust.Certificates.Count);
+        json.WriteStartArray("variants");
+        foreach (VariantExplanation explanation in explanations)
         {
             json.WriteStartObject();
-            json.WriteString("driver", driver.Name);
-            json.WriteOptional("selected", driver.Selected);
-            json.WriteOptional("active", driver.Active);
-            json.WriteOptional("best_eligible_choice", choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null);
-            json.WriteString("signature_policy", integrity.Policy.ToString().ToLowerInvariant());
-            json.WriteNumber("trusted_certificates", integrity.Trust.Certificates.Count);
-            json.WriteStartArray("variants");
-            foreach (VariantExplanation explanation in explanations)
+            json.WriteString("variant", explanation.Variant);
+            json.WriteString("version", explanation.Version);
+            json.WritePropertyName("priority");
+            json.WriteRawValue(explanation.Priority);
+            json.WriteString("status", explanation.Status);
+            json.WriteBoolean("eligible", explanation.Eligible);
+            json.WriteStartArray("reasons");
+            explanation.Reasons.ToList().ForEach(json.WriteStringValue);
+            json.WriteEndArray();
+            json.WriteStartArray("pci_matches");
+            foreach (IdMatch match in explanation.Matches)
             {
                 json.WriteStartObject();
-                json.WriteString("variant", explanation.Variant);
-                json.WriteString("version", explanation.Version);
-                json.WritePropertyName("priority");
-                json.WriteRawValue(explanation.Priority);
-                json.WriteString("status", explanation.Status);
-                json.WriteBoolean("eligible", explanation.Eligible);
-                json.WriteStartArray("reasons");
-                explanation.Reasons.ToList().ForEach(json.WriteStringValue);
-                json.WriteEndArray();
-                json.WriteStartArray("pci_matches");
-                foreach (IdMatch match in explanation.Matches)
+                json.WriteString("module", match.Module);
+                json.WriteString("id", match.Id.ToString());
+                json.WriteOptional("device", match.Device?.ToString());
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("kernels");
+            foreach (VariantCheck check in explanation.Kernels)
+            {
+                json.WriteStartObject();
+                json.WriteString("kernel", check.Kernel);
+                json.WriteStartObject("kabi");
+                json.WriteString("status", check.Kabi.Status);
+                json.WriteString("detail", check.Kabi.Detail);
+                json.WriteEndObject();
+                json.WriteStartArray("modules");
+                foreach (ModuleCheck module in check.Modules)
                 {
                     json.WriteStartObject();
-                    json.WriteString("module", match.Module);
-                    json.WriteString("id", match.Id.ToString());
-                    json.WriteOptional("device", match.Device?.ToString());
-                    json.WriteEndObject();
-                }
-
-                json.WriteEndArray();
-                json.WriteStartArray("kernels");
-                foreach (VariantCheck check in explanation.Kernels)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("kernel", check.Kernel);
-                    json.WriteStartObject("kabi");
-                    json.WriteString("status", check.Kabi.Status);
-                    json.WriteString("detail", check.Kabi.Detail);
-                    json.WriteEndObject();
-                    json.WriteStartArray("modules");
-                    foreach (ModuleCheck module in check.Modules)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("module", module.Module);
-                        json.WriteOptional("error", module.Report.Error);
-                        json.WriteOptional("signature", module.Signature?.StatusName);
-                        json.WriteOptional("signature_detail", module.Signature?.Detail);
-                        json.WriteOptional("note_problem", module.NoteProblem);
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndArray();
+                    json.WriteString("module", module.Module);
+                    json.WriteOptional("error", module.Report.Error);
+                    json.WriteOptional("signature", module.Signature?.StatusName);
+                    json.WriteOptional("signature_detail", module.Signature?.Detail);
+                    json.WriteOptional("note_problem", module.NoteProblem);
                     json.WriteEndObject();
                 }
 
@@ -125,11 +116,12 @@ public static class ExplainCommand
             }
 
             json.WriteEndArray();
-            json.WriteNumber("exit", 0);
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+        json.WriteEndArray();
+        json.WriteNumber("exit", 0);
+        json.WriteEndObject();
     }
 
     private static string Table(DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity)

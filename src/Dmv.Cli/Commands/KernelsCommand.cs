@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
@@ -36,81 +34,83 @@ public static class KernelsCommand
             return ErrorReporter.Fail(terminal, Errno.ENOENT, $"kernel {invocation.Kernel} is not installed (no /lib/modules/{invocation.Kernel}, no /boot/vmlinuz-{invocation.Kernel})");
         }
 
-        terminal.WriteText(invocation.Format == OutputFormat.Table ? Table(kernels) : Json(kernels));
+        if (invocation.Format == OutputFormat.Table)
+        {
+            terminal.WriteText(Table(kernels));
+        }
+        else
+        {
+            terminal.WriteDocument(json => Json(json, kernels));
+        }
+
         return 0;
     }
 
-    private static string Json(List<KernelReport> kernels)
+    private static void Json(Utf8JsonWriter json, List<KernelReport> kernels)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        json.WriteStartObject();
+        json.WriteStartArray("kernels");
+        foreach (KernelReport kernel in kernels)
         {
             json.WriteStartObject();
-            json.WriteStartArray("kernels");
-            foreach (KernelReport kernel in kernels)
+            json.WriteString("release", kernel.Release);
+            json.WriteBoolean("running", kernel.Running);
+            json.WriteOptional("image", kernel.Image);
+            json.WriteOptional("modules_dir", kernel.ModulesDirectory);
+            json.WriteNumber("modules", kernel.Modules);
+            json.WriteStartObject("dmv");
+            json.WriteNumber("drivers", kernel.DmvDrivers);
+            json.WriteNumber("variants", kernel.DmvVariants);
+            json.WriteStartObject("selected");
+            foreach ((string driver, string variant) in kernel.Selected)
             {
-                json.WriteStartObject();
-                json.WriteString("release", kernel.Release);
-                json.WriteBoolean("running", kernel.Running);
-                json.WriteOptional("image", kernel.Image);
-                json.WriteOptional("modules_dir", kernel.ModulesDirectory);
-                json.WriteNumber("modules", kernel.Modules);
-                json.WriteStartObject("dmv");
-                json.WriteNumber("drivers", kernel.DmvDrivers);
-                json.WriteNumber("variants", kernel.DmvVariants);
-                json.WriteStartObject("selected");
-                foreach ((string driver, string variant) in kernel.Selected)
-                {
-                    json.WriteString(driver, variant);
-                }
+                json.WriteString(driver, variant);
+            }
 
-                json.WriteEndObject();
-                json.WriteEndObject();
-                json.WriteOptional("config", kernel.Config?.Source);
-                json.WriteStartObject("xen");
-                json.WriteOptional("pv_only", kernel.Xen.PvOnly);
-                json.WriteOptional("pvops_guest", kernel.Xen.PvopsGuest);
-                json.WriteOptional("pvh", kernel.Xen.Pvh);
-                json.WriteOptional("pvhvm", kernel.Xen.Pvhvm);
-                if (kernel.Xen.BootsOn is null)
-                {
-                    json.WriteNull("boots_on");
-                }
-                else
-                {
-                    json.WriteStartArray("boots_on");
-                    kernel.Xen.BootsOn.ToList().ForEach(json.WriteStringValue);
-                    json.WriteEndArray();
-                }
-
-                json.WriteEndObject();
-                json.WriteOptional("symvers", kernel.Symvers);
-                if (kernel.Config is null)
-                {
-                    json.WriteNull("module_signing");
-                }
-                else
-                {
-                    json.WriteStartObject("module_signing");
-                    json.WriteBoolean("sig", kernel.Config.IsSet("CONFIG_MODULE_SIG"));
-                    json.WriteBoolean("sig_force", kernel.Config.IsSet("CONFIG_MODULE_SIG_FORCE"));
-                    json.WriteOptional("hash", kernel.Config.Value("CONFIG_MODULE_SIG_HASH"));
-                    json.WriteOptional("compression", Compression(kernel));
-                    json.WriteEndObject();
-                }
-
-                json.WriteStartArray("problems");
-                kernel.ConfigProblems.ToList().ForEach(json.WriteStringValue);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteOptional("config", kernel.Config?.Source);
+            json.WriteStartObject("xen");
+            json.WriteOptional("pv_only", kernel.Xen.PvOnly);
+            json.WriteOptional("pvops_guest", kernel.Xen.PvopsGuest);
+            json.WriteOptional("pvh", kernel.Xen.Pvh);
+            json.WriteOptional("pvhvm", kernel.Xen.Pvhvm);
+            if (kernel.Xen.BootsOn is null)
+            {
+                json.WriteNull("boots_on");
+            }
+            else
+            {
+                json.WriteStartArray("boots_on");
+                kernel.Xen.BootsOn.ToList().ForEach(json.WriteStringValue);
                 json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+            json.WriteOptional("symvers", kernel.Symvers);
+            if (kernel.Config is null)
+            {
+                json.WriteNull("module_signing");
+            }
+            else
+            {
+                json.WriteStartObject("module_signing");
+                json.WriteBoolean("sig", kernel.Config.IsSet("CONFIG_MODULE_SIG"));
+                json.WriteBoolean("sig_force", kernel.Config.IsSet("CONFIG_MODULE_SIG_FORCE"));
+                json.WriteOptional("hash", kernel.Config.Value("CONFIG_MODULE_SIG_HASH"));
+                json.WriteOptional("compression", Compression(kernel));
                 json.WriteEndObject();
             }
 
+            json.WriteStartArray("problems");
+            kernel.ConfigProblems.ToList().ForEach(json.WriteStringValue);
             json.WriteEndArray();
-            json.WriteNumber("exit", 0);
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n";
+        json.WriteEndArray();
+        json.WriteNumber("exit", 0);
+        json.WriteEndObject();
     }
 
     /// <summary>CONFIG_MODULE_COMPRESS_{NONE,GZIP,XZ,ZSTD}, as the configuration says (null when it says nothing).</summary>

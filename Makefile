@@ -8,10 +8,11 @@ CONFIG  ?= Release
 BIN     := build/obj/driver-tool
 FIXTURE := fixtures/Dmv.Fixtures/bin/$(CONFIG)/net10.0/dmv-fixture.dll
 CHECK   ?= ../shared/tools/check-contract.py
+VERSION ?= $(shell sed -n 's:.*<Version Condition=".*">\(.*\)</Version>.*:\1:p' Directory.Build.props)
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all setup publish fixture demo run test bench bench-micro clean
+.PHONY: all setup publish fixture demo run test bench bench-micro dist rpm clean
 
 all: publish
 
@@ -21,7 +22,7 @@ setup:
 
 # The Native AOT executable, stripped, into build/obj/.
 publish:
-	$(DOTNET) publish src/Dmv.Cli -c $(CONFIG) -o build/obj --nologo -v quiet
+	$(DOTNET) publish src/Dmv.Cli -c $(CONFIG) -o build/obj --nologo -v quiet -p:Version=$(VERSION)
 	@ls -l $(BIN) | awk '{print "published", $$NF, $$5, "bytes"}'
 
 fixture:
@@ -39,8 +40,21 @@ run: publish demo
 	@echo "== $(BIN) --root build/demo -l --format table"
 	@$(BIN) --root build/demo -l --format table
 
-test: setup publish
+test: setup publish rpm
 	@scripts/run-tests.sh $(CONFIG)
+
+# build/stage/: the installed tree (the RPM's layout); build/dist/: a tarball of it, modes kept.
+dist: publish
+	@scripts/stage.sh build/stage $(VERSION)
+	@mkdir -p build/dist
+	tar -C build/stage --owner=0 --group=0 --numeric-owner -czf build/dist/driver-tool-$(VERSION)-x86_64.tar.gz .
+
+# The RPM, built by rpmbuild from the staged tree, into build/dist/.
+rpm: dist
+	@rm -rf build/rpmbuild && mkdir -p build/rpmbuild
+	rpmbuild -bb --quiet --define "_topdir $(CURDIR)/build/rpmbuild" --define "stage $(CURDIR)/build/stage" \
+	  --define "pkg_version $(VERSION)" rpm/driver-tool.spec
+	cp build/rpmbuild/RPMS/x86_64/driver-tool-$(VERSION)-1.x86_64.rpm build/dist/
 
 # Command-line benchmarks with hyperfine and /usr/bin/time on generated trees (see bench/README.md).
 bench: publish fixture

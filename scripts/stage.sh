@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs driver-tool into DESTDIR with the layout the RPM installs; `make dist` and the spec's
+# %install both use it, so the tarball and the package cannot drift apart.
+#   scripts/stage.sh DESTDIR VERSION [BINARY]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=${1:?usage: stage.sh DESTDIR VERSION [BINARY]}
+version=${2:?usage: stage.sh DESTDIR VERSION [BINARY]}
+binary=${3:-build/obj/driver-tool}
+[ -x "$binary" ] || { echo "stage: $binary is missing; run 'make publish' first" >&2; exit 1; }
+
+rm -rf "$dest"
+install -D -m 0755 "$binary" "$dest/usr/sbin/driver-tool"
+install -d -m 0755 "$dest/usr/share/man/man8"
+sed "s/@VERSION@/$version/" dist/man/driver-tool.8 | gzip -n -9 > "$dest/usr/share/man/man8/driver-tool.8.gz"
+chmod 0644 "$dest/usr/share/man/man8/driver-tool.8.gz"
+install -D -m 0644 dist/completion/driver-tool.bash "$dest/usr/share/bash-completion/completions/driver-tool"
+install -D -m 0644 dist/depmod.d/driver-tool.conf "$dest/usr/lib/depmod.d/driver-tool.conf"
+install -D -m 0644 LICENSE "$dest/usr/share/licenses/driver-tool/LICENSE"
+install -d -m 0755 "$dest/etc/driver-tool/trusted-keys"

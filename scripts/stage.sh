@@ -18,3 +18,5 @@ install -D -m 0644 dist/completion/driver-tool.bash "$dest/usr/share/bash-comple
 install -D -m 0644 dist/depmod.d/driver-tool.conf "$dest/usr/lib/depmod.d/driver-tool.conf"
 install -D -m 0644 LICENSE "$dest/usr/share/licenses/driver-tool/LICENSE"
 install -d -m 0755 "$dest/etc/driver-tool/trusted-keys"
+install -d -m 0755 "$dest/var/lib/driver-tool"
+install -D -m 0644 dist/rpm/macros.driver-tool "$dest/usr/lib/rpm/macros.d/macros.driver-tool"

@@ -64,6 +64,8 @@ public static class Program
                 return ExplainCommand.Run(invocation, terminal);
             case CommandKind.Kernels:
                 return KernelsCommand.Run(invocation, terminal);
+            case CommandKind.Reconcile:
+                return ReconcileCommand.Run(invocation, terminal);
             default:
                 return ErrorReporter.Fail(terminal, Errno.EINVAL, "no command given");
         }

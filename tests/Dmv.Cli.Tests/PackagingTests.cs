@@ -40,10 +40,12 @@ public class PackagingTests
                 "/etc/driver-tool",
                 "/etc/driver-tool/trusted-keys",
                 "/usr/lib/depmod.d/driver-tool.conf",
+                "/usr/lib/rpm/macros.d/macros.driver-tool",
                 "/usr/sbin/driver-tool",
                 "/usr/share/bash-completion/completions/driver-tool",
                 "/usr/share/licenses/driver-tool/LICENSE",
                 "/usr/share/man/man8/driver-tool.8.gz",
+                "/var/lib/driver-tool",
             ],
             listing.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("/usr/share/licenses/driver-tool/LICENSE", Run("rpm", "-qp", "--licensefiles", Package).Stdout);
@@ -66,6 +68,82 @@ public class PackagingTests
         Assert.Contains("\"ice\"", listing.Stdout);
         Assert.Equal($"driver-tool {Version}\n", Run(binary, "--version").Stdout);
         Assert.Equal("exclude dmv", File.ReadAllLines(tree.Path("usr/lib/depmod.d/driver-tool.conf")).Last());
+    }
+
+    [Fact]
+    public void A_driver_package_selects_on_install_keeps_the_selection_on_upgrade_and_deselects_on_removal()
+    {
+        const string Kernel = "6.1.0-1-amd64";
+        string work = Path.Combine(Path.GetTempPath(), "dmv-rpm-" + Guid.NewGuid().ToString("N")[..8]);
+        using var root = new HandTree();
+        try
+        {
+            // A scratch system: driver-tool's package, the C library its binary needs for the chrooted scriptlets, one matching NIC.
+            Assert.Equal(0, Run("rpm", "--root", root.Root, "--initdb").ExitCode);
+            ProcessResult tool = Run("rpm", "--root", root.Root, "--nodeps", "-i", Package);
+            Assert.True(tool.ExitCode == 0, tool.ToString());
+            foreach (string library in new[] { "/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libm.so.6", "/lib64/ld-linux-x86-64.so.2" })
+            {
+                Directory.CreateDirectory(root.Path(Path.GetDirectoryName(library)!));
+                File.Copy(new FileInfo(library).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? library, root.Path(library));
+            }
+
+            root.File("sys/bus/pci/devices/0000:01:00.0/uevent", "PCI_ID=8086:1592\nPCI_SUBSYS_ID=1028:0001\n");
+            Directory.CreateDirectory(root.Path($"lib/modules/{Kernel}"));
+
+            string[] packages = [BuildExample(work, Kernel, "1.0", oemFolder: ""), BuildExample(work, Kernel, "2.0", oemFolder: "drivers/net/")];
+            string updates = $"lib/modules/{Kernel}/updates";
+
+            ProcessResult install = Run("rpm", "--root", root.Root, "--nodeps", "-i", packages[0]);
+            Assert.True(install.ExitCode == 0, install.ToString());
+            Assert.Equal("../dmv/example-nic/oem/ice.ko", root.LinkTarget(Kernel, "ice.ko"));
+            Assert.Equal(0, root.Run("verify").ExitCode);
+
+            ProcessResult upgrade = Run("rpm", "--root", root.Root, "--nodeps", "-U", packages[1]);
+            Assert.True(upgrade.ExitCode == 0, upgrade.ToString());
+            Assert.Equal("../dmv/example-nic/oem/drivers/net/ice.ko", root.LinkTarget(Kernel, "ice.ko"));
+            Assert.Equal(0, root.Run("verify").ExitCode);
+
+            ProcessResult erase = Run("rpm", "--root", root.Root, "--nodeps", "-e", "example-nic-dmv");
+            Assert.True(erase.ExitCode == 0, erase.ToString());
+            Assert.Empty(Directory.GetFileSystemEntries(root.Path(updates)));
+            Assert.False(File.Exists(root.Path("var/lib/driver-tool/pending")));
+            Assert.Equal(0, root.Run("verify").ExitCode);
+            string[] history = File.ReadAllLines(root.Path("var/lib/driver-tool/history.jsonl"));
+            Assert.Equal(["select", "select", "deselect"], history.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("operation").GetString()));
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>rpm/examples/example-nic-dmv.spec built with rpmbuild around two variants of real small modules.</summary>
+    private static string BuildExample(string work, string kernel, string version, string oemFolder)
+    {
+        string payload = Path.Combine(work, "payload-" + version);
+        foreach ((string variant, string folder, string priority, string subVendor) in new[] { ("generic", "", "10", "*"), ("oem", oemFolder, "40", "1028") })
+        {
+            string directory = Path.Combine(payload, $"lib/modules/{kernel}/dmv/example-nic/{variant}");
+            Directory.CreateDirectory(Path.Combine(directory, folder));
+            File.WriteAllText(Path.Combine(directory, "info.json"), $$$"""
+                {"category": "network", "name": "example-nic", "description": "Example NIC", "variant": "{{{variant}}}",
+                 "version": "{{{version}}}", "priority": {{{priority}}}, "status": "production",
+                 "pci_ids": {"ice.ko": [{"vendor_id": "8086", "device_id": "1592", "subvendor_id": "{{{subVendor}}}", "subdevice_id": "*"}]}}
+                """);
+            File.WriteAllBytes(Path.Combine(directory, folder, "ice.ko"), Dmv.Fixtures.ElfModuleWriter.Write(new Dmv.Fixtures.ElfModuleWriter.Module(
+                Dmv.Fixtures.NoteWriter.XenServerVariant(variant), [new("name", "ice"), new("vermagic", $"{kernel} SMP mod_unload modversions ")], [])));
+        }
+
+        string top = Path.Combine(work, "rpmbuild");
+        ProcessResult build = Run("rpmbuild", "-bb", "--quiet", "--load", Path.Combine(ToolPaths.RepositoryRoot, "dist/rpm/macros.driver-tool"),
+            "--define", $"_topdir {top}", "--define", $"payload {payload}", "--define", $"pkg_version {version}",
+            Path.Combine(ToolPaths.RepositoryRoot, "rpm/examples/example-nic-dmv.spec"));
+        Assert.True(build.ExitCode == 0, build.ToString());
+        return Path.Combine(top, $"RPMS/x86_64/example-nic-dmv-{version}-1.x86_64.rpm");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ namespace Dmv.Cli.CommandLine;
 public static class ArgumentParser
 {
     private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout", "--kernel", "--signatures", "--trusted-keys"];
-    private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair"];
+    private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair", "--pending"];
 
     private static readonly Dictionary<string, CommandKind> Words = new(StringComparer.Ordinal)
     {
@@ -23,6 +23,7 @@ public static class ArgumentParser
         ["inspect"] = CommandKind.Inspect,
         ["explain"] = CommandKind.Explain,
         ["kernels"] = CommandKind.Kernels,
+        ["reconcile"] = CommandKind.Reconcile,
         ["help"] = CommandKind.Help,
         ["version"] = CommandKind.Version,
     };
@@ -30,10 +31,11 @@ public static class ArgumentParser
     /// <summary>The options each command accepts besides --root, --format, --strict, --running-kernel, --lspci and --help.</summary>
     private static readonly Dictionary<string, CommandKind[]> OptionScope = new(StringComparer.Ordinal)
     {
-        ["--force"] = [CommandKind.Select, CommandKind.AutoSelect],
-        ["--no-hooks"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect],
-        ["--no-initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect],
-        ["--initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect],
+        ["--force"] = [CommandKind.Select, CommandKind.AutoSelect, CommandKind.Reconcile],
+        ["--no-hooks"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile],
+        ["--no-initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile],
+        ["--initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile],
+        ["--pending"] = [CommandKind.Reconcile],
         ["--dry-run"] = [CommandKind.AutoSelect],
         ["--repair"] = [CommandKind.Verify],
     };
@@ -268,7 +270,7 @@ public static class ArgumentParser
 
         foreach (string name in new[] { "--signatures", "--trusted-keys" })
         {
-            bool applies = state.Command is CommandKind.Select or CommandKind.AutoSelect or CommandKind.Verify or CommandKind.Explain
+            bool applies = state.Command is CommandKind.Select or CommandKind.AutoSelect or CommandKind.Verify or CommandKind.Explain or CommandKind.Reconcile
                 || (state.Command == CommandKind.Inspect && name == "--trusted-keys");
             if (state.Values.ContainsKey(name) && !applies)
             {
@@ -284,6 +286,17 @@ public static class ArgumentParser
         }
 
         List<string> files = [];
+        if (state.Command == CommandKind.Reconcile)
+        {
+            files = [.. positional];
+            positional.Clear();
+            if (files.Count == 0 && !state.SetFlags.Contains("--pending"))
+            {
+                error = new UsageError("reconcile needs driver names, or --pending");
+                return false;
+            }
+        }
+
         if (state.Command == CommandKind.Inspect)
         {
             if (positional.Count == 0)
@@ -384,6 +397,7 @@ public static class ArgumentParser
             Kernel = state.Values.GetValueOrDefault("--kernel"),
             Signatures = state.Values.GetValueOrDefault("--signatures"),
             TrustedKeys = state.Values.GetValueOrDefault("--trusted-keys"),
+            Pending = state.SetFlags.Contains("--pending"),
         };
         return true;
     }
@@ -398,6 +412,7 @@ public static class ArgumentParser
         CommandKind.Inspect => "inspect",
         CommandKind.Explain => "explain",
         CommandKind.Kernels => "kernels",
+        CommandKind.Reconcile => "reconcile",
         CommandKind.Version => "version",
         _ => "help",
     };

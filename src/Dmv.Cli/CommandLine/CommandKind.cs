@@ -11,6 +11,7 @@ public enum CommandKind
     Inspect,
     Explain,
     Kernels,
+    Reconcile,
     Help,
     Version,
 }

@@ -22,4 +22,5 @@ public sealed record Invocation(CommandKind Command)
     public string? Kernel { get; init; }
     public string? Signatures { get; init; }
     public string? TrustedKeys { get; init; }
+    public bool Pending { get; init; }
 }

@@ -139,6 +139,118 @@ public static class SelectionService
         }
     }
 
+    /// <summary>
+    /// Brings drivers whose variants were just installed, upgraded or removed (by packages) back
+    /// to a valid selection: a selected variant that is still there is re-pointed (its files may
+    /// have moved), one that is gone is deselected, and a driver left with nothing selected gets
+    /// auto-select's choice. Hooks run once, for every kernel changed. With <paramref name="pending"/>
+    /// the drivers are those the package scriptlets recorded, taken under the lock.
+    /// </summary>
+    public static bool TryReconcile(HostRoot root, IReadOnlyList<string> named, bool pending, SwitchOptions options, DiagnosticLog log, out List<ReconcileAction> actions, out List<HookResult> hooks, out Failure? failure)
+    {
+        actions = [];
+        hooks = [];
+        foreach (string name in named)
+        {
+            if ((failure = NameRules.CheckComponent("driver", name)) is not null)
+            {
+                return false;
+            }
+        }
+
+        if (!HostSession.TryBeginWrite(root, options.LockTimeout, log, out HostSession? session, out failure))
+        {
+            return false;
+        }
+
+        using (session)
+        {
+            List<string> drivers = [.. named, .. pending ? PendingDrivers.Take(session!.State!) : []];
+            drivers = drivers.Distinct(StringComparer.Ordinal).ToList();
+            if (drivers.Count == 0)
+            {
+                return true;
+            }
+
+            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            var changedKernels = new List<string>();
+            var added = new Dictionary<string, IReadOnlyList<string>>();
+            foreach (string driver in drivers)
+            {
+                ReconcileAction action = ReconcileOne(root, session!, listing, driver, options, log, changedKernels, added, out listing);
+                actions.Add(action);
+            }
+
+            session!.ReleaseTree();
+            hooks = RunHooks(session, changedKernels, added, options);
+            return true;
+        }
+    }
+
+    private static ReconcileAction ReconcileOne(HostRoot root, HostSession session, DriverListing listing, string driver, SwitchOptions options, DiagnosticLog log, List<string> changedKernels, Dictionary<string, IReadOnlyList<string>> added, out DriverListing after)
+    {
+        after = listing;
+        DriverEntry? entry = listing.Driver(driver);
+        var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+
+        // Links left dangling by an upgrade that moved the files still say which variant was chosen.
+        string? selected = entry?.Selected ?? planner.VariantNamedByLinks(driver);
+
+        if (selected is not null && entry?.Variant(selected) is not null)
+        {
+            // Still there: point the links at its files as they are now. Its hardware was accepted when it was selected.
+            if (planner.TryPlanSelect(driver, selected, force: true, out SwitchPlan? plan, out Failure? failure)
+                && (failure = CheckIntegrity(root, listing, driver, selected, options, log)) is null
+                && TryApply(session, plan!, options, log, out failure))
+            {
+                Note(plan!, changedKernels, added, root);
+                return new ReconcileAction(driver, plan!.ChangesNothing ? "kept" : "re-pointed", selected, plan.ChangesNothing ? "links already right" : $"links re-pointed in {string.Join(", ", plan.Kernels)}");
+            }
+
+            log.Warn(driver, $"the selected variant '{selected}' cannot stay selected: {failure?.Message}; deselecting");
+        }
+
+        if (planner.TryPlanDeselect(driver, out SwitchPlan? removal, out Failure? deselectFailure, evenIfUnknown: true)
+            && TryApply(session, removal!, options, log, out deselectFailure))
+        {
+            Note(removal!, changedKernels, added, root);
+            after = listing.AfterSwitch(driver, null, removal!.Kernels);
+        }
+        else
+        {
+            log.Warn(driver, $"cannot deselect: {deselectFailure?.Message}");
+        }
+
+        AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(driver)! with { Selected = null }] }).FirstOrDefault();
+        if (choice is not null)
+        {
+            var chooser = new SwitchPlanner(root, after.Kernels, NewId(), DateTimeOffset.UtcNow);
+            if (chooser.TryPlanSelect(driver, choice.Variant, options.Force, out SwitchPlan? plan, out Failure? failure)
+                && (failure = CheckIntegrity(root, after, driver, choice.Variant, options, log)) is null
+                && TryApply(session, plan!, options, log, out failure))
+            {
+                Note(plan!, changedKernels, added, root);
+                after = after.AfterSwitch(driver, choice.Variant, plan!.Kernels);
+                return new ReconcileAction(driver, "selected", choice.Variant, choice.Reason);
+            }
+
+            log.Warn(driver, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure?.Message}");
+        }
+
+        return removal is { ChangesNothing: false }
+            ? new ReconcileAction(driver, "deselected", null, selected is null ? "links into removed variants taken away" : $"variant '{selected}' is gone")
+            : new ReconcileAction(driver, "kept", null, "nothing selected and nothing to select");
+    }
+
+    private static void Note(SwitchPlan plan, List<string> changedKernels, Dictionary<string, IReadOnlyList<string>> added, HostRoot root)
+    {
+        changedKernels.AddRange(plan.Kernels.Where(k => !changedKernels.Contains(k)));
+        foreach ((string kernel, IReadOnlyList<string> modules) in AddedModules(root, plan))
+        {
+            added[kernel] = [.. added.GetValueOrDefault(kernel) ?? [], .. modules];
+        }
+    }
+
     private static bool TryApply(HostSession session, SwitchPlan plan, SwitchOptions options, DiagnosticLog log, out Failure? failure)
     {
         failure = null;

@@ -128,10 +128,11 @@ public sealed class SwitchPlanner
         return true;
     }
 
-    public bool TryPlanDeselect(string driver, out SwitchPlan? plan, out Failure? failure)
+    /// <param name="evenIfUnknown">Also for a driver whose dmv/ folders are all gone, whose links now dangle (reconcile after a package removal).</param>
+    public bool TryPlanDeselect(string driver, out SwitchPlan? plan, out Failure? failure, bool evenIfUnknown = false)
     {
         plan = null;
-        if (!KnowsDriver(driver))
+        if (!evenIfUnknown && !KnowsDriver(driver))
         {
             failure = new Failure(Errno.ENOENT, $"unknown driver '{driver}'");
             return false;
@@ -161,6 +162,34 @@ public sealed class SwitchPlanner
         failure = null;
         plan = new SwitchPlan(NewJournal("deselect", driver, null, changes), kernels, []);
         return true;
+    }
+
+    /// <summary>
+    /// The variant the driver's links name by their text, even dangling ones (a package upgrade may
+    /// have moved the files): the one variant they all name, or null.
+    /// </summary>
+    public string? VariantNamedByLinks(string driver)
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (KernelCatalog catalog in _catalogs)
+        {
+            if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out _))
+            {
+                continue;
+            }
+
+            foreach (UpdatesEntry entry in entries.Values.Where(e => e.OwnedByDriver && e.LinkTarget is not null))
+            {
+                string[] parts = LexicalTarget(hostUpdates, entry.LinkTarget!).Split('/');
+                int dmv = Array.IndexOf(parts, "dmv");
+                if (dmv >= 0 && parts.Length > dmv + 2 && parts[dmv + 1] == driver)
+                {
+                    named.Add(parts[dmv + 2]);
+                }
+            }
+        }
+
+        return named.Count == 1 ? named.Single() : null;
     }
 
     /// <summary>
@@ -215,6 +244,7 @@ public sealed class SwitchPlanner
             }
 
             PathResolution resolved = _root.ResolveFrom(hostUpdates, entry.Name);
+            // A link whose target is gone is judged by its text: it is the driver's if it points into dmv/DRIVER/.
             bool owned = resolved.Succeeded
                 ? dmvFolders.Any(folder => resolved.RealPath!.StartsWith(folder, StringComparison.Ordinal))
                 : LexicalTarget(hostUpdates, target).StartsWith(ownedPrefix, StringComparison.Ordinal);

@@ -1,0 +1,69 @@
+using Dmv.Cli.CommandLine;
+using Dmv.Cli.Output;
+using Dmv.Core.Diagnostics;
+using Dmv.Core.Hooks;
+using Dmv.Core.Pci;
+using Dmv.Core.Selection;
+
+namespace Dmv.Cli.Commands;
+
+/// <summary>
+/// <c>driver-tool reconcile [NAME…] [--pending]</c>: after packages installed, upgraded or removed
+/// variants, keep each driver's selection valid (re-point, deselect, auto-select) and run the hooks
+/// once. The RPM macros for driver packages call it with --pending.
+/// </summary>
+public static class ReconcileCommand
+{
+    public static int Run(Invocation invocation, Terminal terminal)
+    {
+        if (!HostContext.TryOpenWithHardware(invocation, terminal, out HostContext host, out DiagnosticLog log, out Func<PresentDevices> hardware, out int exitCode))
+        {
+            return exitCode;
+        }
+
+        if (!SelectionService.TryReconcile(host.Root, invocation.Files, invocation.Pending, host.SwitchOptions(invocation, hardware, log), log, out List<ReconcileAction> actions, out List<HookResult> hooks, out Failure? failure))
+        {
+            return Replies.Fail(terminal, log, failure!);
+        }
+
+        Replies.Warnings(terminal, log);
+        int? hookFailure = Replies.FailedHook(terminal, hooks, $"reconciled {actions.Count} driver(s)");
+        if (hookFailure is not null)
+        {
+            return hookFailure.Value;
+        }
+
+        terminal.WriteDocument(json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("reconciled");
+            foreach (ReconcileAction action in actions)
+            {
+                json.WriteStartObject();
+                json.WriteString("driver", action.Driver);
+                json.WriteString("action", action.Action);
+                json.WriteOptional("variant", action.Variant);
+                json.WriteString("detail", action.Detail);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("hooks");
+            foreach (HookResult hook in hooks)
+            {
+                json.WriteStartObject();
+                json.WriteString("kernel", hook.Kernel);
+                json.WriteString("hook", hook.Hook);
+                json.WriteString("status", hook.Status);
+                json.WriteOptional("command", hook.Command);
+                json.WriteOptional("detail", hook.Detail);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteNumber("exit", 0);
+            json.WriteEndObject();
+        });
+        return 0;
+    }
+}

@@ -1,0 +1,34 @@
+using Dmv.Core.FileSystem;
+using Dmv.Core.State;
+
+namespace Dmv.Core.Selection;
+
+/// <summary>
+/// /var/lib/driver-tool/pending: one driver name a line, appended by the RPM scriptlets of driver
+/// packages (%post, %postun) and taken whole by the first reconcile at the end of the transaction,
+/// so depmod and the initrd run once per transaction however many packages it holds.
+/// </summary>
+public static class PendingDrivers
+{
+    public const string Name = "pending";
+
+    /// <summary>Reads and empties the list (the caller holds the tree's lock).</summary>
+    public static List<string> Take(StateDirectory state)
+    {
+        string path = state.RealPath + "/" + Name;
+        byte[] buffer = new byte[4096];
+        if (!FileContent.TryRead(path, 1 << 20, ref buffer, out int length, out _, out _))
+        {
+            return [];
+        }
+
+        var drivers = System.Text.Encoding.UTF8.GetString(buffer, 0, length)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(name => NameRules.CheckComponent("driver", name) is null)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        FileSystemWriter.Unlink(path);
+        FileSystemWriter.SyncDirectory(state.RealPath);
+        return drivers;
+    }
+}

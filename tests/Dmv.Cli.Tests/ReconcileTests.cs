@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace Dmv.Cli.Tests;
+
+public class ReconcileTests
+{
+    private const string K = "6.1.0-1-amd64";
+
+    [Fact]
+    public void A_removed_selected_variant_gives_way_to_auto_selects_choice()
+    {
+        using HandTree tree = new HandTree().Variant(K, "ice", "generic", ["ice.ko"]).Variant(K, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40");
+        Assert.Equal(0, tree.Run("select", "ice", "dell", "--no-hooks").ExitCode);
+        Directory.Delete(tree.Path($"lib/modules/{K}/dmv/ice/dell"), recursive: true);
+
+        ProcessResult result = tree.Run("reconcile", "ice", "--no-hooks");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        JsonElement action = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("reconciled")[0];
+        Assert.Equal("selected", action.GetProperty("action").GetString());
+        Assert.Equal("generic", action.GetProperty("variant").GetString());
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K, "ice.ko"));
+        Assert.Equal(0, tree.Run("verify").ExitCode);
+    }
+
+    [Fact]
+    public void Pending_drivers_are_taken_once()
+    {
+        using HandTree tree = new HandTree().Variant(K, "ice", "generic", ["ice.ko"]);
+        tree.File("var/lib/driver-tool/pending", "ice\nice\nnot/a/name\n");
+
+        ProcessResult first = tree.Run("reconcile", "--pending", "--no-hooks");
+        ProcessResult second = tree.Run("reconcile", "--pending", "--no-hooks");
+
+        Assert.Equal("generic", JsonDocument.Parse(first.Stdout).RootElement.GetProperty("reconciled").EnumerateArray().Single().GetProperty("variant").GetString());
+        Assert.Equal(0, JsonDocument.Parse(second.Stdout).RootElement.GetProperty("reconciled").GetArrayLength());
+        Assert.False(File.Exists(tree.Path("var/lib/driver-tool/pending")));
+    }
+
+    [Fact]
+    public void Reconcile_needs_names_or_pending()
+    {
+        using HandTree tree = new HandTree().Variant(K, "ice", "generic", ["ice.ko"]);
+
+        Assert.Equal(22, tree.Run("reconcile").ExitCode);
+        Assert.Equal(22, tree.Run("reconcile", "../x").ExitCode);
+    }
+}

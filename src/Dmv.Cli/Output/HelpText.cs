@@ -26,6 +26,10 @@ public static class HelpText
           explain NAME                  per variant: PCI matches, signatures, kABI
                                         per kernel, priority, and why it is or is
                                         not eligible
+          reconcile [NAME...] [--pending]
+                                        after packages changed variants: re-point,
+                                        deselect or auto-select each driver, then
+                                        run the hooks once (RPM scriptlets)
           kernels [--kernel K]          installed kernels: modules, DMV state,
                                         configuration, Xen guest type (PV-only),
                                         symbol list and module signing
@@ -54,6 +58,7 @@ public static class HelpText
                                  certificates exist, off otherwise)
           --trusted-keys DIR     the trusted X.509 certificates (DER or PEM),
                                  default /etc/driver-tool/trusted-keys/ in the root
+          --pending              reconcile: the drivers recorded by package scriptlets
           --kernel K             inspect: look module names up in kernel K;
                                  kernels: report kernel K only
 
@@ -192,6 +197,21 @@ public static class HelpText
         Options: --kernel K, --running-kernel K, --format json|table, --root DIR.
         """;
 
+    public const string Reconcile = """
+        Usage: driver-tool [OPTIONS] reconcile [NAME...] [--pending]
+
+        Keeps drivers' selections valid after packages installed, upgraded or removed
+        their variants: a selected variant that is still there is re-pointed (its
+        files may have moved; the selection is read from its links even when they
+        dangle), one that is gone is deselected, and a driver left with nothing
+        selected gets auto-select's choice. The hooks then run once for every kernel
+        changed. --pending takes the drivers recorded in /var/lib/driver-tool/pending
+        by the RPM macros (see /usr/lib/rpm/macros.d/macros.driver-tool).
+
+        Options: --pending, --force, --no-hooks, --no-initrd, --initrd,
+                 --signatures enforce|warn|off, --trusted-keys DIR, --root DIR.
+        """;
+
     public static string? For(string? topic) => topic switch
     {
         null => General,
@@ -203,6 +223,7 @@ public static class HelpText
         "inspect" => Inspect,
         "explain" => Explain,
         "kernels" => Kernels,
+        "reconcile" => Reconcile,
         _ => null,
     };
 }

@@ -23,6 +23,7 @@ have gzip || need+=(gzip)
 have rpmbuild || need+=(rpm)
 have dracut || need+=(dracut-core)
 have cpio || need+=(cpio)
+have qemu-system-x86_64 || need+=(qemu-system-x86)
 [ -f /usr/share/bash-completion/bash_completion ] || need+=(bash-completion)
 if [ "$purpose" = bench ]; then
   have hyperfine || need+=(hyperfine)

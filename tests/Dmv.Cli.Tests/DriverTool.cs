@@ -45,7 +45,7 @@ public static class DriverTool
         return Execute(start, stdin);
     }
 
-    public static ProcessResult Execute(ProcessStartInfo start, string? stdin)
+    public static ProcessResult Execute(ProcessStartInfo start, string? stdin, int timeoutSeconds = 60)
     {
         using var process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
@@ -56,10 +56,10 @@ public static class DriverTool
         }
 
         process.StandardInput.Close();
-        if (!process.WaitForExit(60_000))
+        if (!process.WaitForExit(timeoutSeconds * 1000))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish in 60 s");
+            Assert.Fail($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish in {timeoutSeconds} s");
         }
 
         return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);

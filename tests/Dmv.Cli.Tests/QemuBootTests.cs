@@ -37,6 +37,7 @@ public class QemuBootTests
         JsonElement atHook = Driver(listings[0]);
         Assert.Equal(E1000eInitrd.Variant, atHook.GetProperty("selected").GetString());
         Assert.Equal(JsonValueKind.Null, atHook.GetProperty("active").ValueKind);
+        Assert.True(atHook.GetProperty("variants").GetProperty(E1000eInitrd.Variant).GetProperty("hardware_present").GetBoolean());
 
         // After udev: the kernel loaded the variant's file, and its note says so.
         JsonElement afterUdev = Driver(listings[1]);

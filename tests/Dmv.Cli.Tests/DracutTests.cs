@@ -4,9 +4,10 @@ namespace Dmv.Cli.Tests;
 
 /// <summary>
 /// The dracut module with Debian's real dracut: the initrd holds driver-tool, the kernel's DMV
-/// catalog and the pre-udev hook; run from the unpacked initrd (chrooted, with the initrd's own
-/// shell and libraries) against a PCI device like QEMU's e1000e, the hook selects the matching
-/// variant and leaves the listing in /run/driver-tool/boot.json.
+/// catalog and the pre-udev hook; run from the unpacked initrd against a PCI device like QEMU's
+/// e1000e, the hook selects the matching variant and leaves the listing in
+/// /run/driver-tool/boot.json. With trusted certificates on the host, the initrd enforces
+/// signatures as the host does.
 /// </summary>
 public class DracutTests
 {
@@ -22,17 +23,37 @@ public class DracutTests
             Assert.Contains(expected, listing);
         }
 
-        string unpacked = Path.Combine(initrd.Work, "unpacked");
-        Directory.CreateDirectory(unpacked);
-        E1000eInitrd.Run(null, "bash", "-c", $"cd {unpacked} && lsinitrd --unpack {initrd.Image}");
-        Directory.CreateDirectory(Path.Combine(unpacked, "sys/bus/pci/devices/0000:00:03.0"));
-        File.WriteAllText(Path.Combine(unpacked, "sys/bus/pci/devices/0000:00:03.0/uevent"), "PCI_ID=8086:10D3\nPCI_SUBSYS_ID=8086:0000\n");
-        Directory.CreateDirectory(Path.Combine(unpacked, "run"));
-        E1000eInitrd.Run(null, "chroot", unpacked, "/bin/sh", "-c", ". /usr/lib/dracut/hooks/pre-udev/40-driver-tool-boot.sh");
-
-        JsonElement driver = JsonDocument.Parse(File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/boot.json"))).RootElement.GetProperty("drivers").GetProperty(E1000eInitrd.Driver);
+        Assert.DoesNotContain("trusted-keys", listing);
+        string unpacked = initrd.Unpack();
+        JsonElement driver = E1000eInitrd.RunHook(unpacked);
         Assert.Equal(E1000eInitrd.Variant, driver.GetProperty("selected").GetString());
         Assert.True(driver.GetProperty("variants").GetProperty(E1000eInitrd.Variant).GetProperty("hardware_present").GetBoolean());
         Assert.Equal("../dmv/intel-e1000e/qemu/e1000e.ko", new FileInfo(Path.Combine(unpacked, $"usr/lib/modules/{initrd.Release}/updates/e1000e.ko")).LinkTarget);
+    }
+
+    [Fact]
+    public void With_trusted_certificates_the_initrd_verifies_signatures_and_refuses_a_tampered_variant()
+    {
+        using var signer = new Signer("driver-tool initrd test key");
+        using E1000eInitrd initrd = E1000eInitrd.Create(variantNote: false, signer);
+        initrd.Build();
+
+        string listing = E1000eInitrd.Run(null, "lsinitrd", initrd.Image).Stdout;
+        Assert.Contains("etc/driver-tool/trusted-keys/test-signer.pem", listing);
+        Assert.Contains("libssl.so.3", listing);
+        Assert.Contains("libcrypto.so.3", listing);
+
+        // Signed with the trusted key: verified inside the initrd (OpenSSL is there), so selected.
+        string unpacked = initrd.Unpack();
+        Assert.Equal(E1000eInitrd.Variant, E1000eInitrd.RunHook(unpacked).GetProperty("selected").GetString());
+
+        // Tampered after signing: refused at boot, nothing selected, the reason kept.
+        E1000eInitrd.Run(null, "chroot", unpacked, "driver-tool", "-d", E1000eInitrd.Driver, "--no-hooks");
+        string module = Path.Combine(unpacked, $"usr/lib/modules/{initrd.Release}/dmv/intel-e1000e/qemu/e1000e.ko");
+        byte[] bytes = File.ReadAllBytes(module);
+        bytes[4096] ^= 0x01;
+        File.WriteAllBytes(module, bytes);
+        Assert.Equal(JsonValueKind.Null, E1000eInitrd.RunHook(unpacked).GetProperty("selected").ValueKind);
+        Assert.Contains("does not match the module's bytes", File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/auto-select.err")) + File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/auto-select.json")));
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Dmv.Fixtures;
 
 namespace Dmv.Cli.Tests;
@@ -35,12 +36,26 @@ public sealed class E1000eInitrd : IDisposable
     /// variant's module carries a <c>.note.XenServer</c> naming it (added with objcopy, which drops
     /// the signature: the kernel loads it unsigned, as CONFIG_MODULE_SIG_FORCE is off).
     /// </summary>
-    public static E1000eInitrd Create(bool variantNote)
+    /// With <paramref name="signer"/>, the variant's module is signed again with its key, and its
+    /// certificate is the one trusted certificate dracut is given.
+    public static E1000eInitrd Create(bool variantNote, Signer? signer = null)
     {
         var initrd = new E1000eInitrd(Path.Combine(Path.GetTempPath(), "dmv-initrd-" + Guid.NewGuid().ToString("N")[..8]));
         initrd.WriteTree(variantNote);
+        Directory.CreateDirectory(initrd.TrustedKeys);
+        if (signer is not null)
+        {
+            signer.Sign(initrd.VariantModule);
+            File.Copy(signer.CertificatePath, Path.Combine(initrd.TrustedKeys, "test-signer.pem"));
+        }
+
         return initrd;
     }
+
+    /// <summary>What dracut is given as the host's trusted certificates (empty unless signed).</summary>
+    public string TrustedKeys => Path.Combine(Work, "trusted-keys");
+
+    public string VariantModule => Path.Combine(ModulesDirectory, $"dmv/{Driver}/{Variant}/e1000e.ko");
 
     public static ProcessResult Run(IReadOnlyDictionary<string, string>? environment, params string[] command)
     {
@@ -64,8 +79,32 @@ public sealed class E1000eInitrd : IDisposable
     public void Build(params string[] extraModules)
     {
         string modules = string.Join(' ', new[] { "base", "driver-tool" }.Concat(extraModules));
-        Run(new Dictionary<string, string> { ["dracutbasedir"] = Path.Combine(Work, "dracut"), ["DRIVER_TOOL_BINARY"] = ToolPaths.DriverTool },
+        Run(new Dictionary<string, string> { ["dracutbasedir"] = Path.Combine(Work, "dracut"), ["DRIVER_TOOL_BINARY"] = ToolPaths.DriverTool, ["DRIVER_TOOL_TRUSTED_KEYS"] = TrustedKeys },
             "dracut", "--no-hostonly", "--kver", Release, "--kmoddir", ModulesDirectory, "-m", modules, "--no-early-microcode", "--force", Image);
+    }
+
+    /// <summary>Unpacks the built initrd (into Work/unpacked) and returns that folder.</summary>
+    public string Unpack()
+    {
+        string unpacked = Path.Combine(Work, "unpacked");
+        Directory.CreateDirectory(unpacked);
+        Run(null, "bash", "-c", $"cd {unpacked} && lsinitrd --unpack {Image}");
+        Directory.CreateDirectory(Path.Combine(unpacked, "run"));
+        return unpacked;
+    }
+
+    /// <summary>
+    /// Runs driver-tool's hook in the unpacked initrd, chrooted (the initrd's own shell and
+    /// libraries), as dracut's init would, with a PCI device like QEMU's e1000e present; returns
+    /// the driver's entry in the boot.json it leaves.
+    /// </summary>
+    public static JsonElement RunHook(string unpacked)
+    {
+        string device = Path.Combine(unpacked, "sys/bus/pci/devices/0000:00:03.0");
+        Directory.CreateDirectory(device);
+        File.WriteAllText(Path.Combine(device, "uevent"), "PCI_ID=8086:10D3\nPCI_SUBSYS_ID=8086:0000\n");
+        Run(null, "chroot", unpacked, "/bin/sh", "-c", ". /usr/lib/dracut/hooks/pre-udev/40-driver-tool-boot.sh");
+        return JsonDocument.Parse(File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/boot.json"))).RootElement.GetProperty("drivers").GetProperty(Driver);
     }
 
     public void Dispose() => Run(null, "rm", "-rf", Work);
@@ -82,16 +121,15 @@ public sealed class E1000eInitrd : IDisposable
 
         string variant = Path.Combine(ModulesDirectory, $"dmv/{Driver}/{Variant}");
         Directory.CreateDirectory(variant);
-        string variantModule = Path.Combine(variant, "e1000e.ko");
         if (variantNote)
         {
             string note = Path.Combine(Work, "xenserver.note");
             File.WriteAllBytes(note, NoteWriter.XenServerVariant(Variant));
-            Run(null, "objcopy", "--add-section", $".note.XenServer={note}", "--set-section-flags", ".note.XenServer=alloc,readonly,contents", inTree, variantModule);
+            Run(null, "objcopy", "--add-section", $".note.XenServer={note}", "--set-section-flags", ".note.XenServer=alloc,readonly,contents", inTree, VariantModule);
         }
         else
         {
-            File.Copy(inTree, variantModule);
+            File.Copy(inTree, VariantModule);
         }
 
         File.WriteAllText(Path.Combine(variant, "info.json"), $$$"""

@@ -8,6 +8,11 @@ driver_tool_binary() {
     echo "${DRIVER_TOOL_BINARY:-/usr/sbin/driver-tool}"
 }
 
+# DRIVER_TOOL_TRUSTED_KEYS: the trusted certificates to put in the initrd (default the host's).
+driver_tool_trusted_keys() {
+    echo "${DRIVER_TOOL_TRUSTED_KEYS:-/etc/driver-tool/trusted-keys}"
+}
+
 check() {
     [[ -x $(driver_tool_binary) ]] || return 1
     # Only when asked for, or when the kernel has a DMV catalog.
@@ -38,6 +43,22 @@ install() {
         while IFS= read -r -d '' file; do
             cp -a "$srcmods/$file" "$initdir/lib/modules/$kernel/$file"
         done < <(cd "$srcmods" && mkdir -p "$initdir/lib/modules/$kernel/updates" && find updates -mindepth 1 -maxdepth 1 -type l -print0)
+    fi
+
+    # Signatures are enforced at boot as on the host: the same certificates, and OpenSSL, which
+    # driver-tool loads at run time to verify. Certificates without OpenSSL would make enforce
+    # refuse every variant ("cannot be verified here").
+    local keys
+    keys=$(driver_tool_trusted_keys)
+    if [[ -d $keys ]] && [[ -n $(ls -A "$keys") ]]; then
+        inst_dir /etc/driver-tool/trusted-keys
+        for file in "$keys"/*; do
+            [[ -f $file ]] && inst_simple "$file" "/etc/driver-tool/trusted-keys/${file##*/}"
+        done
+        if ! inst_libdir_file "libssl.so.3" "libcrypto.so.3"; then
+            dfatal "driver-tool: $keys holds certificates, but OpenSSL 3 (libssl.so.3) is not installed to verify them"
+            return 1
+        fi
     fi
 
     inst_hook pre-udev 40 "$moddir/driver-tool-boot.sh"

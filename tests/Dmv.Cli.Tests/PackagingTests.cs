@@ -81,18 +81,7 @@ public class PackagingTests
         using var root = new HandTree();
         try
         {
-            // A scratch system: driver-tool's package, the C library its binary needs for the chrooted scriptlets, one matching NIC.
-            Assert.Equal(0, Run("rpm", "--root", root.Root, "--initdb").ExitCode);
-            ProcessResult tool = Run("rpm", "--root", root.Root, "--nodeps", "-i", Package);
-            Assert.True(tool.ExitCode == 0, tool.ToString());
-            foreach (string library in new[] { "/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libm.so.6", "/lib64/ld-linux-x86-64.so.2" })
-            {
-                Directory.CreateDirectory(root.Path(Path.GetDirectoryName(library)!));
-                File.Copy(new FileInfo(library).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? library, root.Path(library));
-            }
-
-            root.File("sys/bus/pci/devices/0000:01:00.0/uevent", "PCI_ID=8086:1592\nPCI_SUBSYS_ID=1028:0001\n");
-            Directory.CreateDirectory(root.Path($"lib/modules/{Kernel}"));
+            PrepareScratchSystem(root, Kernel);
 
             string[] packages = [BuildExample(work, Kernel, "1.0", oemFolder: ""), BuildExample(work, Kernel, "2.0", oemFolder: "drivers/net/")];
             string updates = $"lib/modules/{Kernel}/updates";
@@ -122,6 +111,53 @@ public class PackagingTests
                 Directory.Delete(work, recursive: true);
             }
         }
+    }
+
+    [Fact]
+    public void Erasing_driver_tool_with_a_driver_package_still_deselects_the_driver()
+    {
+        // What `dnf remove driver-tool` does: the driver package goes first (it requires driver-tool),
+        // then driver-tool, whose %preun reconciles while its binary is still there.
+        const string Kernel = "6.1.0-1-amd64";
+        string work = Path.Combine(Path.GetTempPath(), "dmv-rpm-" + Guid.NewGuid().ToString("N")[..8]);
+        using var root = new HandTree();
+        try
+        {
+            PrepareScratchSystem(root, Kernel);
+            ProcessResult install = Run("rpm", "--root", root.Root, "--nodeps", "-i", BuildExample(work, Kernel, "1.0", oemFolder: ""));
+            Assert.True(install.ExitCode == 0, install.ToString());
+            Assert.Equal("../dmv/example-nic/oem/ice.ko", root.LinkTarget(Kernel, "ice.ko"));
+
+            ProcessResult erase = Run("rpm", "--root", root.Root, "--nodeps", "-e", "example-nic-dmv", "driver-tool");
+            Assert.True(erase.ExitCode == 0, erase.ToString());
+            Assert.False(File.Exists(root.Path("usr/sbin/driver-tool")));
+            Assert.Empty(Directory.GetFileSystemEntries(root.Path($"lib/modules/{Kernel}/updates")));
+            Assert.False(File.Exists(root.Path("var/lib/driver-tool/pending")));
+            Assert.Equal(0, root.Run("verify").ExitCode);
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>A scratch system: driver-tool's package, the C library its binary needs for the chrooted scriptlets, one matching NIC.</summary>
+    private static void PrepareScratchSystem(HandTree root, string kernel)
+    {
+        Assert.Equal(0, Run("rpm", "--root", root.Root, "--initdb").ExitCode);
+        ProcessResult tool = Run("rpm", "--root", root.Root, "--nodeps", "-i", Package);
+        Assert.True(tool.ExitCode == 0, tool.ToString());
+        foreach (string library in new[] { "/lib/x86_64-linux-gnu/libc.so.6", "/lib/x86_64-linux-gnu/libm.so.6", "/lib64/ld-linux-x86-64.so.2" })
+        {
+            Directory.CreateDirectory(root.Path(Path.GetDirectoryName(library)!));
+            File.Copy(new FileInfo(library).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? library, root.Path(library));
+        }
+
+        root.File("sys/bus/pci/devices/0000:01:00.0/uevent", "PCI_ID=8086:1592\nPCI_SUBSYS_ID=1028:0001\n");
+        Directory.CreateDirectory(root.Path($"lib/modules/{kernel}"));
     }
 
     /// <summary>rpm/examples/example-nic-dmv.spec built with rpmbuild around two variants of real small modules.</summary>

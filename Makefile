@@ -45,6 +45,7 @@ test: setup publish rpm
 
 # build/stage/: the installed tree (the RPM's layout); build/dist/: a tarball of it, modes kept.
 dist: publish
+	@rm -rf build/stage
 	@scripts/stage.sh build/stage $(VERSION)
 	@mkdir -p build/dist
 	tar -C build/stage --owner=0 --group=0 --numeric-owner -czf build/dist/driver-tool-$(VERSION)-x86_64.tar.gz .

@@ -2,14 +2,21 @@
 # Installs driver-tool into DESTDIR with the layout the RPM installs; `make dist` and the spec's
 # %install both use it, so the tarball and the package cannot drift apart.
 #   scripts/stage.sh DESTDIR VERSION [BINARY]
+# DESTDIR must be new or empty: staging never deletes what is already there (a mistyped DESTDIR
+# must not cost a tree); `make dist` empties build/stage itself.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 dest=${1:?usage: stage.sh DESTDIR VERSION [BINARY]}
 version=${2:?usage: stage.sh DESTDIR VERSION [BINARY]}
-binary=${3:-build/obj/driver-tool}
+binary=${3:+$(realpath -m -- "$3")}
+dest=$(realpath -m -- "$dest")
+if [ -e "$dest" ] && [ -n "$(ls -A -- "$dest")" ]; then
+  echo "stage: $dest is not empty; stage into a new or empty folder" >&2
+  exit 1
+fi
+cd "$(dirname "$0")/.."
+binary=${binary:-build/obj/driver-tool}
 [ -x "$binary" ] || { echo "stage: $binary is missing; run 'make publish' first" >&2; exit 1; }
 
-rm -rf "$dest"
 install -D -m 0755 "$binary" "$dest/usr/sbin/driver-tool"
 install -d -m 0755 "$dest/usr/share/man/man8"
 sed "s/@VERSION@/$version/" dist/man/driver-tool.8 | gzip -n -9 > "$dest/usr/share/man/man8/driver-tool.8.gz"

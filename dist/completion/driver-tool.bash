@@ -11,14 +11,14 @@ print("\n".join(drivers[name]["variants"] if name in drivers else drivers))' "$@
 _driver_tool() {
   local cur prev words cword
   _init_completion || return
-  local commands="list select deselect auto-select verify inspect explain kernels help version"
-  local options="-l -s -n -v -d -h -V --root --lspci --format --strict --running-kernel --lock-timeout --force --no-hooks --no-initrd --initrd --dry-run --repair --signatures --trusted-keys --kernel --help --version"
-  local root=() i command=""
+  local commands="list select deselect auto-select verify reconcile inspect explain kernels help version"
+  local options="-l -s -n -v -d -h -V --root --lspci --format --strict --running-kernel --lock-timeout --force --no-hooks --no-initrd --initrd --dry-run --repair --pending --signatures --trusted-keys --kernel --help --version"
+  local root=() rootdir="" i command=""
   for ((i = 1; i < cword; i++)); do
     case ${words[i]} in
-      --root) root=(--root "${words[i + 1]}") ;;
-      --root=*) root=("${words[i]}") ;;
-      list|select|deselect|auto-select|verify|inspect|explain|kernels|help) [[ -z $command ]] && command=${words[i]} ;;
+      --root) root=(--root "${words[i + 1]}"); rootdir=${words[i + 1]} ;;
+      --root=*) root=("${words[i]}"); rootdir=${words[i]#--root=} ;;
+      list|select|deselect|auto-select|verify|reconcile|inspect|explain|kernels|help) [[ -z $command ]] && command=${words[i]} ;;
       -s) command=select ;;
       -d) command=deselect ;;
     esac
@@ -29,7 +29,7 @@ _driver_tool() {
     --lspci) _filedir; return ;;
     --format) COMPREPLY=($(compgen -W "json table" -- "$cur")); return ;;
     --signatures) COMPREPLY=($(compgen -W "enforce warn off" -- "$cur")); return ;;
-    --kernel|--running-kernel) COMPREPLY=($(compgen -W "$(ls "${root[1]:-}"/lib/modules 2>/dev/null)" -- "$cur")); return ;;
+    --kernel|--running-kernel) COMPREPLY=($(compgen -W "$(ls "$rootdir"/lib/modules 2>/dev/null)" -- "$cur")); return ;;
     -n|-d) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")); return ;;
     -v)
       local name="" j
@@ -47,7 +47,7 @@ _driver_tool() {
     select)
       if [[ $prev == select ]]; then COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur"))
       else COMPREPLY=($(compgen -W "$(_driver_tool_names "$prev")" -- "$cur")); fi ;;
-    deselect|verify|explain) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
+    deselect|verify|reconcile|explain) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
     inspect) _filedir ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
   esac

@@ -25,10 +25,18 @@ public class DracutTests
 
         Assert.DoesNotContain("trusted-keys", listing);
         string unpacked = initrd.Unpack();
+        string link = Path.Combine(unpacked, $"usr/lib/modules/{initrd.Release}/updates/e1000e.ko");
+
+        // rd.driver_tool=0 (dracut-lib's getargbool says no): nothing selected, the reason in the kernel log.
+        E1000eInitrd.RunHookScript(unpacked, prelude: "getargbool() { [ \"$2\" != rd.driver_tool ]; }; ");
+        Assert.Null(new FileInfo(link).LinkTarget);
+        Assert.False(File.Exists(Path.Combine(unpacked, "run/driver-tool/boot.json")));
+        Assert.Contains("turned off by rd.driver_tool=0", File.ReadAllText(Path.Combine(unpacked, "dev/kmsg")));
+
         JsonElement driver = E1000eInitrd.RunHook(unpacked);
         Assert.Equal(E1000eInitrd.Variant, driver.GetProperty("selected").GetString());
         Assert.True(driver.GetProperty("variants").GetProperty(E1000eInitrd.Variant).GetProperty("hardware_present").GetBoolean());
-        Assert.Equal("../dmv/intel-e1000e/qemu/e1000e.ko", new FileInfo(Path.Combine(unpacked, $"usr/lib/modules/{initrd.Release}/updates/e1000e.ko")).LinkTarget);
+        Assert.Equal("../dmv/intel-e1000e/qemu/e1000e.ko", new FileInfo(link).LinkTarget);
     }
 
     [Fact]

@@ -100,11 +100,17 @@ public sealed class E1000eInitrd : IDisposable
     /// </summary>
     public static JsonElement RunHook(string unpacked)
     {
+        RunHookScript(unpacked, prelude: "");
+        return JsonDocument.Parse(File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/boot.json"))).RootElement.GetProperty("drivers").GetProperty(Driver);
+    }
+
+    /// <summary>The hook as dracut's init sources it, after <paramref name="prelude"/> (shell code standing in for dracut-lib).</summary>
+    public static void RunHookScript(string unpacked, string prelude)
+    {
         string device = Path.Combine(unpacked, "sys/bus/pci/devices/0000:00:03.0");
         Directory.CreateDirectory(device);
         File.WriteAllText(Path.Combine(device, "uevent"), "PCI_ID=8086:10D3\nPCI_SUBSYS_ID=8086:0000\n");
-        Run(null, "chroot", unpacked, "/bin/sh", "-c", ". /usr/lib/dracut/hooks/pre-udev/40-driver-tool-boot.sh");
-        return JsonDocument.Parse(File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/boot.json"))).RootElement.GetProperty("drivers").GetProperty(Driver);
+        Run(null, "chroot", unpacked, "/bin/sh", "-c", prelude + ". /usr/lib/dracut/hooks/pre-udev/40-driver-tool-boot.sh");
     }
 
     public void Dispose() => Run(null, "rm", "-rf", Work);

@@ -186,13 +186,32 @@ public class PackagingTests
     }
 
     [Fact]
+    public void Staging_refuses_a_folder_that_is_not_empty_and_leaves_it_alone()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "dmv-stage-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "keep"), "data");
+            ProcessResult stage = Run(Path.Combine(ToolPaths.RepositoryRoot, "scripts/stage.sh"), folder, "1.0", ToolPaths.DriverTool);
+            Assert.Equal(1, stage.ExitCode);
+            Assert.Contains($"stage: {folder} is not empty", stage.Stderr);
+            Assert.Equal(["keep"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_man_page_names_every_command_and_option_of_the_help()
     {
         string man = File.ReadAllText(Path.Combine(ToolPaths.RepositoryRoot, "dist/man/driver-tool.8")).Replace("\\-", "-").Replace("\\fB", "").Replace("\\fR", "").Replace("\\fI", "");
         string help = DriverTool.Run("--help").Stdout;
 
         var options = Regex.Matches(help, @"(?<![\w-])--[a-z][a-z-]+").Select(m => m.Value).Distinct().ToList();
-        var commands = new[] { "list", "select", "deselect", "auto-select", "verify", "inspect", "explain", "kernels" };
+        var commands = new[] { "list", "select", "deselect", "auto-select", "verify", "reconcile", "inspect", "explain", "kernels" };
         Assert.True(options.Count > 15, string.Join(' ', options));
         Assert.All(options, option => Assert.Contains(option, man));
         Assert.All(commands, command =>
@@ -233,5 +252,9 @@ public class PackagingTests
         Assert.Equal("dell\ngeneric", Complete($"driver-tool --root {tree.Root} select ice "));
         Assert.Equal("dell\ngeneric", Complete($"driver-tool --root {tree.Root} -s -n ice -v "));
         Assert.Contains("--no-hooks", Complete("driver-tool select --no"));
+        Assert.Equal("reconcile", Complete("driver-tool rec"));
+        Assert.Equal("ice", Complete($"driver-tool --root {tree.Root} reconcile "));
+        Assert.Equal("--pending", Complete("driver-tool reconcile --pen"));
+        Assert.Equal("6.1.0-1-amd64", Complete($"driver-tool --root={tree.Root} --kernel "));
     }
 }

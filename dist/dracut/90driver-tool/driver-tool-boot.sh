@@ -2,15 +2,27 @@
 # pre-udev hook: before udev loads modules, select the DMV variant fitting the hardware this machine
 # has, and keep the resulting listing in /run/driver-tool/boot.json. Sourced by dracut's init:
 # it must never stop the boot, so every failure is logged to the kernel log and passed over.
+# rd.driver_tool=0 on the kernel command line turns it off (a variant that hangs the machine).
+
+driver_tool_log() { # message, file whose first line says why (the initrd has no head or tail)
+    driver_tool_reason=""
+    [ -r "$2" ] && read -r driver_tool_reason < "$2"
+    echo "driver-tool: $1${driver_tool_reason:+: $driver_tool_reason}" > /dev/kmsg
+}
 
 driver_tool_boot() {
-    mkdir -p /run/driver-tool
-    if ! driver-tool auto-select --no-initrd > /run/driver-tool/auto-select.json 2> /run/driver-tool/auto-select.err; then
-        echo "driver-tool: auto-select failed: $(head -c 300 /run/driver-tool/auto-select.err)" > /dev/kmsg
+    if command -v getargbool > /dev/null && ! getargbool 1 rd.driver_tool; then
+        echo "driver-tool: turned off by rd.driver_tool=0; nothing selected at boot" > /dev/kmsg
+        return 0
     fi
 
-    if ! driver-tool -l > /run/driver-tool/boot.json 2>> /run/driver-tool/auto-select.err; then
-        echo "driver-tool: listing failed: $(tail -c 300 /run/driver-tool/auto-select.err)" > /dev/kmsg
+    mkdir -p /run/driver-tool
+    if ! driver-tool auto-select --no-initrd > /run/driver-tool/auto-select.json 2> /run/driver-tool/auto-select.err; then
+        driver_tool_log "auto-select failed" /run/driver-tool/auto-select.err
+    fi
+
+    if ! driver-tool -l > /run/driver-tool/boot.json 2> /run/driver-tool/list.err; then
+        driver_tool_log "listing failed" /run/driver-tool/list.err
     fi
 }
 

@@ -55,9 +55,10 @@ install() {
         for file in "$keys"/*; do
             [[ -f $file ]] && inst_simple "$file" "/etc/driver-tool/trusted-keys/${file##*/}"
         done
-        if ! inst_libdir_file "libssl.so.3" "libcrypto.so.3"; then
-            dfatal "driver-tool: $keys holds certificates, but OpenSSL 3 (libssl.so.3) is not installed to verify them"
-            return 1
+        if ! inst_libdir_file "libssl.so.3" || ! inst_libdir_file "libcrypto.so.3"; then
+            dfatal "driver-tool: $keys holds certificates, but OpenSSL 3 (libssl.so.3, libcrypto.so.3) is not installed to verify them"
+            # dracut ignores what install() returns; an initrd that refuses every variant must not be made.
+            exit 1
         fi
     fi
 

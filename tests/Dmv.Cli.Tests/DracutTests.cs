@@ -64,4 +64,18 @@ public class DracutTests
         Assert.Equal(JsonValueKind.Null, E1000eInitrd.RunHook(unpacked).GetProperty("selected").ValueKind);
         Assert.Contains("does not match the module's bytes", File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/auto-select.err")) + File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/auto-select.json")));
     }
+
+    [Fact]
+    public void Certificates_without_OpenSSL_stop_the_initrd_build()
+    {
+        using var signer = new Signer("driver-tool initrd test key");
+        using E1000eInitrd initrd = E1000eInitrd.Create(variantNote: false, signer);
+
+        // dracut looks for libraries in $libdirs: pointed at an empty folder, OpenSSL is not there.
+        string noLibraries = Path.Combine(initrd.Work, "no-libraries");
+        Directory.CreateDirectory(noLibraries);
+        ProcessResult dracut = initrd.Dracut(new Dictionary<string, string> { ["libdirs"] = noLibraries });
+        Assert.NotEqual(0, dracut.ExitCode);
+        Assert.Contains("OpenSSL 3 (libssl.so.3, libcrypto.so.3) is not installed", dracut.Stdout + dracut.Stderr);
+    }
 }

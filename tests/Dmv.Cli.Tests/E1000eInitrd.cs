@@ -78,9 +78,29 @@ public sealed class E1000eInitrd : IDisposable
     /// <summary>Runs dracut for the base module, driver-tool's, and <paramref name="extraModules"/>.</summary>
     public void Build(params string[] extraModules)
     {
+        ProcessResult result = Dracut(null, extraModules);
+        Assert.True(result.ExitCode == 0, $"dracut: {result}");
+    }
+
+    /// <summary>Runs dracut as <see cref="Build"/> does, with <paramref name="environment"/> added, and returns how it ended.</summary>
+    public ProcessResult Dracut(IReadOnlyDictionary<string, string>? environment, params string[] extraModules)
+    {
         string modules = string.Join(' ', new[] { "base", "driver-tool" }.Concat(extraModules));
-        Run(new Dictionary<string, string> { ["dracutbasedir"] = Path.Combine(Work, "dracut"), ["DRIVER_TOOL_BINARY"] = ToolPaths.DriverTool, ["DRIVER_TOOL_TRUSTED_KEYS"] = TrustedKeys },
-            "dracut", "--no-hostonly", "--kver", Release, "--kmoddir", ModulesDirectory, "-m", modules, "--no-early-microcode", "--force", Image);
+        var start = new ProcessStartInfo("dracut") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (string arg in new[] { "--no-hostonly", "--kver", Release, "--kmoddir", ModulesDirectory, "-m", modules, "--no-early-microcode", "--force", Image })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["dracutbasedir"] = Path.Combine(Work, "dracut");
+        start.Environment["DRIVER_TOOL_BINARY"] = ToolPaths.DriverTool;
+        start.Environment["DRIVER_TOOL_TRUSTED_KEYS"] = TrustedKeys;
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return DriverTool.Execute(start, null, timeoutSeconds: 120);
     }
 
     /// <summary>Unpacks the built initrd (into Work/unpacked) and returns that folder.</summary>

@@ -18,7 +18,7 @@ public class DracutTests
         initrd.Build();
 
         string listing = E1000eInitrd.Run(null, "lsinitrd", initrd.Image).Stdout;
-        foreach (string expected in new[] { "usr/sbin/driver-tool", "dmv/intel-e1000e/qemu/info.json", "dmv/intel-e1000e/qemu/e1000e.ko", "hooks/pre-udev/40-driver-tool-boot.sh", "sbin/depmod" })
+        foreach (string expected in new[] { "usr/sbin/driver-tool", "dmv/intel-e1000e/qemu/info.json", "dmv/intel-e1000e/qemu/e1000e.ko", "hooks/pre-udev/40-driver-tool-boot.sh", "sbin/depmod", "dmv/intel-igb/generic/igb.ko", "kernel/drivers/dca/dca.ko", "kernel/drivers/i2c/algos/i2c-algo-bit.ko" })
         {
             Assert.Contains(expected, listing);
         }

@@ -145,6 +145,23 @@ public sealed class E1000eInitrd : IDisposable
             File.Copy(Path.Combine(DebianKernel.ModulesDirectory, file), Path.Combine(ModulesDirectory, file));
         }
 
+        // A second driver whose variant needs in-tree modules (igb: dca, i2c-algo-bit), which the
+        // initrd must then hold; no hardware of it is present.
+        foreach (string dependency in new[] { "dca.ko", "i2c-algo-bit.ko" })
+        {
+            string path = Path.Combine(ModulesDirectory, DebianKernel.InTree(dependency));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Copy(Path.Combine(DebianKernel.ModulesDirectory, DebianKernel.InTree(dependency)), path);
+        }
+
+        string igb = Path.Combine(ModulesDirectory, "dmv/intel-igb/generic");
+        Directory.CreateDirectory(igb);
+        File.Copy(Path.Combine(DebianKernel.ModulesDirectory, DebianKernel.InTree("igb.ko")), Path.Combine(igb, "igb.ko"));
+        File.WriteAllText(Path.Combine(igb, "info.json"), """
+            {"category": "network", "name": "intel-igb", "description": "igb", "variant": "generic", "version": "1.0",
+             "priority": 10, "status": "production", "pci_ids": {"igb.ko": [{"vendor_id": "8086", "device_id": "1533", "subvendor_id": "*", "subdevice_id": "*"}]}}
+            """);
+
         string variant = Path.Combine(ModulesDirectory, $"dmv/{Driver}/{Variant}");
         Directory.CreateDirectory(variant);
         if (variantNote)

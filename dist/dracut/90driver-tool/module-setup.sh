@@ -25,6 +25,18 @@ depends() {
     return 0
 }
 
+installkernel() {
+    # What the variants' modules depend on (depends= of their .modinfo), from the kernel's own
+    # tree: a variant loaded in the initrd must find its dependencies there.
+    local file deps
+    [[ -d $srcmods/dmv ]] || return 0
+    while IFS= read -r -d '' file; do
+        deps=$(modinfo -F depends "$srcmods/$file" 2> /dev/null) || continue
+        [[ $deps ]] && hostonly='' instmods ${deps//,/ }
+    done < <(cd "$srcmods" && find dmv -type f -name '*.ko*' -print0)
+    return 0
+}
+
 install() {
     inst_binary "$(driver_tool_binary)" /usr/sbin/driver-tool
     # The hooks driver-tool runs after a switch: depmod (weak-modules and dracut are not in an initrd).

@@ -144,6 +144,32 @@ public class PackagingTests
         }
     }
 
+    [Fact]
+    public void A_failing_reconcile_in_the_transaction_is_reported_not_silent()
+    {
+        const string Kernel = "6.1.0-1-amd64";
+        string work = Path.Combine(Path.GetTempPath(), "dmv-rpm-" + Guid.NewGuid().ToString("N")[..8]);
+        using var root = new HandTree();
+        try
+        {
+            // updates/ is a regular file: no selection can be made there.
+            PrepareScratchSystem(root, Kernel);
+            root.File($"lib/modules/{Kernel}/updates", "not a folder");
+            ProcessResult install = Run("rpm", "--root", root.Root, "--nodeps", "-i", BuildExample(work, Kernel, "1.0", oemFolder: ""));
+            Assert.True(install.ExitCode == 0, install.ToString());
+            Assert.True(install.Stderr.Contains("warning: driver-tool reconcile --pending failed (exit status "), install.ToString());
+            Assert.Matches("driver-tool: example-nic: .*updates: Not a directory", install.Stderr);
+            Assert.Equal("not a folder", File.ReadAllText(root.Path($"lib/modules/{Kernel}/updates")));
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
     /// <summary>A scratch system: driver-tool's package, the C library its binary needs for the chrooted scriptlets, one matching NIC.</summary>
     private static void PrepareScratchSystem(HandTree root, string kernel)
     {

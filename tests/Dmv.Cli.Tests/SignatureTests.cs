@@ -158,4 +158,23 @@ public class SignatureTests
             Assert.Contains("/plain/ice.ko", problem.GetProperty("path").GetString());
         }
     }
+
+    [Fact]
+    public void Auto_select_selects_what_it_can_and_fails_with_the_reason_of_what_it_refused()
+    {
+        (HandTree tree, Signer signer) = SignedTree();
+        using (tree)
+        using (signer)
+        {
+            tree.Variant(K, "other", "plain", ["other.ko"]);
+
+            ProcessResult result = tree.Run("auto-select", "--no-hooks");
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("auto-selected 1 driver(s), but 1 could not be: other:", result.Stderr);
+            Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K, "ice.ko"));
+            Assert.Null(tree.LinkTarget(K, "other.ko"));
+            Assert.Equal(0, tree.Run("verify", "ice").ExitCode);
+        }
+    }
 }

@@ -29,6 +29,12 @@ public static class AutoSelectCommand
             return hookFailure.Value;
         }
 
+        if (outcome.Refused.Count > 0)
+        {
+            (string driver, Failure refused) = outcome.Refused[0];
+            return ErrorReporter.Fail(terminal, refused.Errno, $"auto-selected {outcome.Switched.Count} driver(s), but {outcome.Refused.Count} could not be: {driver}: {refused.Message}");
+        }
+
         terminal.WriteJson(new AutoSelectReply
         {
             DryRun = outcome.DryRun,

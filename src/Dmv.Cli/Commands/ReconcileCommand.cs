@@ -33,6 +33,15 @@ public static class ReconcileCommand
             return hookFailure.Value;
         }
 
+        // A driver that could not be reconciled fails the command (its errno), after the others were
+        // done and the hooks ran: RPM scriptlets warn on it, and the reply says which and why.
+        ReconcileAction? failed = actions.FirstOrDefault(a => a.Failure is not null);
+        if (failed is not null)
+        {
+            terminal.Error($"{failed.Driver}: {failed.Detail}");
+        }
+
+        int exit = failed?.Failure!.Errno ?? 0;
         terminal.WriteDocument(json =>
         {
             json.WriteStartObject();
@@ -61,9 +70,9 @@ public static class ReconcileCommand
             }
 
             json.WriteEndArray();
-            json.WriteNumber("exit", 0);
+            json.WriteNumber("exit", exit);
             json.WriteEndObject();
         });
-        return 0;
+        return exit;
     }
 }

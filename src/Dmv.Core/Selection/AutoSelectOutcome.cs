@@ -2,10 +2,14 @@ using Dmv.Core.Hooks;
 
 namespace Dmv.Core.Selection;
 
-/// <summary>What auto-select chose, what it switched, and the hooks' results.</summary>
+/// <summary>
+/// What auto-select chose, what it switched, what it could not select and why (a refused driver
+/// does not stop the others), and the hooks' results.
+/// </summary>
 public sealed record AutoSelectOutcome(
     IReadOnlyList<AutoSelectChoice> Plan,
     IReadOnlyList<SwitchOutcome> Switched,
+    IReadOnlyList<(string Driver, Failure Failure)> Refused,
     IReadOnlyList<HookResult> Hooks,
     bool Reboot,
     bool DryRun);

@@ -1,4 +1,7 @@
 namespace Dmv.Core.Selection;
 
-/// <summary>What reconcile did for one driver: kept, re-pointed, deselected or selected (and which variant).</summary>
-public sealed record ReconcileAction(string Driver, string Action, string? Variant, string Detail);
+/// <summary>
+/// What reconcile did for one driver: kept, re-pointed, deselected or selected (and which variant),
+/// or "failed" with the <see cref="Failure"/> that stopped it.
+/// </summary>
+public sealed record ReconcileAction(string Driver, string Action, string? Variant, string Detail, Failure? Failure = null);

@@ -95,7 +95,7 @@ public static class SelectionService
         {
             using HostSession reader = HostSession.BeginRead(root, options.LockTimeout, log);
             DriverListing current = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
-            outcome = new AutoSelectOutcome(AutoSelector.Plan(current), [], [], current.RebootRequired, DryRun: true);
+            outcome = new AutoSelectOutcome(AutoSelector.Plan(current), [], [], [], current.RebootRequired, DryRun: true);
             failure = null;
             return true;
         }
@@ -110,16 +110,22 @@ public static class SelectionService
             DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
             List<AutoSelectChoice> choices = AutoSelector.Plan(listing);
             var switched = new List<SwitchOutcome>();
+            var refused = new List<(string Driver, Failure Failure)>();
             var changedKernels = new List<string>();
             var added = new Dictionary<string, IReadOnlyList<string>>();
             foreach (AutoSelectChoice choice in choices)
             {
+                // One refused driver (an untrusted signature, say) must not keep the others, or the
+                // hooks for those already switched, from running: at boot that is the difference
+                // between one driver and every driver falling back to the in-tree module.
                 var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
                 if (!planner.TryPlanSelect(choice.Driver, choice.Variant, options.Force, out SwitchPlan? plan, out failure)
                     || (failure = CheckIntegrity(root, listing, choice.Driver, choice.Variant, options, log)) is not null
                     || !TryApply(session!, plan!, options, log, out failure))
                 {
-                    return false;
+                    log.Warn(choice.Driver, $"'{choice.Variant}' not selected: {failure!.Message}");
+                    refused.Add((choice.Driver, failure));
+                    continue;
                 }
 
                 listing = listing.AfterSwitch(choice.Driver, choice.Variant, plan!.Kernels);
@@ -134,7 +140,8 @@ public static class SelectionService
 
             session!.ReleaseTree();
             List<HookResult> hooks = RunHooks(session, changedKernels, added, options);
-            outcome = new AutoSelectOutcome(choices, switched, hooks, listing.RebootRequired, DryRun: false);
+            outcome = new AutoSelectOutcome(choices, switched, refused, hooks, listing.RebootRequired, DryRun: false);
+            failure = null;
             return true;
         }
     }
@@ -218,7 +225,7 @@ public static class SelectionService
         }
         else
         {
-            log.Warn(driver, $"cannot deselect: {deselectFailure?.Message}");
+            return new ReconcileAction(driver, "failed", selected, $"cannot deselect: {deselectFailure!.Message}", deselectFailure);
         }
 
         AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(driver)! with { Selected = null }] }).FirstOrDefault();
@@ -234,7 +241,7 @@ public static class SelectionService
                 return new ReconcileAction(driver, "selected", choice.Variant, choice.Reason);
             }
 
-            log.Warn(driver, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure?.Message}");
+            return new ReconcileAction(driver, "failed", choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure!.Message}", failure);
         }
 
         return removal is { ChangesNothing: false }

@@ -77,12 +77,8 @@ public class PackagingTests
     public void A_driver_package_selects_on_install_keeps_the_selection_on_upgrade_and_deselects_on_removal()
     {
         const string Kernel = "6.1.0-1-amd64";
-        string work = Path.Combine(Path.GetTempPath(), "dmv-rpm-" + Guid.NewGuid().ToString("N")[..8]);
-        using var root = new HandTree();
-        try
+        InScratchSystem(Kernel, (root, work) =>
         {
-            PrepareScratchSystem(root, Kernel);
-
             string[] packages = [BuildExample(work, Kernel, "1.0", oemFolder: ""), BuildExample(work, Kernel, "2.0", oemFolder: "drivers/net/")];
             string updates = $"lib/modules/{Kernel}/updates";
 
@@ -103,14 +99,7 @@ public class PackagingTests
             Assert.Equal(0, root.Run("verify").ExitCode);
             string[] history = File.ReadAllLines(root.Path("var/lib/driver-tool/history.jsonl"));
             Assert.Equal(["select", "select", "deselect"], history.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("operation").GetString()));
-        }
-        finally
-        {
-            if (Directory.Exists(work))
-            {
-                Directory.Delete(work, recursive: true);
-            }
-        }
+        });
     }
 
     [Fact]
@@ -119,11 +108,8 @@ public class PackagingTests
         // What `dnf remove driver-tool` does: the driver package goes first (it requires driver-tool),
         // then driver-tool, whose %preun reconciles while its binary is still there.
         const string Kernel = "6.1.0-1-amd64";
-        string work = Path.Combine(Path.GetTempPath(), "dmv-rpm-" + Guid.NewGuid().ToString("N")[..8]);
-        using var root = new HandTree();
-        try
+        InScratchSystem(Kernel, (root, work) =>
         {
-            PrepareScratchSystem(root, Kernel);
             ProcessResult install = Run("rpm", "--root", root.Root, "--nodeps", "-i", BuildExample(work, Kernel, "1.0", oemFolder: ""));
             Assert.True(install.ExitCode == 0, install.ToString());
             Assert.Equal("../dmv/example-nic/oem/ice.ko", root.LinkTarget(Kernel, "ice.ko"));
@@ -134,32 +120,34 @@ public class PackagingTests
             Assert.Empty(Directory.GetFileSystemEntries(root.Path($"lib/modules/{Kernel}/updates")));
             Assert.False(File.Exists(root.Path("var/lib/driver-tool/pending")));
             Assert.Equal(0, root.Run("verify").ExitCode);
-        }
-        finally
-        {
-            if (Directory.Exists(work))
-            {
-                Directory.Delete(work, recursive: true);
-            }
-        }
+        });
     }
 
     [Fact]
     public void A_failing_reconcile_in_the_transaction_is_reported_not_silent()
     {
         const string Kernel = "6.1.0-1-amd64";
-        string work = Path.Combine(Path.GetTempPath(), "dmv-rpm-" + Guid.NewGuid().ToString("N")[..8]);
-        using var root = new HandTree();
-        try
+        InScratchSystem(Kernel, (root, work) =>
         {
             // updates/ is a regular file: no selection can be made there.
-            PrepareScratchSystem(root, Kernel);
             root.File($"lib/modules/{Kernel}/updates", "not a folder");
             ProcessResult install = Run("rpm", "--root", root.Root, "--nodeps", "-i", BuildExample(work, Kernel, "1.0", oemFolder: ""));
             Assert.True(install.ExitCode == 0, install.ToString());
             Assert.True(install.Stderr.Contains("warning: driver-tool reconcile --pending failed (exit status "), install.ToString());
             Assert.Matches("driver-tool: example-nic: .*updates: Not a directory", install.Stderr);
             Assert.Equal("not a folder", File.ReadAllText(root.Path($"lib/modules/{Kernel}/updates")));
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> on a scratch system (see <see cref="PrepareScratchSystem"/>) with a work folder for packages.</summary>
+    private static void InScratchSystem(string kernel, Action<HandTree, string> test)
+    {
+        string work = Path.Combine(Path.GetTempPath(), "dmv-rpm-" + Guid.NewGuid().ToString("N")[..8]);
+        using var root = new HandTree();
+        try
+        {
+            PrepareScratchSystem(root, kernel);
+            test(root, work);
         }
         finally
         {

@@ -200,6 +200,22 @@ public class PackagingTests
     }
 
     [Fact]
+    public void The_macros_stop_a_package_build_that_forgets_the_drivers_name()
+    {
+        string macros = Path.Combine(ToolPaths.RepositoryRoot, "dist/rpm/macros.driver-tool");
+        foreach (string macro in new[] { "driver_tool_post", "driver_tool_postun" })
+        {
+            ProcessResult forgotten = Run("rpm", "--load", macros, "--eval", $"%{{{macro}}}");
+            Assert.Equal(1, forgotten.ExitCode);
+            Assert.Contains("need the driver's name", forgotten.Stderr);
+
+            ProcessResult named = Run("rpm", "--load", macros, "--eval", $"%{{{macro} example-nic}}");
+            Assert.True(named.ExitCode == 0, named.ToString());
+            Assert.Contains("pending:write(\"example-nic\\n\")", named.Stdout);
+        }
+    }
+
+    [Fact]
     public void Staging_refuses_a_folder_that_is_not_empty_and_leaves_it_alone()
     {
         string folder = Path.Combine(Path.GetTempPath(), "dmv-stage-" + Guid.NewGuid().ToString("N")[..8]);

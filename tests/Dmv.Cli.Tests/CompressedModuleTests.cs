@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -71,15 +70,5 @@ public class CompressedModuleTests
         }
     }
 
-    private static void Compress(string file, params string[] command)
-    {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in command.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        ProcessResult result = DriverTool.Execute(start, null);
-        Assert.True(result.ExitCode == 0, $"{command[0]} {file}: {result}");
-    }
+    private static void Compress(string file, params string[] command) => ExternalCommand.Check(command);
 }

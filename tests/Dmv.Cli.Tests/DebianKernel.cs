@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dmv.Cli.Tests;
 
 /// <summary>
@@ -24,9 +22,7 @@ public static class DebianKernel
 
     private static (string, string) Fetch()
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(Path.Combine(ToolPaths.RepositoryRoot, "scripts/fetch-debian-kernel.sh"));
-        ProcessResult result = DriverTool.Execute(start, null);
+        ProcessResult result = ExternalCommand.Run(["bash", Path.Combine(ToolPaths.RepositoryRoot, "scripts/fetch-debian-kernel.sh")]);
         Assert.True(result.ExitCode == 0, $"Debian's kernel package could not be fetched, so the real-module tests cannot run: {result.Stderr.Trim()}");
         string[] parts = result.Stdout.Trim().Split(' ');
         return (parts[0], parts[1]);

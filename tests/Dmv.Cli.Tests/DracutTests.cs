@@ -17,7 +17,7 @@ public class DracutTests
         using E1000eInitrd initrd = E1000eInitrd.Create(variantNote: false);
         initrd.Build();
 
-        string listing = E1000eInitrd.Run(null, "lsinitrd", initrd.Image).Stdout;
+        string listing = E1000eInitrd.Run("lsinitrd", initrd.Image).Stdout;
         foreach (string expected in new[] { "usr/sbin/driver-tool", "dmv/intel-e1000e/qemu/info.json", "dmv/intel-e1000e/qemu/e1000e.ko", "hooks/pre-udev/40-driver-tool-boot.sh", "sbin/depmod", "dmv/intel-igb/generic/igb.ko", "kernel/drivers/dca/dca.ko", "kernel/drivers/i2c/algos/i2c-algo-bit.ko" })
         {
             Assert.Contains(expected, listing);
@@ -46,7 +46,7 @@ public class DracutTests
         using E1000eInitrd initrd = E1000eInitrd.Create(variantNote: false, signer);
         initrd.Build();
 
-        string listing = E1000eInitrd.Run(null, "lsinitrd", initrd.Image).Stdout;
+        string listing = E1000eInitrd.Run("lsinitrd", initrd.Image).Stdout;
         Assert.Contains("etc/driver-tool/trusted-keys/test-signer.pem", listing);
         Assert.Contains("libssl.so.3", listing);
         Assert.Contains("libcrypto.so.3", listing);
@@ -56,7 +56,7 @@ public class DracutTests
         Assert.Equal(E1000eInitrd.Variant, E1000eInitrd.RunHook(unpacked).GetProperty("selected").GetString());
 
         // Tampered after signing: refused at boot, nothing selected, the reason kept.
-        E1000eInitrd.Run(null, "chroot", unpacked, "driver-tool", "-d", E1000eInitrd.Driver, "--no-hooks");
+        E1000eInitrd.Run("chroot", unpacked, "driver-tool", "-d", E1000eInitrd.Driver, "--no-hooks");
         string module = Path.Combine(unpacked, $"usr/lib/modules/{initrd.Release}/dmv/intel-e1000e/qemu/e1000e.ko");
         byte[] bytes = File.ReadAllBytes(module);
         bytes[4096] ^= 0x01;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Dmv.Fixtures;
 
@@ -57,23 +56,7 @@ public sealed class E1000eInitrd : IDisposable
 
     public string VariantModule => Path.Combine(ModulesDirectory, $"dmv/{Driver}/{Variant}/e1000e.ko");
 
-    public static ProcessResult Run(IReadOnlyDictionary<string, string>? environment, params string[] command)
-    {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in command.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        ProcessResult result = DriverTool.Execute(start, null);
-        Assert.True(result.ExitCode == 0, $"{string.Join(' ', command)}: {result}");
-        return result;
-    }
+    public static ProcessResult Run(params string[] command) => ExternalCommand.Check(command);
 
     /// <summary>Runs dracut for the base module, driver-tool's, and <paramref name="extraModules"/>.</summary>
     public void Build(params string[] extraModules)
@@ -86,21 +69,21 @@ public sealed class E1000eInitrd : IDisposable
     public ProcessResult Dracut(IReadOnlyDictionary<string, string>? environment, params string[] extraModules)
     {
         string modules = string.Join(' ', new[] { "base", "driver-tool" }.Concat(extraModules));
-        var start = new ProcessStartInfo("dracut") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in new[] { "--no-hostonly", "--kver", Release, "--kmoddir", ModulesDirectory, "-m", modules, "--no-early-microcode", "--force", Image })
+        var variables = new Dictionary<string, string>
         {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["dracutbasedir"] = Path.Combine(Work, "dracut");
-        start.Environment["DRIVER_TOOL_BINARY"] = ToolPaths.DriverTool;
-        start.Environment["DRIVER_TOOL_TRUSTED_KEYS"] = TrustedKeys;
+            ["dracutbasedir"] = Path.Combine(Work, "dracut"),
+            ["DRIVER_TOOL_BINARY"] = ToolPaths.DriverTool,
+            ["DRIVER_TOOL_TRUSTED_KEYS"] = TrustedKeys,
+        };
         foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            variables[name] = value;
         }
 
-        return DriverTool.Execute(start, null, timeoutSeconds: 120);
+        return ExternalCommand.Run(
+            ["dracut", "--no-hostonly", "--kver", Release, "--kmoddir", ModulesDirectory, "-m", modules, "--no-early-microcode", "--force", Image],
+            variables,
+            timeoutSeconds: 120);
     }
 
     /// <summary>Unpacks the built initrd (into Work/unpacked) and returns that folder.</summary>
@@ -108,7 +91,7 @@ public sealed class E1000eInitrd : IDisposable
     {
         string unpacked = Path.Combine(Work, "unpacked");
         Directory.CreateDirectory(unpacked);
-        Run(null, "bash", "-c", $"cd {unpacked} && lsinitrd --unpack {Image}");
+        Run("bash", "-c", $"cd {unpacked} && lsinitrd --unpack {Image}");
         Directory.CreateDirectory(Path.Combine(unpacked, "run"));
         return unpacked;
     }
@@ -130,10 +113,10 @@ public sealed class E1000eInitrd : IDisposable
         string device = Path.Combine(unpacked, "sys/bus/pci/devices/0000:00:03.0");
         Directory.CreateDirectory(device);
         File.WriteAllText(Path.Combine(device, "uevent"), "PCI_ID=8086:10D3\nPCI_SUBSYS_ID=8086:0000\n");
-        Run(null, "chroot", unpacked, "/bin/sh", "-c", prelude + ". /usr/lib/dracut/hooks/pre-udev/40-driver-tool-boot.sh");
+        Run("chroot", unpacked, "/bin/sh", "-c", prelude + ". /usr/lib/dracut/hooks/pre-udev/40-driver-tool-boot.sh");
     }
 
-    public void Dispose() => Run(null, "rm", "-rf", Work);
+    public void Dispose() => Run("rm", "-rf", Work);
 
     private void WriteTree(bool variantNote)
     {
@@ -168,7 +151,7 @@ public sealed class E1000eInitrd : IDisposable
         {
             string note = Path.Combine(Work, "xenserver.note");
             File.WriteAllBytes(note, NoteWriter.XenServerVariant(Variant));
-            Run(null, "objcopy", "--add-section", $".note.XenServer={note}", "--set-section-flags", ".note.XenServer=alloc,readonly,contents", inTree, VariantModule);
+            Run("objcopy", "--add-section", $".note.XenServer={note}", "--set-section-flags", ".note.XenServer=alloc,readonly,contents", inTree, VariantModule);
         }
         else
         {
@@ -183,9 +166,9 @@ public sealed class E1000eInitrd : IDisposable
         string config = Path.Combine(Work, "root/etc/depmod.d");
         Directory.CreateDirectory(config);
         File.Copy(Path.Combine(ToolPaths.RepositoryRoot, "dist/depmod.d/driver-tool.conf"), Path.Combine(config, "driver-tool.conf"));
-        Run(null, "depmod", "-b", Path.Combine(Work, "root"), "-C", config, Release);
+        Run("depmod", "-b", Path.Combine(Work, "root"), "-C", config, Release);
 
-        Run(null, "cp", "-a", "/usr/lib/dracut", Path.Combine(Work, "dracut"));
-        Run(null, "cp", "-a", Path.Combine(ToolPaths.RepositoryRoot, "dist/dracut/90driver-tool"), DracutModules + "/");
+        Run("cp", "-a", "/usr/lib/dracut", Path.Combine(Work, "dracut"));
+        Run("cp", "-a", Path.Combine(ToolPaths.RepositoryRoot, "dist/dracut/90driver-tool"), DracutModules + "/");
     }
 }

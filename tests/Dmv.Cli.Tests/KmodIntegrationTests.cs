@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dmv.Cli.Tests;
 
 /// <summary>
@@ -9,18 +7,7 @@ namespace Dmv.Cli.Tests;
 /// </summary>
 public class KmodIntegrationTests
 {
-    private static ProcessResult Tool(params string[] command)
-    {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in command.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        ProcessResult result = DriverTool.Execute(start, null);
-        Assert.True(result.ExitCode == 0, $"{string.Join(' ', command)}: {result}");
-        return result;
-    }
+    private static ProcessResult Tool(params string[] command) => ExternalCommand.Check(command);
 
     [Fact]
     public void Without_exclude_dmv_depmod_indexes_the_variants_which_is_why_driver_tool_ships_it()

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Dmv.Cli.Tests;
 
 /// <summary>Small tmpfs mounts for the read-only and full-disk cases; these need root, which CI has.</summary>
@@ -29,16 +27,7 @@ public sealed class TmpfsMount : IDisposable
         }
     }
 
-    public static ProcessResult Run(params string[] command)
-    {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in command.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return DriverTool.Execute(start, null);
-    }
+    public static ProcessResult Run(params string[] command) => ExternalCommand.Run(command);
 
     private static void Shell(params string[] command)
     {

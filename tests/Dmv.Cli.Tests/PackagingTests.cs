@@ -18,16 +18,7 @@ public class PackagingTests
         }
     }
 
-    private static ProcessResult Run(params string[] command)
-    {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in command.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return DriverTool.Execute(start, null);
-    }
+    private static ProcessResult Run(params string[] command) => ExternalCommand.Run(command);
 
     [Fact]
     public void The_package_holds_exactly_the_intended_files()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Dmv.Cli.Tests;
@@ -91,19 +90,14 @@ public class QemuBootTests
     {
         string serial = Path.Combine(initrd.Work, "serial.log");
         string kernel = Path.Combine(DebianKernel.Root, $"boot/vmlinuz-{initrd.Release}");
-        var start = new ProcessStartInfo("qemu-system-x86_64") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in new[]
-                 {
-                     "-accel", "tcg", "-cpu", "max", "-m", "512", "-display", "none", "-no-reboot",
-                     "-serial", $"file:{serial}", "-monitor", "none", "-kernel", kernel, "-initrd", initrd.Image,
-                     "-append", "console=ttyS0 panic=-1 rd.shell=0 quiet", "-nic", "none",
-                     "-netdev", "user,id=n0", "-device", "e1000e,netdev=n0",
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        ProcessResult result = DriverTool.Execute(start, null, timeoutSeconds: 300);
+        ProcessResult result = ExternalCommand.Run(
+            [
+                "qemu-system-x86_64", "-accel", "tcg", "-cpu", "max", "-m", "512", "-display", "none", "-no-reboot",
+                "-serial", $"file:{serial}", "-monitor", "none", "-kernel", kernel, "-initrd", initrd.Image,
+                "-append", "console=ttyS0 panic=-1 rd.shell=0 quiet", "-nic", "none",
+                "-netdev", "user,id=n0", "-device", "e1000e,netdev=n0",
+            ],
+            timeoutSeconds: 300);
         string log = File.Exists(serial) ? File.ReadAllText(serial).Replace("\r", "") : "";
         Assert.True(result.ExitCode == 0, $"qemu: {result}\nserial console:\n{Tail(log)}");
         return log;

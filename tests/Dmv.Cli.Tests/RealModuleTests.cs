@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Dmv.Cli.Tests;
@@ -76,18 +75,7 @@ public class RealModuleTests
         }
     }
 
-    private static string Run(string program, IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        ProcessResult result = DriverTool.Execute(start, null);
-        Assert.True(result.ExitCode == 0, $"{program} failed: {result.Stderr[..Math.Min(500, result.Stderr.Length)]}");
-        return result.Stdout;
-    }
+    private static string Run(string program, IReadOnlyList<string> arguments) => ExternalCommand.Check([program, .. arguments]).Stdout;
 
     /// <summary>modinfo's blocks, one per file: "key:   value" lines, continuation lines indented with tabs.</summary>
     private static Dictionary<string, Dictionary<string, List<string>>> ParseModinfo(string text)

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics;
 
 namespace Dmv.Cli.Tests;
 
@@ -50,15 +49,5 @@ public sealed class Signer : IDisposable
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
-    private static void OpenSsl(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        ProcessResult result = DriverTool.Execute(start, null);
-        Assert.True(result.ExitCode == 0, $"openssl {arguments[0]}: {result}");
-    }
+    private static void OpenSsl(params string[] arguments) => ExternalCommand.Check(["openssl", .. arguments]);
 }

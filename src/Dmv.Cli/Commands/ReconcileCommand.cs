@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.Hooks;
+using Dmv.Core.Json;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
 
@@ -57,19 +59,8 @@ public static class ReconcileCommand
             }
 
             json.WriteEndArray();
-            json.WriteStartArray("hooks");
-            foreach (HookResult hook in hooks)
-            {
-                json.WriteStartObject();
-                json.WriteString("kernel", hook.Kernel);
-                json.WriteString("hook", hook.Hook);
-                json.WriteString("status", hook.Status);
-                json.WriteOptional("command", hook.Command);
-                json.WriteOptional("detail", hook.Detail);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            json.WritePropertyName("hooks");
+            JsonSerializer.Serialize(json, Replies.Hooks(hooks), DmvJsonContext.Default.ListHookReply);
             json.WriteNumber("exit", exit);
             json.WriteEndObject();
         });

@@ -12,6 +12,7 @@ fi
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have python3 || need+=(python3)
+have strace || need+=(strace)
 have setpriv || need+=(util-linux)
 have flock || need+=(util-linux)
 [ -x /usr/sbin/depmod ] && [ -x /usr/sbin/modinfo ] || need+=(kmod)

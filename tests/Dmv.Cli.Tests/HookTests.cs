@@ -19,7 +19,7 @@ public class HookTests
         return (tree, bin, log);
     }
 
-    private static Dictionary<string, string> WithBin(string bin) => new() { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") };
+    private static Dictionary<string, string> WithBin(string bin) => new() { ["DRIVER_TOOL_TEST_HOOK_FOLDER"] = bin };
 
     [Fact]
     public void Depmod_runs_once_for_each_kernel_changed_with_the_root_as_base()

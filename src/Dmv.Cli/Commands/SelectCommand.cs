@@ -1,6 +1,7 @@
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
+using Dmv.Core.Integrity;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
@@ -17,7 +18,8 @@ public static class SelectCommand
             return exitCode;
         }
 
-        if (!SelectionService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, host.SwitchOptions(invocation, hardware, log), log, out SwitchOutcome? outcome, out Failure? failure))
+        SwitchOptions options = host.SwitchOptions(invocation, hardware, log);
+        if (!SelectionService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, options, log, out SwitchOutcome? outcome, out Failure? failure))
         {
             return Replies.Fail(terminal, log, failure!);
         }
@@ -36,6 +38,7 @@ public static class SelectCommand
             Operation = new OperationState { Reboot = outcome.Reboot },
             Kernels = outcome.Kernels.ToList(),
             MovedAside = outcome.MovedAside.ToList(),
+            Signatures = options.Integrity?.Policy switch { SignaturePolicy.Enforce => "enforce", SignaturePolicy.Warn => "warn", _ => "off" } ?? "off",
             Hooks = Replies.Hooks(outcome.Hooks),
         }, DmvJsonContext.Default.SelectReply);
         return 0;

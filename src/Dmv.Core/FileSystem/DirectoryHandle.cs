@@ -10,7 +10,7 @@ namespace Dmv.Core.FileSystem;
 /// and its children opened with openat, so a walk looks up one name per call rather than a
 /// whole path. Children are opened with O_NOFOLLOW: a walk never passes through a link.
 /// </summary>
-public struct DirectoryHandle : IDisposable
+public partial struct DirectoryHandle : IDisposable
 {
     private const int MaxReadAttempts = 1 << 20;
     private int _descriptor;
@@ -179,25 +179,19 @@ public struct DirectoryHandle : IDisposable
     {
         NativeMethods.DT_DIR => EntryKind.Directory,
         NativeMethods.DT_LNK => EntryKind.Link,
-        _ => EntryKind.File,
+        NativeMethods.DT_REG or NativeMethods.DT_UNKNOWN => EntryKind.File,
+        _ => EntryKind.Special,
     };
 
     private readonly EntryKind KindOf(byte type, string name, bool nameIsValid) => type switch
     {
         NativeMethods.DT_DIR => EntryKind.Directory,
         NativeMethods.DT_LNK => EntryKind.Link,
-        NativeMethods.DT_UNKNOWN when nameIsValid => Probe(RealPath + "/" + name),
-        _ => EntryKind.File,
+        NativeMethods.DT_UNKNOWN when nameIsValid => Probe(name),
+        NativeMethods.DT_REG or NativeMethods.DT_UNKNOWN => EntryKind.File,
+        _ => EntryKind.Special,
     };
 
-    /// <summary>Some file systems leave d_type unknown; then ask the entry itself.</summary>
-    private static EntryKind Probe(string path)
-    {
-        if (HostRoot.TryReadLink(path, out _, out _))
-        {
-            return EntryKind.Link;
-        }
-
-        return Directory.Exists(path) ? EntryKind.Directory : EntryKind.File;
-    }
+    /// <summary>Some file systems leave d_type unknown; then ask the entry itself, by name in this folder.</summary>
+    private readonly EntryKind Probe(string name) => Status(name, out FileStatus status) != 0 ? EntryKind.File : status.Kind;
 }

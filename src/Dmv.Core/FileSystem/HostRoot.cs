@@ -10,7 +10,7 @@ namespace Dmv.Core.FileSystem;
 /// component, as the kernel would under chroot(2), so an absolute link target resolves inside
 /// the root and a relative one that climbs above the root is refused instead of escaping.
 /// </summary>
-public sealed class HostRoot
+public sealed partial class HostRoot
 {
     private const int MaxLinkHops = 40;
     private const int LinkBufferSize = 4096;
@@ -25,6 +25,7 @@ public sealed class HostRoot
         _knownLookup = _knownDirectories.GetAlternateLookup<ReadOnlySpan<char>>();
         RealRoot = realRoot;
         IsSystemRoot = realRoot == "/";
+        _useOpenat2 = Environment.GetEnvironmentVariable(NoOpenat2Variable) != "1";
     }
 
     /// <summary>"/" for the running system, otherwise the absolute directory given by --root, without a trailing slash.</summary>

@@ -79,6 +79,61 @@ internal static unsafe partial class NativeMethods
 
     internal const int O_WRONLY = 1;
     internal const int O_APPEND = 0x400;
+    internal const int O_EXCL = 0x80;
+    internal const int O_NONBLOCK = 0x800;
+    internal const int AT_SYMLINK_NOFOLLOW = 0x100;
+    internal const int AT_EMPTY_PATH = 0x1000;
+    internal const long SYS_newfstatat = 262;
+    internal const long SYS_openat2 = 437;
+    internal const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    internal const ulong RESOLVE_IN_ROOT = 0x10;
+
+    // struct stat on x86_64: st_mode at 24, st_uid at 28, st_gid at 32, st_size at 48; 144 bytes in all.
+    internal const int StatSize = 144;
+    internal const int StatDeviceOffset = 0;
+    internal const int StatInodeOffset = 8;
+    internal const int StatModeOffset = 24;
+    internal const int StatOwnerOffset = 28;
+    internal const int StatSizeOffset = 48;
+
+    // struct open_how of openat2(2): flags, mode, resolve, each a u64.
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    internal static partial int OpenAt2(long number, int directory, byte* path, OpenHow* how, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    internal static partial int StatAt(long number, int directory, byte* path, byte* buffer, int flags);
+
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
+    internal static partial int OpenAtCreate(int directory, byte* path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true)]
+    internal static partial int SymbolicLinkAt(byte* target, int directory, byte* path);
+
+    [LibraryImport("libc", EntryPoint = "renameat", SetLastError = true)]
+    internal static partial int RenameAt(int fromDirectory, byte* from, int toDirectory, byte* to);
+
+    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true)]
+    internal static partial int UnlinkAt(int directory, byte* path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "mkdirat", SetLastError = true)]
+    internal static partial int MakeDirectoryAt(int directory, byte* path, int mode);
+
+    [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true)]
+    internal static partial nint ReadLinkAt(int directory, byte* path, byte* buffer, nint size);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    internal static partial int ChangeMode(int descriptor, int mode);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    internal static partial uint GetEffectiveUserId();
 
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     internal static partial int Pipe(int* descriptors, int flags);

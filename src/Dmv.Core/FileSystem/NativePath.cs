@@ -17,6 +17,14 @@ internal ref struct NativePath
         destination[written] = 0;
     }
 
+    /// <summary>The NUL-terminated bytes on the heap: for the rare calls (writes) where a few bytes of garbage cost nothing.</summary>
+    public static byte[] ToBytes(ReadOnlySpan<char> path)
+    {
+        byte[] bytes = new byte[BufferSize(path)];
+        Encode(path, bytes);
+        return bytes;
+    }
+
     /// <summary>open(2) of a real path: the descriptor, or -1 with the errno.</summary>
     public static unsafe int Open(string realPath, int flags, out int errno)
     {

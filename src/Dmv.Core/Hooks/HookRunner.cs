@@ -21,6 +21,13 @@ public static class HookRunner
                 continue;
             }
 
+            // Handed to depmod and dracut as an argument: a name like "-v" or "--basedir=." would be an option.
+            if (Kernels.KernelRelease.Problem(kernel) is { } problem)
+            {
+                results.Add(new HookResult(kernel, "all", HookResult.Failed, null, problem));
+                continue;
+            }
+
             results.Add(Depmod(root, kernel, options));
             results.Add(WeakModules(root, kernel, addedModules.GetValueOrDefault(kernel) ?? [], options));
             results.Add(Dracut(root, kernel, options));

@@ -1,23 +1,20 @@
 namespace Dmv.Core.Hooks;
 
-/// <summary>Finds an executable by name in the given folders (PATH plus the sbin folders), never assuming where it lives.</summary>
+/// <summary>
+/// Finds the programs the hooks run (depmod, weak-modules, dracut, chroot) in the fixed system
+/// folders, never through PATH: driver-tool runs as root, often with a caller's environment, and
+/// must run the system's depmod, not whatever a PATH entry offers.
+/// </summary>
 public static class ToolLocator
 {
-    public static readonly string[] SystemFolders = ["/usr/sbin", "/sbin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/local/bin"];
+    public static readonly string[] SystemFolders = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
 
-    public static IReadOnlyList<string> SearchPath(string? pathVariable)
-    {
-        var folders = new List<string>();
-        foreach (string folder in (pathVariable ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(SystemFolders))
-        {
-            if (folder.StartsWith('/') && !folders.Contains(folder))
-            {
-                folders.Add(folder);
-            }
-        }
+    /// <summary>Test-only: a folder searched before the system folders, so tests can stand in a failing depmod.</summary>
+    public const string TestFolderVariable = "DRIVER_TOOL_TEST_HOOK_FOLDER";
 
-        return folders;
-    }
+    /// <summary>The system folders, after the test folder when one is given (absolute paths only).</summary>
+    public static IReadOnlyList<string> SearchPath(string? testFolder) =>
+        testFolder is { Length: > 1 } && testFolder.StartsWith('/') ? [testFolder, .. SystemFolders] : SystemFolders;
 
     /// <summary>The first executable file named <paramref name="name"/>, looked up below <paramref name="prefix"/> ("" for this machine).</summary>
     public static string? Find(string name, IReadOnlyList<string> folders, string prefix = "")

@@ -53,7 +53,13 @@ public sealed class IntegrityChecker(HostRoot root, IntegrityOptions options, Na
     {
         foreach (ModuleCheck module in check.Modules)
         {
-            if (module.Signature is not { Status: not SignatureStatus.Trusted } verdict)
+            // A module whose bytes could not be read (corrupt compression, say) has no verdict:
+            // under a policy that checks signatures, that is a signature that could not be checked.
+            SignatureVerdict? verdict = module.Signature
+                ?? (options.Policy != SignaturePolicy.Off && module.Report.Error is { } error
+                    ? new SignatureVerdict(SignatureStatus.NotPossible, $"the module cannot be read: {error}")
+                    : null);
+            if (verdict is null || verdict.Status == SignatureStatus.Trusted)
             {
                 continue;
             }
@@ -65,7 +71,8 @@ public sealed class IntegrityChecker(HostRoot root, IntegrityOptions options, Na
                 continue;
             }
 
-            return new Failure(verdict.Status == SignatureStatus.Unsigned ? Errno.EPERM : Errno.EKEYREJECTED, message + "; signatures are enforced");
+            // --force is for hardware and kABI only: the one way past an enforced signature is --signatures warn|off.
+            return new Failure(verdict.Status == SignatureStatus.Unsigned ? Errno.EPERM : Errno.EKEYREJECTED, message + "; signatures are enforced (only --signatures warn or off lets it through, never --force)");
         }
 
         switch (check.Kabi.Status)

@@ -24,6 +24,10 @@ public sealed class SelectReply
     [JsonPropertyName("moved_aside")]
     public required List<string> MovedAside { get; init; }
 
+    /// <summary>The signature policy the switch ran under: "enforce", or "warn"/"off" when a caller chose to let unchecked modules through.</summary>
+    [JsonPropertyName("signatures")]
+    public required string Signatures { get; init; }
+
     [JsonPropertyName("hooks")]
     public required List<HookReply> Hooks { get; init; }
 }

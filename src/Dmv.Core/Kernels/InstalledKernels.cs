@@ -42,6 +42,12 @@ public static class InstalledKernels
                 continue;
             }
 
+            if (KernelRelease.Problem(entry.Name) is { } problem)
+            {
+                log.Warn(path, problem + "; skipped");
+                continue;
+            }
+
             if (entry.Kind == EntryKind.Directory)
             {
                 kernels.Add(new KernelDirectory(entry.Name, path));

@@ -188,7 +188,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
         }
 
         return Pkcs7Signer.TryParse(signature.Signature(file), out Pkcs7Signer? signer, out string error)
-            ? new SignatureReport(signature.IdTypeName, signer!.Signer, signer.KeyId, signer.HashAlgorithm, signature.SignatureLength, null)
+            ? new SignatureReport(signature.IdTypeName, signer!.Signer, signer.KeyId, signer.HashAlgorithm, signature.SignatureLength, signature.MalformedReason)
             : new SignatureReport(signature.IdTypeName, null, null, null, signature.SignatureLength, error);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
+using Dmv.Core.Hooks;
 using Dmv.Core.Json;
 using Dmv.Core.State;
 
@@ -9,7 +10,8 @@ namespace Dmv.Core.Selection;
 /// <summary>
 /// The start of every command: an interrupted switch left by an earlier run is finished or undone
 /// before anything else, and writers take the tree's lock. Readers take it shared, so they wait
-/// for a switch in progress rather than see it half done.
+/// for a switch in progress rather than see it half done. The folders a command writes in are
+/// opened once, by descriptor, and held in <see cref="Folders"/> until it ends.
 /// </summary>
 public sealed class HostSession : IDisposable
 {
@@ -20,11 +22,19 @@ public sealed class HostSession : IDisposable
         Root = root;
         State = state;
         _lock = held;
+        Folders = new OpenFolders(root);
     }
 
     public HostRoot Root { get; }
 
     public StateDirectory? State { get; }
+
+    public OpenFolders Folders { get; }
+
+    /// <summary>The kernels and added module links of a switch this session's recovery rolled forward: its hooks are still to run.</summary>
+    public List<string> RecoveredKernels { get; } = [];
+
+    public Dictionary<string, IReadOnlyList<string>> RecoveredModules { get; } = new(StringComparer.Ordinal);
 
     /// <summary>For a command that changes the tree: the state folder (created if missing), the exclusive lock, recovery.</summary>
     public static bool TryBeginWrite(HostRoot root, TimeSpan lockTimeout, DiagnosticLog log, out HostSession? session, out Failure? failure)
@@ -32,17 +42,21 @@ public sealed class HostSession : IDisposable
         session = null;
         if (!StateDirectory.TryOpenOrCreate(root, out StateDirectory state, out int errno, out string reason))
         {
-            failure = new Failure(errno, $"cannot create driver-tool's state folder: {reason}");
+            failure = new Failure(errno, errno == Errno.EUCLEAN ? reason : $"cannot create driver-tool's state folder: {reason}");
             return false;
         }
 
-        if (!HostLock.TryAcquire(state.LockPath, exclusive: true, lockTimeout, out HostLock? held, out errno, out reason))
+        if (!HostLock.TryAcquire(state, StateDirectory.LockName, exclusive: true, lockTimeout, out HostLock? held, out errno, out reason))
         {
+            state.Dispose();
             failure = new Failure(errno, reason);
             return false;
         }
 
         session = new HostSession(root, state, held);
+
+        // A journal.tmp is a journal whose writing a crash cut short: no switch began from it.
+        state.Folder.Remove(StateDirectory.JournalTemporaryName);
         failure = session.RecoverInterruptedSwitch(log);
         if (failure is not null)
         {
@@ -57,7 +71,7 @@ public sealed class HostSession : IDisposable
     /// <summary>
     /// For a command that only reads: recovery first if a journal is left (which needs the lock
     /// exclusively, and so write access; without it the problem is reported and reading goes on),
-    /// then the lock shared.
+    /// with the recovered switch's hooks, then the lock shared.
     /// </summary>
     public static HostSession BeginRead(HostRoot root, TimeSpan lockTimeout, DiagnosticLog log)
     {
@@ -67,11 +81,21 @@ public sealed class HostSession : IDisposable
             return new HostSession(root, null, null);
         }
 
-        if (File.Exists(state.JournalPath) || IsLink(state.JournalPath))
+        if (state.Folder.Contains(StateDirectory.JournalName) || state.Folder.Contains(StateDirectory.JournalTemporaryName))
         {
             if (TryBeginWrite(root, lockTimeout, log, out HostSession? writer, out Failure? failure))
             {
-                writer!.Dispose();
+                using (writer)
+                {
+                    writer!.ReleaseTree();
+                    foreach (HookResult hook in writer.RunHooks([], new Dictionary<string, IReadOnlyList<string>>(), HookOptions.Default(), lockTimeout))
+                    {
+                        if (hook.Status == HookResult.Failed)
+                        {
+                            log.Warn(hook.Kernel, $"{hook.Hook} after the recovered switch failed: {hook.Detail}");
+                        }
+                    }
+                }
             }
             else
             {
@@ -79,7 +103,8 @@ public sealed class HostSession : IDisposable
             }
         }
 
-        if (!HostLock.TryAcquire(state.LockPath, exclusive: false, lockTimeout, out HostLock? held, out int errno, out string reason) && errno != Errno.ENOENT)
+        if (!HostLock.TryAcquire(state, StateDirectory.LockName, exclusive: false, lockTimeout, out HostLock? held, out int errno, out string reason)
+            && errno != Errno.ENOENT && !(errno == Errno.EACCES && StateDirectory.EffectiveUser != 0))
         {
             log.Warn(state.LockPath, $"reading without the lock: {reason}");
         }
@@ -106,10 +131,45 @@ public sealed class HostSession : IDisposable
             MovedAside = movedAside.ToList(),
         };
         byte[] line = [.. JsonSerializer.SerializeToUtf8Bytes(entry, DmvJsonContext.Default.HistoryEntry), (byte)'\n'];
-        int errno = FileSystemWriter.Append(State.HistoryPath, line);
+        int errno = State.Folder.Append(StateDirectory.HistoryName, line, StateDirectory.PublicMode);
         if (errno != 0)
         {
             log.Warn(State.HistoryPath, $"history not written: {Errno.Describe(errno)}");
+        }
+    }
+
+    /// <summary>
+    /// The hooks for the kernels a switch changed, and for those of a switch this session's recovery
+    /// finished, under their own lock: concurrent switches' hooks take turns while the tree is
+    /// already free for readers.
+    /// </summary>
+    public List<HookResult> RunHooks(IReadOnlyList<string> kernels, IReadOnlyDictionary<string, IReadOnlyList<string>> added, HookOptions options, TimeSpan lockTimeout)
+    {
+        List<string> all = [.. kernels, .. RecoveredKernels.Where(k => !kernels.Contains(k))];
+        if (all.Count == 0)
+        {
+            return [];
+        }
+
+        var modules = new Dictionary<string, IReadOnlyList<string>>(RecoveredModules, StringComparer.Ordinal);
+        foreach ((string kernel, IReadOnlyList<string> list) in added)
+        {
+            modules[kernel] = [.. modules.GetValueOrDefault(kernel) ?? [], .. list];
+        }
+
+        if (options.Skip || State is null)
+        {
+            return HookRunner.Run(Root, all, modules, options);
+        }
+
+        if (!HostLock.TryAcquire(State, StateDirectory.HooksLockName, exclusive: true, lockTimeout, out HostLock? hooksLock, out _, out string reason))
+        {
+            return all.Select(k => new HookResult(k, "all", HookResult.Failed, null, reason)).ToList();
+        }
+
+        using (hooksLock)
+        {
+            return HookRunner.Run(Root, all, modules, options);
         }
     }
 
@@ -120,7 +180,12 @@ public sealed class HostSession : IDisposable
         _lock = null;
     }
 
-    public void Dispose() => ReleaseTree();
+    public void Dispose()
+    {
+        ReleaseTree();
+        Folders.Dispose();
+        State?.Dispose();
+    }
 
     private Failure? RecoverInterruptedSwitch(DiagnosticLog log)
     {
@@ -129,15 +194,26 @@ public sealed class HostSession : IDisposable
             return failure;
         }
 
-        string what = journal!.State == SwitchJournal.Committed ? "completed" : "rolled back";
-        failure = JournalRecovery.Recover(State!, journal);
-        if (failure is null)
+        bool forward = journal!.State == SwitchJournal.Committed;
+        failure = JournalRecovery.Recover(State!, Folders, journal);
+        if (failure is not null)
         {
-            log.Warn(State!.JournalPath, $"an interrupted {journal.Operation} of '{journal.Driver}' was {what}");
+            return failure;
         }
 
-        return failure;
-    }
+        log.Warn(State!.JournalPath, $"an interrupted {journal.Operation} of '{journal.Driver}' was {(forward ? "completed" : "rolled back")}");
+        if (forward)
+        {
+            // Finished completely: recorded like any switch, and its hooks run with this command's.
+            List<string> kernels = journal.Changes.Select(c => c.Kernel).Distinct(StringComparer.Ordinal).ToList();
+            RecordHistory(journal, kernels, journal.Changes.Where(c => c.SetAside is not null).Select(c => $"{c.Updates}/{c.Name} -> {c.Updates}/{c.SetAside}").ToList(), log);
+            RecoveredKernels.AddRange(kernels);
+            foreach (IGrouping<string, LinkChange> group in journal.Changes.Where(c => c.NewTarget is not null).GroupBy(c => c.Kernel))
+            {
+                RecoveredModules[group.Key] = group.Select(c => c.Updates + "/" + c.Name).ToList();
+            }
+        }
 
-    private static bool IsLink(string path) => HostRoot.TryReadLink(path, out _, out _);
+        return null;
+    }
 }

@@ -5,23 +5,39 @@ namespace Dmv.Core.Selection;
 
 /// <summary>
 /// Finishes or undoes a switch a previous run left half done. Every step can be repeated, so a
-/// crash during recovery is recovered by the run after it.
+/// crash during recovery is recovered by the run after it. A journal is obeyed only when it can
+/// only have been written by driver-tool running as this user (see <see cref="JournalTrust"/>).
 /// </summary>
 public static class JournalRecovery
 {
-    /// <summary>Reads the journal left in the state folder, if any; a corrupt one is a failure to report, never guessed at.</summary>
+    /// <summary>Reads the journal left in the state folder, if any; a corrupt or untrusted one is a failure to report, never guessed at.</summary>
     public static bool TryRead(StateDirectory state, out SwitchJournal? journal, out Failure? failure)
     {
         journal = null;
         failure = null;
-        byte[] buffer = new byte[4096];
-        if (!FileContent.TryRead(state.JournalPath, 16 << 20, ref buffer, out int length, out int errno, out string reason))
+        int descriptor = state.Folder.OpenFile(StateDirectory.JournalName, NativeMethods.O_RDONLY, 0, out int errno);
+        if (descriptor < 0)
         {
             if (errno != Errno.ENOENT)
             {
-                failure = new Failure(errno, $"{state.JournalPath}: {reason}");
+                failure = new Failure(errno == Errno.ELOOP ? Errno.EUCLEAN : errno, $"{state.JournalPath}: {(errno == Errno.ELOOP ? "the journal is a symbolic link; driver-tool never writes one, so it is not obeyed" : Errno.Describe(errno))}");
             }
 
+            return false;
+        }
+
+        string? distrust = JournalTrust.Check(state, descriptor);
+        if (distrust is not null)
+        {
+            NativeMethods.Close(descriptor);
+            failure = new Failure(Errno.EUCLEAN, $"{distrust}; the journal is not applied: inspect it and the updates/ folders by hand, then remove it");
+            return false;
+        }
+
+        byte[] buffer = new byte[4096];
+        if (!FileContent.ReadAll(descriptor, 16 << 20, ref buffer, out int length, out errno, regularFile: true))
+        {
+            failure = new Failure(errno, $"{state.JournalPath}: {Errno.Describe(errno)}");
             return false;
         }
 
@@ -31,9 +47,10 @@ public static class JournalRecovery
             return false;
         }
 
-        if (journal!.State is not (SwitchJournal.Prepared or SwitchJournal.Committed))
+        problem = JournalTrust.CheckContents(journal!) ?? "";
+        if (problem.Length > 0)
         {
-            failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: journal in an unknown state; inspect it by hand, then remove it");
+            failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: {problem}; the journal is not applied: inspect it and the updates/ folders by hand, then remove it");
             journal = null;
             return false;
         }
@@ -41,16 +58,15 @@ public static class JournalRecovery
         return true;
     }
 
-    /// <summary>Completes or undoes the journal's switch; returns what was done, for the log.</summary>
-    public static Failure? Recover(StateDirectory state, SwitchJournal journal) =>
+    /// <summary>Completes or undoes the journal's switch.</summary>
+    public static Failure? Recover(StateDirectory state, OpenFolders folders, SwitchJournal journal) =>
         journal.State == SwitchJournal.Committed
-            ? RollForward(state, journal, CrashPoint.Disarmed)
-            : RollBack(state, journal);
+            ? RollForward(state, folders, journal, CrashPoint.Disarmed)
+            : RollBack(state, folders, journal);
 
     /// <summary>Nothing visible changed yet: remove the staged links and the journal.</summary>
-    public static Failure? RollBack(StateDirectory state, SwitchJournal journal)
+    public static Failure? RollBack(StateDirectory state, OpenFolders folders, SwitchJournal journal)
     {
-        HostRoot root = state.Root;
         foreach (LinkChange change in journal.Changes)
         {
             if (change.Staged is null)
@@ -58,29 +74,47 @@ public static class JournalRecovery
                 continue;
             }
 
-            int errno = FileSystemWriter.Unlink(SwitchExecutor.Real(root, change, change.Staged));
+            if (!folders.TryGet(change.Updates, create: false, out DirectoryHandle updates, out int errno, out string reason))
+            {
+                if (errno == Errno.ENOENT)
+                {
+                    continue;
+                }
+
+                return new Failure(errno, reason);
+            }
+
+            errno = updates.Remove(change.Staged);
             if (errno != 0 && errno != Errno.ENOENT)
             {
-                return new Failure(errno, $"{SwitchExecutor.Real(root, change, change.Staged)}: {Errno.Describe(errno)}");
+                return new Failure(errno, $"{updates.RealPath}/{change.Staged}: {Errno.Describe(errno)}");
             }
         }
 
-        return Finish(state, journal);
+        return Finish(state);
     }
 
     /// <summary>The switch was decided: move foreign files aside, rename every staged link into place, remove obsolete links.</summary>
-    public static Failure? RollForward(StateDirectory state, SwitchJournal journal, CrashPoint crash)
+    public static Failure? RollForward(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash)
     {
-        HostRoot root = state.Root;
         foreach (LinkChange change in journal.Changes)
         {
-            string path = SwitchExecutor.Real(root, change, change.Name);
+            if (!folders.TryGet(change.Updates, create: change.NewTarget is not null, out DirectoryHandle updates, out int errno, out string reason))
+            {
+                if (errno == Errno.ENOENT)
+                {
+                    continue;
+                }
+
+                return new Failure(errno, reason);
+            }
+
+            string path = $"{updates.RealPath}/{change.Name}";
             if (change.SetAside is not null)
             {
-                string aside = SwitchExecutor.Real(root, change, change.SetAside);
-                if (!Exists(aside) && Exists(path) && !IsLinkTo(path, change.NewTarget))
+                if (!updates.Contains(change.SetAside) && updates.Contains(change.Name) && !IsLinkTo(updates, change.Name, change.NewTarget))
                 {
-                    int moved = FileSystemWriter.Rename(path, aside);
+                    int moved = updates.Rename(change.Name, change.SetAside);
                     if (moved != 0)
                     {
                         return new Failure(moved, $"{path}: {Errno.Describe(moved)}");
@@ -92,21 +126,20 @@ public static class JournalRecovery
 
             if (change.NewTarget is not null)
             {
-                string staged = SwitchExecutor.Real(root, change, change.Staged!);
-                if (IsLinkTo(staged, change.NewTarget))
+                if (IsLinkTo(updates, change.Staged!, change.NewTarget))
                 {
-                    int renamed = FileSystemWriter.Rename(staged, path);
+                    int renamed = updates.Rename(change.Staged!, change.Name);
                     if (renamed != 0)
                     {
                         return new Failure(renamed, $"{path}: {Errno.Describe(renamed)}");
                     }
                 }
-                else if (!IsLinkTo(path, change.NewTarget))
+                else if (!IsLinkTo(updates, change.Name, change.NewTarget))
                 {
                     // The staged link is gone but the rename did not land: build it again.
-                    FileSystemWriter.Unlink(staged);
-                    int errno = FileSystemWriter.CreateSymbolicLink(change.NewTarget, staged);
-                    errno = errno == 0 ? FileSystemWriter.Rename(staged, path) : errno;
+                    updates.Remove(change.Staged!);
+                    errno = updates.CreateLink(change.NewTarget, change.Staged!);
+                    errno = errno == 0 ? updates.Rename(change.Staged!, change.Name) : errno;
                     if (errno != 0)
                     {
                         return new Failure(errno, $"{path}: {Errno.Describe(errno)}");
@@ -115,9 +148,9 @@ public static class JournalRecovery
 
                 crash.Passed();
             }
-            else if (change.OldTarget is not null && IsLinkTo(path, change.OldTarget))
+            else if (change.OldTarget is not null && IsLinkTo(updates, change.Name, change.OldTarget))
             {
-                int removed = FileSystemWriter.Unlink(path);
+                int removed = updates.Remove(change.Name);
                 if (removed != 0 && removed != Errno.ENOENT)
                 {
                     return new Failure(removed, $"{path}: {Errno.Describe(removed)}");
@@ -127,32 +160,31 @@ public static class JournalRecovery
             }
         }
 
-        Failure? synced = SwitchExecutor.SyncFolders(root, journal);
+        Failure? synced = SwitchExecutor.SyncFolders(folders, journal);
         if (synced is not null)
         {
             return synced;
         }
 
-        Failure? finished = Finish(state, journal);
+        Failure? finished = Finish(state);
         crash.Passed();
         return finished;
     }
 
-    private static Failure? Finish(StateDirectory state, SwitchJournal journal)
+    private static Failure? Finish(StateDirectory state)
     {
-        int errno = FileSystemWriter.Unlink(state.JournalPath);
+        int errno = state.Folder.Remove(StateDirectory.JournalName);
         if (errno != 0 && errno != Errno.ENOENT)
         {
             return new Failure(errno, $"{state.JournalPath}: {Errno.Describe(errno)}");
         }
 
-        errno = FileSystemWriter.SyncDirectory(state.RealPath);
+        // The journal's removal must be durable before anything else happens, or a power cut
+        // brings back a finished switch's journal.
+        errno = state.Folder.Sync();
         return errno == 0 ? null : new Failure(errno, $"{state.RealPath}: {Errno.Describe(errno)}");
     }
 
-    private static bool Exists(string realPath) =>
-        HostRoot.TryReadLink(realPath, out _, out int errno) || errno != Errno.ENOENT;
-
-    private static bool IsLinkTo(string realPath, string? target) =>
-        target is not null && HostRoot.TryReadLink(realPath, out string actual, out _) && actual == target;
+    private static bool IsLinkTo(DirectoryHandle folder, string name, string? target) =>
+        target is not null && folder.TryReadLink(name, out string actual, out _) && actual == target;
 }

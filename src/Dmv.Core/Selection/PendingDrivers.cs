@@ -15,9 +15,9 @@ public static class PendingDrivers
     /// <summary>Reads and empties the list (the caller holds the tree's lock).</summary>
     public static List<string> Take(StateDirectory state)
     {
-        string path = state.RealPath + "/" + Name;
+        int descriptor = state.Folder.OpenFile(Name, NativeMethods.O_RDONLY, 0, out _);
         byte[] buffer = new byte[4096];
-        if (!FileContent.TryRead(path, 1 << 20, ref buffer, out int length, out _, out _))
+        if (descriptor < 0 || !FileContent.ReadAll(descriptor, 1 << 20, ref buffer, out int length, out _, regularFile: true))
         {
             return [];
         }
@@ -27,8 +27,8 @@ public static class PendingDrivers
             .Where(name => NameRules.CheckComponent("driver", name) is null)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        FileSystemWriter.Unlink(path);
-        FileSystemWriter.SyncDirectory(state.RealPath);
+        state.Folder.Remove(Name);
+        state.Folder.Sync();
         return drivers;
     }
 }

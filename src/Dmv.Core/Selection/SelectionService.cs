@@ -27,7 +27,7 @@ public static class SelectionService
         using (session)
         {
             DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel) { OnlyDriver = driver }, log);
-            var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+            var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
             if (!planner.TryPlanSelect(driver, variant, options.Force, out SwitchPlan? plan, out failure))
             {
                 return false;
@@ -70,7 +70,7 @@ public static class SelectionService
         using (session)
         {
             DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel) { OnlyDriver = driver }, log);
-            var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+            var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
             if (!planner.TryPlanDeselect(driver, out SwitchPlan? plan, out failure) || !TryApply(session!, plan!, options, log, out failure))
             {
                 return false;
@@ -118,7 +118,7 @@ public static class SelectionService
                 // One refused driver (an untrusted signature, say) must not keep the others, or the
                 // hooks for those already switched, from running: at boot that is the difference
                 // between one driver and every driver falling back to the in-tree module.
-                var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+                var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
                 if (!planner.TryPlanSelect(choice.Driver, choice.Variant, options.Force, out SwitchPlan? plan, out failure)
                     || (failure = CheckIntegrity(root, listing, choice.Driver, choice.Variant, options, log)) is not null
                     || !TryApply(session!, plan!, options, log, out failure))
@@ -198,7 +198,7 @@ public static class SelectionService
     {
         after = listing;
         DriverEntry? entry = listing.Driver(driver);
-        var planner = new SwitchPlanner(root, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+        var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
 
         // Links left dangling by an upgrade that moved the files still say which variant was chosen.
         string? selected = entry?.Selected ?? planner.VariantNamedByLinks(driver);
@@ -231,7 +231,7 @@ public static class SelectionService
         AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(driver)! with { Selected = null }] }).FirstOrDefault();
         if (choice is not null)
         {
-            var chooser = new SwitchPlanner(root, after.Kernels, NewId(), DateTimeOffset.UtcNow);
+            var chooser = new SwitchPlanner(session!.Folders, after.Kernels, NewId(), DateTimeOffset.UtcNow);
             if (chooser.TryPlanSelect(driver, choice.Variant, options.Force, out SwitchPlan? plan, out Failure? failure)
                 && (failure = CheckIntegrity(root, after, driver, choice.Variant, options, log)) is null
                 && TryApply(session, plan!, options, log, out failure))
@@ -266,7 +266,7 @@ public static class SelectionService
             return true;
         }
 
-        failure = SwitchExecutor.Execute(session.State!, plan.Journal, options.Crash);
+        failure = SwitchExecutor.Execute(session.State!, session.Folders, plan.Journal, options.Crash);
         if (failure is not null)
         {
             return false;
@@ -323,29 +323,8 @@ public static class SelectionService
             .GroupBy(c => c.Kernel)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(c => c.Updates + "/" + c.Name).ToList());
 
-    private static List<HookResult> RunHooks(HostSession session, IReadOnlyList<string> kernels, IReadOnlyDictionary<string, IReadOnlyList<string>> added, SwitchOptions options)
-    {
-        if (kernels.Count == 0)
-        {
-            return [];
-        }
-
-        if (options.Hooks.Skip)
-        {
-            return HookRunner.Run(session.Root, kernels, added, options.Hooks);
-        }
-
-        // Hooks of concurrent switches take turns; the tree itself is already free for readers.
-        if (!HostLock.TryAcquire(session.State!.HooksLockPath, exclusive: true, options.LockTimeout, out HostLock? hooksLock, out _, out string reason))
-        {
-            return kernels.Select(k => new HookResult(k, "all", HookResult.Failed, null, reason)).ToList();
-        }
-
-        using (hooksLock)
-        {
-            return HookRunner.Run(session.Root, kernels, added, options.Hooks);
-        }
-    }
+    private static List<HookResult> RunHooks(HostSession session, IReadOnlyList<string> kernels, IReadOnlyDictionary<string, IReadOnlyList<string>> added, SwitchOptions options) =>
+        session.RunHooks(kernels, added, options.Hooks, options.LockTimeout);
 
     private static string NewId() =>
         $"{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():x}";

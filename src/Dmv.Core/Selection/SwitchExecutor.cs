@@ -10,19 +10,19 @@ namespace Dmv.Core.Selection;
 /// run finishes it or undoes it: the journal is written ("prepared"), every new link is built
 /// beside the old ones under a hidden name, the journal is marked "committed" (the point of no
 /// return), the new links are renamed over the old ones and obsolete links removed, the folders are
-/// synced, and the journal is deleted. Each durable step passes a <see cref="CrashPoint"/>.
+/// synced, and the journal is deleted. Each durable step passes a <see cref="CrashPoint"/>. Every
+/// write is made through the updates/ folders' descriptors in <paramref name="folders"/> — the
+/// ones the plan was read through.
 /// </summary>
 public static class SwitchExecutor
 {
-    public static Failure? Execute(StateDirectory state, SwitchJournal journal, CrashPoint crash)
+    public static Failure? Execute(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash)
     {
-        HostRoot root = state.Root;
         foreach (string updates in journal.Changes.Select(static c => c.Updates).Distinct())
         {
-            int made = FileSystemWriter.MakeDirectories(root.IsSystemRoot ? "/" : root.RealRoot, root.RealPathOf(updates));
-            if (made != 0)
+            if (!folders.TryGet(updates, create: true, out _, out int made, out string reason))
             {
-                return new Failure(made, $"{root.RealPathOf(updates)}: {Errno.Describe(made)}");
+                return new Failure(made, reason);
             }
         }
 
@@ -41,13 +41,13 @@ public static class SwitchExecutor
                 continue;
             }
 
-            string staged = Real(root, change, change.Staged!);
-            FileSystemWriter.Unlink(staged);
-            int errno = FileSystemWriter.CreateSymbolicLink(change.NewTarget, staged);
+            folders.TryGet(change.Updates, create: false, out DirectoryHandle updates, out _, out _);
+            updates.Remove(change.Staged!);
+            int errno = updates.CreateLink(change.NewTarget, change.Staged!);
             if (errno != 0)
             {
-                JournalRecovery.RollBack(state, journal);
-                return new Failure(errno, $"{staged}: {Errno.Describe(errno)}");
+                JournalRecovery.RollBack(state, folders, journal);
+                return new Failure(errno, $"{updates.RealPath}/{change.Staged}: {Errno.Describe(errno)}");
             }
 
             crash.Passed();
@@ -59,34 +59,51 @@ public static class SwitchExecutor
         failure = WriteJournal(state, journal);
         if (failure is not null)
         {
-            JournalRecovery.RollBack(state, journal);
+            JournalRecovery.RollBack(state, folders, journal);
             return failure;
         }
 
         crash.Passed();
-        return JournalRecovery.RollForward(state, journal, crash);
+        return JournalRecovery.RollForward(state, folders, journal, crash);
     }
 
+    /// <summary>
+    /// The journal is written through a temporary, fsynced and renamed into place, and the state
+    /// folder fsynced: the "prepared" mark must be on disk before a staged link is, and the
+    /// "committed" mark before any link is renamed, or a power cut leaves links no journal explains.
+    /// </summary>
     internal static Failure? WriteJournal(StateDirectory state, SwitchJournal journal)
     {
         byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(journal, DmvJsonContext.Default.SwitchJournal);
-        int errno = FileSystemWriter.WriteFileAtomically(state.JournalPath, bytes);
+        int errno = state.Folder.WriteFileAtomically(StateDirectory.JournalName, bytes, StateDirectory.PrivateMode);
         return errno == 0 ? null : new Failure(errno, $"{state.JournalPath}: {Errno.Describe(errno)}");
     }
 
-    internal static Failure? SyncFolders(HostRoot root, SwitchJournal journal)
+    /// <summary>
+    /// fsync of every updates/ folder the switch changed: the renames and removals must be on disk
+    /// before the journal is removed, or a power cut after its removal can bring back old links.
+    /// </summary>
+    internal static Failure? SyncFolders(OpenFolders folders, SwitchJournal journal)
     {
-        foreach (string updates in journal.Changes.Select(static c => c.Updates).Distinct())
+        foreach (string path in journal.Changes.Select(static c => c.Updates).Distinct())
         {
-            int errno = FileSystemWriter.SyncDirectory(root.RealPathOf(updates));
+            if (!folders.TryGet(path, create: false, out DirectoryHandle updates, out int errno, out string reason))
+            {
+                if (errno == Errno.ENOENT)
+                {
+                    continue;
+                }
+
+                return new Failure(errno, reason);
+            }
+
+            errno = updates.Sync();
             if (errno != 0)
             {
-                return new Failure(errno, $"{root.RealPathOf(updates)}: {Errno.Describe(errno)}");
+                return new Failure(errno, $"{updates.RealPath}: {Errno.Describe(errno)}");
             }
         }
 
         return null;
     }
-
-    internal static string Real(HostRoot root, LinkChange change, string name) => root.RealPathOf(change.Updates) + "/" + name;
 }

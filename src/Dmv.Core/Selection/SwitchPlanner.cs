@@ -12,13 +12,16 @@ namespace Dmv.Core.Selection;
 public sealed class SwitchPlanner
 {
     private readonly HostRoot _root;
+    private readonly OpenFolders _folders;
     private readonly IReadOnlyList<KernelCatalog> _catalogs;
     private readonly string _id;
     private readonly string _stamp;
 
-    public SwitchPlanner(HostRoot root, IReadOnlyList<KernelCatalog> catalogs, string id, DateTimeOffset now)
+    /// <param name="folders">Where updates/ folders are opened by descriptor: the executor writes through the same ones.</param>
+    public SwitchPlanner(OpenFolders folders, IReadOnlyList<KernelCatalog> catalogs, string id, DateTimeOffset now)
     {
-        _root = root;
+        _root = folders.Root;
+        _folders = folders;
         _catalogs = catalogs;
         _id = id;
         _stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
@@ -216,9 +219,15 @@ public sealed class SwitchPlanner
 
         hostUpdates = _root.HostPathOf(updates.RealPath!);
         var listed = new List<DirectoryEntry>();
-        if (!DirectoryReader.TryList(updates.RealPath!, listed, out int errno, out string reason))
+        if (!_folders.TryGet(hostUpdates, create: false, out DirectoryHandle folder, out int errno, out string reason))
         {
-            failure = new Failure(errno, $"{updates.RealPath}: {reason}");
+            failure = new Failure(errno, reason);
+            return false;
+        }
+
+        if (!folder.TryList(listed, new byte[16384], out errno))
+        {
+            failure = new Failure(errno, $"{updates.RealPath}: {Errno.Describe(errno)}");
             return false;
         }
 
@@ -233,12 +242,11 @@ public sealed class SwitchPlanner
 
             if (entry.Kind != EntryKind.Link)
             {
-                entries[entry.Name] = new UpdatesEntry(entry.Name, false, null, entry.Kind == EntryKind.Directory ? "a folder" : "a regular file");
+                entries[entry.Name] = new UpdatesEntry(entry.Name, false, null, entry.Kind switch { EntryKind.Directory => "a folder", EntryKind.Special => "a FIFO, socket or device", _ => "a regular file" });
                 continue;
             }
 
-            string linkPath = updates.RealPath + "/" + entry.Name;
-            if (!HostRoot.TryReadLink(linkPath, out string target, out _))
+            if (!folder.TryReadLink(entry.Name, out string target, out _))
             {
                 continue;
             }

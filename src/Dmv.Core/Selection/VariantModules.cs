@@ -37,6 +37,12 @@ public static class VariantModules
                 {
                     pending.Push(path);
                 }
+                else if (entry.Kind == EntryKind.Special && ModuleName.IsModuleFile(entry.Name))
+                {
+                    // Whatever the options: a device or FIFO linked as a module is read by modprobe and the initrd build.
+                    failure = new Failure(Errno.EINVAL, $"{directory}/{entry.Name}: not a regular file (a FIFO, socket or device); a module must be a regular file");
+                    return false;
+                }
                 else if (entry.Kind == EntryKind.File && ModuleName.IsModuleFile(entry.Name))
                 {
                     if (modules.TryGetValue(entry.Name, out string? other))

@@ -7,7 +7,7 @@ namespace Dmv.Core.Signing;
 /// "~Module signature appended~\n"</c>. <see cref="SignedLength"/> is the length of the module bytes
 /// the signature covers (everything before it).
 /// </summary>
-public sealed record ModuleSignature(byte Algorithm, byte Hash, byte IdType, int SignedLength, int SignatureOffset, int SignatureLength)
+public sealed record ModuleSignature(byte Algorithm, byte Hash, byte IdType, int SignedLength, int SignatureOffset, int SignatureLength, byte SignerLength = 0, byte KeyIdLength = 0, int Padding = 0)
 {
     public const int Pkcs7 = 2;
     private const int InfoSize = 12;
@@ -21,6 +21,17 @@ public sealed record ModuleSignature(byte Algorithm, byte Hash, byte IdType, int
         Pkcs7 => "PKCS#7",
         _ => $"unknown ({IdType})",
     };
+
+    /// <summary>
+    /// Why the kernel's mod_check_sig would refuse this trailer with EBADMSG, or null: for a PKCS#7
+    /// signature every other field of struct module_signature (algo, hash, signer_len, key_id_len,
+    /// the three pad bytes) must be zero, since PKCS#7 carries them itself.
+    /// </summary>
+    public string? MalformedReason =>
+        IdType != Pkcs7 ? null
+        : Algorithm != 0 || Hash != 0 || SignerLength != 0 || KeyIdLength != 0 || Padding != 0
+            ? $"malformed signature: struct module_signature has non-zero parameters (algo {Algorithm}, hash {Hash}, signer_len {SignerLength}, key_id_len {KeyIdLength}, padding {Padding}); the kernel refuses such a module (EBADMSG)"
+            : null;
 
     public ReadOnlySpan<byte> Signature(ReadOnlySpan<byte> file) => file.Slice(SignatureOffset, SignatureLength);
 
@@ -50,7 +61,8 @@ public sealed record ModuleSignature(byte Algorithm, byte Hash, byte IdType, int
         }
 
         int signatureOffset = infoOffset - (int)length;
-        signature = new ModuleSignature(info[0], info[1], info[2], signatureOffset, signatureOffset, (int)length);
+        int padding = info[5] << 16 | info[6] << 8 | info[7];
+        signature = new ModuleSignature(info[0], info[1], info[2], signatureOffset, signatureOffset, (int)length, info[3], info[4], padding);
         return true;
     }
 }

@@ -29,6 +29,11 @@ public sealed class SignatureVerifier(TrustStore trust)
             return new SignatureVerdict(SignatureStatus.NotPossible, $"{signature.IdTypeName} signatures are not supported (the kernel only accepts PKCS#7)");
         }
 
+        if (signature.MalformedReason is { } malformed)
+        {
+            return new SignatureVerdict(SignatureStatus.Untrusted, malformed);
+        }
+
         if (!Pkcs7Signer.TryParse(signature.Signature(module), out Pkcs7Signer? signer, out string error))
         {
             return new SignatureVerdict(SignatureStatus.Invalid, error);

@@ -6,24 +6,40 @@ namespace Dmv.Core.State;
 /// <summary>
 /// An flock(2) on a file in <see cref="StateDirectory"/>. Writers hold it exclusively while they
 /// change the tree, readers hold it shared while they read, so a reader never sees a driver half
-/// switched. Waiting is bounded: past the bound the caller gets EBUSY.
+/// switched. Waiting is bounded: past the bound the caller gets EBUSY. The file is 0600 and the
+/// effective user's: flock needs only a descriptor, so a lock any user could open would let any
+/// user stop every switch.
 /// </summary>
 public sealed class HostLock : IDisposable
 {
+    private const int LOCK_SH = 1;
+    private const int LOCK_EX = 2;
+    private const int LOCK_NB = 4;
+    private const int EWOULDBLOCK = 11;
+
     private int _descriptor;
 
     private HostLock(int descriptor) => _descriptor = descriptor;
 
-    public static bool TryAcquire(string realPath, bool exclusive, TimeSpan timeout, out HostLock? held, out int errno, out string reason)
+    public static bool TryAcquire(StateDirectory state, string name, bool exclusive, TimeSpan timeout, out HostLock? held, out int errno, out string reason)
     {
         held = null;
         reason = "";
+        string path = state.PathOf(name);
         int descriptor = exclusive
-            ? FileSystemWriter.OpenLockFile(realPath, out errno)
-            : FileSystemWriter.OpenExistingReadOnly(realPath, out errno);
+            ? state.Folder.OpenFile(name, NativeMethods.O_RDWR | NativeMethods.O_CREAT, StateDirectory.PrivateMode, out errno)
+            : state.Folder.OpenFile(name, NativeMethods.O_RDONLY, 0, out errno);
         if (descriptor < 0)
         {
-            reason = $"{realPath}: {Errno.Describe(errno)}";
+            reason = $"{path}: {Errno.Describe(errno)}";
+            return false;
+        }
+
+        string? problem = CheckLockFile(descriptor, path, exclusive, out errno);
+        if (problem is not null)
+        {
+            NativeMethods.Close(descriptor);
+            reason = problem;
             return false;
         }
 
@@ -31,7 +47,7 @@ public sealed class HostLock : IDisposable
         int pause = 2;
         while (true)
         {
-            errno = FileSystemWriter.TryLock(descriptor, exclusive);
+            errno = TryLock(descriptor, exclusive);
             if (errno == 0)
             {
                 held = new HostLock(descriptor);
@@ -40,10 +56,10 @@ public sealed class HostLock : IDisposable
 
             if (errno != Errno.EBUSY || clock.Elapsed >= timeout)
             {
-                FileSystemWriter.Close(descriptor);
+                NativeMethods.Close(descriptor);
                 reason = errno == Errno.EBUSY
-                    ? $"{realPath}: another driver-tool is changing the tree; gave up after {timeout.TotalSeconds:0.#} s"
-                    : $"{realPath}: {Errno.Describe(errno)}";
+                    ? $"{path}: another driver-tool is changing the tree; gave up after {timeout.TotalSeconds:0.#} s"
+                    : $"{path}: {Errno.Describe(errno)}";
                 return false;
             }
 
@@ -52,11 +68,53 @@ public sealed class HostLock : IDisposable
         }
     }
 
+    /// <summary>A lock file must be a regular file of the effective user's; a writer also narrows an older, wider mode to 0600.</summary>
+    private static string? CheckLockFile(int descriptor, string path, bool exclusive, out int errno)
+    {
+        errno = DirectoryHandle.DescriptorStatus(descriptor, out FileStatus status);
+        if (errno != 0)
+        {
+            return $"{path}: {Errno.Describe(errno)}";
+        }
+
+        errno = Errno.EUCLEAN;
+        if (!status.IsRegular)
+        {
+            return $"{path}: the lock is {status.Description}, not a regular file; remove it";
+        }
+
+        if (status.Owner != StateDirectory.EffectiveUser)
+        {
+            // Another user's lock could be held by that user for ever; a reader then reads without it.
+            return StateDirectory.Distrust(path, "lock", status);
+        }
+
+        if (exclusive && status.Permissions != StateDirectory.PrivateMode && NativeMethods.ChangeMode(descriptor, StateDirectory.PrivateMode) != 0)
+        {
+            errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            return $"{path}: cannot make the lock private: {Errno.Describe(errno)}";
+        }
+
+        errno = 0;
+        return null;
+    }
+
+    private static int TryLock(int descriptor, bool exclusive)
+    {
+        if (NativeMethods.FileLock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+        {
+            return 0;
+        }
+
+        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        return errno == EWOULDBLOCK ? Errno.EBUSY : errno;
+    }
+
     public void Dispose()
     {
         if (_descriptor > 0)
         {
-            FileSystemWriter.Close(_descriptor);
+            NativeMethods.Close(_descriptor);
             _descriptor = 0;
         }
     }

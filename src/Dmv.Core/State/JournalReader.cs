@@ -18,12 +18,14 @@ public static class JournalReader
             Expect(ref reader, JsonTokenType.StartObject);
             string? id = null, state = null, operation = null, driver = null, variant = null;
             List<LinkChange>? changes = null;
+            int? format = null;
             while (Next(ref reader) == JsonTokenType.PropertyName)
             {
                 string key = reader.GetString()!;
                 reader.Read();
                 switch (key)
                 {
+                    case "format": format = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int number) ? number : -1; break;
                     case "id": id = reader.GetString(); break;
                     case "state": state = reader.GetString(); break;
                     case "operation": operation = reader.GetString(); break;
@@ -34,13 +36,13 @@ public static class JournalReader
                 }
             }
 
-            if (id is null || state is null || operation is null || driver is null || changes is null)
+            if (format is null || id is null || state is null || operation is null || driver is null || changes is null)
             {
                 reason = "a key is missing";
                 return false;
             }
 
-            journal = new SwitchJournal { Id = id, State = state, Operation = operation, Driver = driver, Variant = variant, Changes = changes };
+            journal = new SwitchJournal { Format = format.Value, Id = id, State = state, Operation = operation, Driver = driver, Variant = variant, Changes = changes };
             reason = "";
             return true;
         }

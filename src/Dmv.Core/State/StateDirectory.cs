@@ -5,85 +5,100 @@ namespace Dmv.Core.State;
 /// <summary>
 /// driver-tool's own folder on the managed system, <c>/var/lib/driver-tool/</c>: the locks, the
 /// journal of a switch in progress and the history of switches. Under /var/lib, not /run, because
-/// a journal must outlive the power cut it is there for.
+/// a journal must outlive the power cut it is there for. It is held open by descriptor and every
+/// file in it is reached through that descriptor without following links. It is created 0755 and
+/// root's; a journal in it is obeyed only while the folder and the journal are the effective user's
+/// and nobody else may write them (see <see cref="CheckTrusted"/>).
 /// </summary>
-public sealed class StateDirectory
+public sealed class StateDirectory : IDisposable
 {
     public const string HostPath = "/var/lib/driver-tool";
     public const string LockName = "lock";
     public const string HooksLockName = "hooks.lock";
     public const string JournalName = "journal";
+    public const string JournalTemporaryName = "journal.tmp";
     public const string HistoryName = "history.jsonl";
 
-    private StateDirectory(HostRoot root, string realPath)
+    public const int FolderMode = 0x1ED;  // 0755: anyone may read the history
+    public const int PrivateMode = 0x180; // 0600: locks and the journal, so no other user can even open them
+    public const int PublicMode = 0x1A4;  // 0644: history.jsonl
+
+    private DirectoryHandle _folder;
+
+    private StateDirectory(HostRoot root, DirectoryHandle folder)
     {
         Root = root;
-        RealPath = realPath;
+        _folder = folder;
+        RealPath = root.RealPathOf(HostPath);
     }
 
     public HostRoot Root { get; }
 
+    /// <summary>The folder's real path, for messages; every access goes through <see cref="Folder"/>.</summary>
     public string RealPath { get; }
 
-    public string LockPath => RealPath + "/" + LockName;
+    public DirectoryHandle Folder => _folder;
 
-    public string HooksLockPath => RealPath + "/" + HooksLockName;
+    public string LockPath => PathOf(LockName);
 
-    public string JournalPath => RealPath + "/" + JournalName;
+    public string JournalPath => PathOf(JournalName);
 
-    public string HistoryPath => RealPath + "/" + HistoryName;
+    public string HistoryPath => PathOf(HistoryName);
+
+    public string PathOf(string name) => RealPath + "/" + name;
 
     /// <summary>The folder if it exists (readers never create it).</summary>
-    public static StateDirectory? Find(HostRoot root)
-    {
-        PathResolution resolved = root.Resolve(HostPath);
-        return resolved.Succeeded ? new StateDirectory(root, resolved.RealPath!) : null;
-    }
+    public static StateDirectory? Find(HostRoot root) =>
+        root.TryOpenDirectory(HostPath, create: false, out DirectoryHandle folder, out _, out _) ? new StateDirectory(root, folder) : null;
 
-    /// <summary>The folder, created when missing; fails with the errno (EROFS on a read-only system).</summary>
+    /// <summary>The folder, created when missing; fails with the errno (EROFS on a read-only system, EUCLEAN when it is not ours).</summary>
     public static bool TryOpenOrCreate(HostRoot root, out StateDirectory state, out int errno, out string reason)
     {
         state = null!;
-        reason = "";
-        PathResolution resolved = root.Resolve(HostPath);
-        if (resolved.Succeeded)
+        if (!root.TryOpenDirectory(HostPath, create: true, out DirectoryHandle folder, out errno, out reason, FolderMode))
         {
-            state = new StateDirectory(root, resolved.RealPath!);
-            errno = 0;
-            return true;
+            return false;
         }
 
-        // Create what is missing below the deepest folder that exists, following links inside the root.
-        string existing = "/";
-        string[] parts = HostPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        string real = root.IsSystemRoot ? "" : root.RealRoot;
-        int index = 0;
-        for (; index < parts.Length; index++)
+        state = new StateDirectory(root, folder);
+        string? distrust = state.CheckTrusted();
+        if (distrust is not null)
         {
-            string next = existing.TrimEnd('/') + "/" + parts[index];
-            PathResolution step = root.Resolve(next);
-            if (!step.Succeeded)
-            {
-                break;
-            }
-
-            existing = next;
-            real = step.RealPath!;
+            state.Dispose();
+            state = null!;
+            errno = Errno.EUCLEAN;
+            reason = distrust;
+            return false;
         }
 
-        for (; index < parts.Length; index++)
-        {
-            real = real + "/" + parts[index];
-            errno = FileSystemWriter.MakeDirectory(real);
-            if (errno != 0 && errno != Errno.EEXIST)
-            {
-                reason = $"{real}: {Errno.Describe(errno)}";
-                return false;
-            }
-        }
-
-        state = new StateDirectory(root, real);
-        errno = 0;
         return true;
     }
+
+    /// <summary>Null when the folder is the effective user's and only theirs to write; otherwise what is wrong.</summary>
+    public string? CheckTrusted()
+    {
+        int errno = _folder.Status(out FileStatus status);
+        return errno != 0 ? $"{RealPath}: {Errno.Describe(errno)}" : Distrust(RealPath, "folder", status);
+    }
+
+    /// <summary>Null when a file of the folder is a regular file, the effective user's, and not writable by others.</summary>
+    public static string? Distrust(string path, string what, FileStatus status)
+    {
+        uint me = EffectiveUser;
+        if (status.Owner != me)
+        {
+            return $"{path}: the {what} belongs to user {status.Owner}, not to user {me}; driver-tool trusts only its own state";
+        }
+
+        if (status.WritableByOthers)
+        {
+            return $"{path}: the {what} may be written by other users (mode {Convert.ToString(status.Permissions, 8)}); driver-tool trusts only its own state";
+        }
+
+        return null;
+    }
+
+    public static uint EffectiveUser => NativeMethods.GetEffectiveUserId();
+
+    public void Dispose() => _folder.Dispose();
 }

@@ -25,16 +25,10 @@ public static class TreeVerifier
         var problems = new List<TreeProblem>();
         if (state is not null)
         {
-            if (Exists(state.JournalPath))
+            // (A journal.tmp is no problem: the next command that takes the lock removes it.)
+            if (state.Folder.Contains(StateDirectory.JournalName))
             {
                 problems.Add(new TreeProblem(LeftoverJournal, state.JournalPath, "a switch that could not be completed or undone; see the warnings", false));
-            }
-
-            string temporary = state.JournalPath + ".tmp";
-            if (Exists(temporary))
-            {
-                bool repaired = repair && FileSystemWriter.Unlink(temporary) == 0;
-                problems.Add(new TreeProblem(LeftoverJournal, temporary, "a journal that was never written in full", repaired));
             }
         }
 
@@ -58,7 +52,13 @@ public static class TreeVerifier
     {
         PathResolution updates = root.ResolveFrom(root.HostPathOf(catalog.RealKernelDirectory), "updates");
         var entries = new List<DirectoryEntry>();
-        if (!updates.Succeeded || !DirectoryReader.TryList(updates.RealPath!, entries, out _, out _))
+        if (!updates.Succeeded || !root.TryOpenDirectory(root.HostPathOf(updates.RealPath!), create: false, out DirectoryHandle folder, out _, out _))
+        {
+            return;
+        }
+
+        using DirectoryHandle owned = folder;
+        if (!folder.TryList(entries, new byte[16384], out _))
         {
             return;
         }
@@ -69,7 +69,7 @@ public static class TreeVerifier
         foreach (DirectoryEntry entry in entries.Where(e => e.Kind == EntryKind.Link && e.NameIsValid))
         {
             string path = updates.RealPath + "/" + entry.Name;
-            if (!HostRoot.TryReadLink(path, out string target, out _))
+            if (!folder.TryReadLink(entry.Name, out string target, out _))
             {
                 continue;
             }
@@ -82,7 +82,7 @@ public static class TreeVerifier
 
             if (entry.Name.StartsWith('.') && entry.Name.Contains(".driver-tool-", StringComparison.Ordinal))
             {
-                bool repaired = repair && FileSystemWriter.Unlink(path) == 0;
+                bool repaired = repair && folder.Remove(entry.Name) == 0;
                 problems.Add(new TreeProblem(LeftoverStaged, path, $"a link staged by a switch that never finished (to {target})", repaired));
                 continue;
             }
@@ -91,7 +91,7 @@ public static class TreeVerifier
             if (!resolved.Succeeded)
             {
                 bool ours = ownerDriver is not null;
-                bool repaired = repair && ours && FileSystemWriter.Unlink(path) == 0;
+                bool repaired = repair && ours && folder.Remove(entry.Name) == 0;
                 problems.Add(new TreeProblem(DanglingLink, path, $"points to {target}: {resolved.Reason}" + (ours ? "" : " (not a DMV link; left alone)"), repaired));
                 continue;
             }
@@ -136,9 +136,16 @@ public static class TreeVerifier
 
     private static bool WriteExclusion(HostRoot root)
     {
-        string file = root.RealPathOf(Hooks.DepmodConfiguration.SnippetPath);
-        return FileSystemWriter.MakeDirectories(root.IsSystemRoot ? "/" : root.RealRoot, Path.GetDirectoryName(file)!) == 0
-            && FileSystemWriter.WriteFileAtomically(file, System.Text.Encoding.UTF8.GetBytes(Hooks.DepmodConfiguration.Snippet)) == 0;
+        string snippet = Hooks.DepmodConfiguration.SnippetPath;
+        if (!root.TryOpenDirectory(Path.GetDirectoryName(snippet)!, create: true, out DirectoryHandle folder, out _, out _))
+        {
+            return false;
+        }
+
+        using (folder)
+        {
+            return folder.WriteFileAtomically(Path.GetFileName(snippet), System.Text.Encoding.UTF8.GetBytes(Hooks.DepmodConfiguration.Snippet), 0x1A4) == 0;
+        }
     }
 
     /// <summary>The dmv/DRIVER/VARIANT a link target names, by its text (it may dangle).</summary>
@@ -164,6 +171,4 @@ public static class TreeVerifier
         int dmv = parts.IndexOf("dmv");
         return dmv >= 0 && parts.Count > dmv + 3 ? (parts[dmv + 1], parts[dmv + 2]) : (null, null);
     }
-
-    private static bool Exists(string path) => HostRoot.TryReadLink(path, out _, out int errno) || errno != Errno.ENOENT;
 }

@@ -1,0 +1,53 @@
+using System.Buffers.Binary;
+
+namespace Dmv.Core.FileSystem;
+
+/// <summary>What fstatat(2) says of a file, as far as driver-tool asks: its kind, owner, permission bits and identity.</summary>
+public readonly record struct FileStatus(EntryKind Kind, bool IsRegular, uint Mode, uint Owner, long Size, ulong Device, ulong Inode)
+{
+    private const uint TypeMask = 0xF000;
+    private const uint TypeRegular = 0x8000;
+    private const uint TypeDirectory = 0x4000;
+    private const uint TypeLink = 0xA000;
+    private const uint GroupOrOtherWrite = 0x12; // 0022
+
+    /// <summary>The permission bits, 0 to 07777.</summary>
+    public uint Permissions => Mode & 0xFFF;
+
+    /// <summary>Anyone but the owner may write it (group or world write bit set).</summary>
+    public bool WritableByOthers => (Mode & GroupOrOtherWrite) != 0;
+
+    /// <summary>"a FIFO", "a character device" …, for messages.</summary>
+    public string Description => (Mode & TypeMask) switch
+    {
+        TypeRegular => "a regular file",
+        TypeDirectory => "a folder",
+        TypeLink => "a symbolic link",
+        0x1000 => "a FIFO",
+        0x2000 => "a character device",
+        0x6000 => "a block device",
+        0xC000 => "a socket",
+        _ => "a file of unknown type",
+    };
+
+    internal static FileStatus FromStat(ReadOnlySpan<byte> stat)
+    {
+        uint mode = BinaryPrimitives.ReadUInt32LittleEndian(stat[NativeMethods.StatModeOffset..]);
+        uint type = mode & TypeMask;
+        EntryKind kind = type switch
+        {
+            TypeDirectory => EntryKind.Directory,
+            TypeLink => EntryKind.Link,
+            TypeRegular => EntryKind.File,
+            _ => EntryKind.Special,
+        };
+        return new FileStatus(
+            kind,
+            type == TypeRegular,
+            mode,
+            BinaryPrimitives.ReadUInt32LittleEndian(stat[NativeMethods.StatOwnerOffset..]),
+            BinaryPrimitives.ReadInt64LittleEndian(stat[NativeMethods.StatSizeOffset..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(stat[NativeMethods.StatDeviceOffset..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(stat[NativeMethods.StatInodeOffset..]));
+    }
+}

@@ -1,0 +1,214 @@
+using System.Runtime.InteropServices;
+
+namespace Dmv.Core.FileSystem;
+
+/// <summary>
+/// Folders opened inside the root by descriptor, for writing (and for reads that must see the same
+/// folder a write then changes). openat2(2) with RESOLVE_IN_ROOT resolves the whole path as if the
+/// root were "/" — absolute link targets re-rooted, ".." stopped at the root — in the kernel, with no
+/// window between looking and opening. Where the kernel lacks it (before 5.6, or a seccomp filter
+/// that refuses it), a walk opens one component at a time with O_NOFOLLOW, reads each link with
+/// readlinkat and goes on from the root for an absolute target, and refuses a ".." above the root.
+/// Either way the writer then acts on the descriptor (symlinkat, renameat, unlinkat), never on a
+/// path string the kernel would resolve again.
+/// </summary>
+public sealed partial class HostRoot
+{
+    /// <summary>Set to 1 (tests only) to use the component walk even where openat2 exists.</summary>
+    public const string NoOpenat2Variable = "DRIVER_TOOL_TEST_NO_OPENAT2";
+
+    private const int FolderMode = 0x1ED; // 0755
+    private const int ENOSYS = 38;
+    private const int EAGAIN = 11;
+    private const int E2BIG = 7;
+
+    private readonly bool _useOpenat2;
+
+    /// <summary>
+    /// Opens the folder at <paramref name="hostPath"/> inside the root; with <paramref name="create"/>,
+    /// missing folders are made (<paramref name="mode"/>, default 0755) and their parents fsynced.
+    /// </summary>
+    public bool TryOpenDirectory(string hostPath, bool create, out DirectoryHandle handle, out int errno, out string reason, int mode = FolderMode)
+    {
+        handle = default;
+        reason = "";
+        int root = NativePath.Open(IsSystemRoot ? "/" : RealRoot, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out errno);
+        if (root < 0)
+        {
+            reason = $"{RealRoot}: {Errno.Describe(errno)}";
+            return false;
+        }
+
+        try
+        {
+            string relative = hostPath.TrimStart('/');
+            int descriptor = -1;
+            bool walk = !_useOpenat2;
+            if (_useOpenat2)
+            {
+                descriptor = OpenInRoot(root, relative.Length == 0 ? "." : relative, out errno);
+                walk = descriptor < 0 && (errno is ENOSYS or Errno.EPERM or Errno.EINVAL or E2BIG or EAGAIN || (errno == Errno.ENOENT && create));
+            }
+
+            if (walk)
+            {
+                descriptor = Walk(root, hostPath, create, mode, out errno, out reason);
+            }
+
+            if (descriptor < 0)
+            {
+                reason = reason.Length > 0 ? reason : $"{RealPathOf(hostPath)}: {Errno.Describe(errno)}";
+                return false;
+            }
+
+            handle = DirectoryHandle.FromDescriptor(descriptor, RealPathOf(hostPath));
+            return true;
+        }
+        finally
+        {
+            NativeMethods.Close(root);
+        }
+    }
+
+    private static unsafe int OpenInRoot(int root, string relative, out int errno)
+    {
+        byte[] path = NativePath.ToBytes(relative);
+        var how = new NativeMethods.OpenHow
+        {
+            Flags = (ulong)(NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC),
+            Resolve = NativeMethods.RESOLVE_IN_ROOT | NativeMethods.RESOLVE_NO_MAGICLINKS,
+        };
+        fixed (byte* name = path)
+        {
+            int descriptor = NativeMethods.OpenAt2(NativeMethods.SYS_openat2, root, name, &how, (nuint)sizeof(NativeMethods.OpenHow));
+            errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return descriptor;
+        }
+    }
+
+    private unsafe int Walk(int root, string hostPath, bool create, int mode, out int errno, out string reason)
+    {
+        reason = "";
+        var open = new List<int>();
+        var pending = new Stack<string>();
+        PushComponents(pending, hostPath);
+        int hops = 0;
+        int creations = 0;
+        try
+        {
+            open.Add(OpenChild(root, "."u8, out errno));
+            if (open[0] < 0)
+            {
+                open.Clear();
+                return -1;
+            }
+
+            while (pending.Count > 0)
+            {
+                string component = pending.Pop();
+                if (component == ".")
+                {
+                    continue;
+                }
+
+                if (component == "..")
+                {
+                    if (open.Count > 1)
+                    {
+                        NativeMethods.Close(open[^1]);
+                        open.RemoveAt(open.Count - 1);
+                    }
+                    else if (!IsSystemRoot)
+                    {
+                        errno = Errno.EXDEV;
+                        reason = $"'{hostPath}' leads outside the root {RealRoot}";
+                        return -1;
+                    }
+
+                    continue;
+                }
+
+                DirectoryHandle current = DirectoryHandle.FromDescriptor(open[^1], "");
+                byte[] name = NativePath.ToBytes(component);
+                int child = OpenChild(open[^1], name, out errno);
+                if (child >= 0)
+                {
+                    open.Add(child);
+                    continue;
+                }
+
+                if (errno == Errno.ENOENT && create && creations++ < 256)
+                {
+                    int made = current.MakeDirectory(component, mode);
+                    if (made != 0 && made != Errno.EEXIST)
+                    {
+                        errno = made;
+                        return -1;
+                    }
+
+                    // The new name must survive a power cut before anything is written below it.
+                    current.Sync();
+                    pending.Push(component);
+                    continue;
+                }
+
+                if (errno is Errno.ELOOP or Errno.ENOTDIR && current.TryReadLink(component, out string target, out _))
+                {
+                    if (++hops > 40)
+                    {
+                        errno = Errno.ELOOP;
+                        return -1;
+                    }
+
+                    if (target.StartsWith('/'))
+                    {
+                        for (int i = open.Count - 1; i > 0; i--)
+                        {
+                            NativeMethods.Close(open[i]);
+                        }
+
+                        open.RemoveRange(1, open.Count - 1);
+                    }
+
+                    PushComponents(pending, target);
+                    continue;
+                }
+
+                return -1;
+            }
+
+            int result = open[^1];
+            open.RemoveAt(open.Count - 1);
+            return result;
+        }
+        finally
+        {
+            foreach (int descriptor in open)
+            {
+                NativeMethods.Close(descriptor);
+            }
+        }
+    }
+
+    private static void PushComponents(Stack<string> pending, string path)
+    {
+        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = parts.Length - 1; i >= 0; i--)
+        {
+            pending.Push(parts[i]);
+        }
+    }
+
+    private static unsafe int OpenChild(int directory, ReadOnlySpan<byte> name, out int errno)
+    {
+        Span<byte> bytes = stackalloc byte[name.Length + 1];
+        name.CopyTo(bytes);
+        bytes[^1] = 0;
+        fixed (byte* n = bytes)
+        {
+            int descriptor = NativeMethods.OpenAt(directory, n, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_NOFOLLOW | NativeMethods.O_CLOEXEC);
+            errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return descriptor;
+        }
+    }
+}

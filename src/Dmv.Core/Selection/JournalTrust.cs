@@ -1,0 +1,88 @@
+using Dmv.Core.FileSystem;
+using Dmv.Core.Kernels;
+using Dmv.Core.State;
+
+namespace Dmv.Core.Selection;
+
+/// <summary>
+/// When a journal may be obeyed. Recovery renames and removes links as root, so a journal another
+/// user could have written would let that user move any file the journal names. It is obeyed only
+/// when the state folder and the journal belong to the effective user and nobody else may write
+/// them, its format is one this version wrote, and every name and target in it stays where a
+/// switch of its driver could have put it: link names are single components, new targets lie
+/// inside <c>dmv/DRIVER/</c> next to the updates/ folder.
+/// </summary>
+public static class JournalTrust
+{
+    public const int Format = 1;
+
+    /// <summary>Null when the journal file and its folder are trusted; otherwise what is wrong.</summary>
+    public static string? Check(StateDirectory state, int journalDescriptor)
+    {
+        string? folder = state.CheckTrusted();
+        if (folder is not null)
+        {
+            return folder;
+        }
+
+        int errno = DirectoryHandle.DescriptorStatus(journalDescriptor, out FileStatus status);
+        if (errno != 0)
+        {
+            return $"{state.JournalPath}: {Errno.Describe(errno)}";
+        }
+
+        return !status.IsRegular
+            ? $"{state.JournalPath}: the journal is {status.Description}, not a regular file"
+            : StateDirectory.Distrust(state.JournalPath, "journal", status);
+    }
+
+    /// <summary>Null when every field is one a switch by this version could have written.</summary>
+    public static string? CheckContents(SwitchJournal journal)
+    {
+        if (journal.Format != Format)
+        {
+            return $"journal format {journal.Format} is not one this driver-tool knows (it writes format {Format})";
+        }
+
+        if (journal.State is not (SwitchJournal.Prepared or SwitchJournal.Committed))
+        {
+            return $"journal in an unknown state '{journal.State}'";
+        }
+
+        if (NameRules.CheckComponent("driver", journal.Driver) is { } badDriver)
+        {
+            return badDriver.Message;
+        }
+
+        string ownFolder = $"../dmv/{journal.Driver}/";
+        foreach (LinkChange change in journal.Changes)
+        {
+            if (KernelRelease.Problem(change.Kernel) is { } badKernel)
+            {
+                return $"kernel '{change.Kernel}': {badKernel}";
+            }
+
+            if (!change.Updates.StartsWith('/') || change.Updates.Split('/').Any(part => part is "." or ".."))
+            {
+                return $"updates folder '{change.Updates}' is not a plain absolute path";
+            }
+
+            foreach (string? name in new[] { change.Name, change.Staged, change.SetAside })
+            {
+                if (name is not null && NameRules.CheckComponent("link", name) is not null)
+                {
+                    return $"link name '{name}' is not a single path component";
+                }
+            }
+
+            if (change.NewTarget is not null
+                && (!change.NewTarget.StartsWith(ownFolder, StringComparison.Ordinal)
+                    || change.NewTarget[ownFolder.Length..].Split('/').Any(part => part is "" or "." or "..")))
+            {
+                return $"target '{change.NewTarget}' does not lie inside dmv/{journal.Driver}/";
+            }
+        }
+
+        return null;
+    }
+}

@@ -9,23 +9,41 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        using Stream stdout = Console.OpenStandardOutput();
-        var terminal = new Terminal(stdout, static () => Console.Error);
+        StandardDescriptors.EnsureOpen();
+
+        // Descriptors 1 and 2 as plain streams, not System.Console: the console sets up terminal
+        // and signal handling (a pipe, a thread) that costs start-up time and, out of descriptors,
+        // throws where nothing can catch it.
+        using Stream stdout = StandardStream(1);
+        var terminal = new Terminal(stdout, static () => new StreamWriter(StandardStream(2), new System.Text.UTF8Encoding(false), 1024) { AutoFlush = true });
+        int exit;
         try
         {
-            return Run(args, terminal);
+            exit = Run(args, terminal);
+        }
+        catch (DescriptorsExhaustedException error)
+        {
+            exit = ErrorReporter.Fail(terminal, error.HResult, error.Message);
         }
         catch (Exception error)
         {
-            // A last resort: a defect of ours still ends in the contract's error reply, not a stack trace.
+            // A last resort: a defect of ours still ends in the contract's error reply, not a stack
+            // trace. The runtime's own messages are resource keys in this build, so none is shown.
             int errno = error is IOException or UnauthorizedAccessException ? FileErrors.ErrnoOf(error) : Errno.EIO;
-            return ErrorReporter.Fail(terminal, errno, $"unexpected failure: {error.Message}");
+            exit = ErrorReporter.Fail(terminal, errno, $"unexpected failure ({error.GetType().Name}): {Errno.Describe(errno)}");
         }
-        finally
+
+        if (terminal.OutputErrno != 0)
         {
-            terminal.FlushErrors();
+            terminal.Error($"cannot write to standard output: {Errno.Describe(terminal.OutputErrno)}");
+            exit = exit == 0 ? terminal.OutputErrno : exit;
         }
+
+        terminal.FlushErrors();
+        return exit;
     }
+
+    private static DescriptorStream StandardStream(int descriptor) => new(descriptor);
 
     private static int Run(string[] args, Terminal terminal)
     {

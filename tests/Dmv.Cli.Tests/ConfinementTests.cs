@@ -169,6 +169,7 @@ public class ConfinementTests
     [InlineData("unknown-format", "format 2 is not one this driver-tool knows")]
     [InlineData("target-outside-dmv", "does not lie inside dmv/ice/")]
     [InlineData("link-as-journal", "symbolic link")]
+    [InlineData("foreign-folder", "is not the updates/ folder of kernel")]
     public void A_journal_driver_tool_did_not_write_is_never_applied(string forgery, string reason)
     {
         using var sandbox = new Sandbox();
@@ -176,10 +177,11 @@ public class ConfinementTests
         string state = sandbox.InRoot("var/lib/driver-tool");
         string journal = Path.Combine(state, "journal");
         string target = forgery == "target-outside-dmv" ? "/evilmods/evil.ko" : "../dmv/ice/dell/ice.ko";
+        string updates = forgery == "foreign-folder" ? "/etc" : $"/lib/modules/{K}/updates";
         int format = forgery == "unknown-format" ? 2 : 1;
         string text = $$"""
             {"format":{{format}},"id":"1-1","state":"committed","operation":"select","driver":"ice","variant":"dell","changes":[
-            {"kernel":"{{K}}","updates":"/lib/modules/{{K}}/updates","name":"ice.ko","old_target":"../dmv/ice/generic/ice.ko","new_target":"{{target}}","staged":".ice.ko.driver-tool-1-1","set_aside":null}]}
+            {"kernel":"{{K}}","updates":"{{updates}}","name":"ice.ko","old_target":"../dmv/ice/generic/ice.ko","new_target":"{{target}}","staged":".ice.ko.driver-tool-1-1","set_aside":null}]}
             """;
         if (forgery == "link-as-journal")
         {
@@ -282,6 +284,61 @@ public class ConfinementTests
         string[] calls = File.ReadAllLines(sandbox.HookLog);
         Assert.Equal([$"-a -b {sandbox.Root} -C {sandbox.Root}/etc/depmod.d {K}"], calls);
         Assert.False(Directory.Exists(sandbox.InRoot("lib/modules/-v/updates")));
+    }
+
+    [Fact]
+    public void Depmod_is_not_run_where_a_link_would_lead_it_out_of_the_root()
+    {
+        using var sandbox = new Sandbox();
+        sandbox.ReplaceWithLinkOutside($"lib/modules/{K}", absolute: true);
+        string moved = sandbox.InRoot($"lib/modules/{K}.moved");
+        string inRootTarget = sandbox.InRoot(sandbox.Outside.TrimStart('/') + "/" + K);
+        Directory.CreateDirectory(Path.GetDirectoryName(inRootTarget)!);
+        Directory.Move(moved, inRootTarget);
+
+        ProcessResult result = sandbox.RunWith(new() { ["DRIVER_TOOL_TEST_HOOK_FOLDER"] = sandbox.HookFolder }, "select", "ice", "generic", "--force");
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Contains("reached through a symbolic link", result.Stdout);
+        Assert.False(File.Exists(sandbox.HookLog), "depmod ran although lib/modules/K is a link");
+    }
+
+    [Fact]
+    public void Verify_repair_never_removes_a_link_into_someone_elses_dmv_folder()
+    {
+        using var sandbox = new Sandbox();
+        string updates = sandbox.InRoot($"lib/modules/{K}/updates");
+        File.CreateSymbolicLink(Path.Combine(updates, "foreign.ko"), "/opt/vendor/dmv/pkg/v1/foreign.ko");
+
+        ProcessResult result = sandbox.Run("verify", "--repair");
+
+        Assert.True(new FileInfo(Path.Combine(updates, "foreign.ko")).LinkTarget is not null, result.ToString());
+        Assert.Contains("not a DMV link", result.Stdout);
+    }
+
+    [Fact]
+    public void A_folder_above_the_state_folder_that_others_may_write_is_refused()
+    {
+        using var sandbox = new Sandbox();
+        File.SetUnixFileMode(sandbox.InRoot("var/lib"), (UnixFileMode)0x1FF);
+
+        ProcessResult result = sandbox.Run("select", "ice", "generic", "--force", "--no-hooks");
+
+        Assert.Equal(117, result.ExitCode);
+        Assert.Contains("who could replace driver-tool's state folder", result.Stderr);
+        Assert.Null(new FileInfo(sandbox.InRoot($"lib/modules/{K}/updates/ice.ko")).LinkTarget);
+    }
+
+    [Fact]
+    public void Control_characters_in_a_name_reach_the_terminal_escaped()
+    {
+        using var sandbox = new Sandbox();
+        Directory.CreateDirectory(sandbox.InRoot("lib/modules/6.9.0[31mRED"));
+
+        ProcessResult result = sandbox.Run("-l");
+
+        Assert.DoesNotContain("", result.Stderr);
+        Assert.Contains("\\x1b[31mRED", result.Stderr);
     }
 
     [Fact]

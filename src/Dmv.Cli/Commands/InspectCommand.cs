@@ -17,6 +17,7 @@ namespace Dmv.Cli.Commands;
 public static class InspectCommand
 {
     private const int BatchSize = 128;
+    private const int MaxPathBytes = 4096;
 
     public static int Run(Invocation invocation, Terminal terminal)
     {
@@ -47,7 +48,7 @@ public static class InspectCommand
                 if (report.Error is not null)
                 {
                     failures++;
-                    firstErrno = firstErrno != 0 ? firstErrno : report.Error.Contains("No such file") || report.Error.Contains("not found") ? Errno.ENOENT : Errno.ENOEXEC;
+                    firstErrno = firstErrno != 0 ? firstErrno : report.ErrorNumber != 0 ? report.ErrorNumber : Errno.ENOEXEC;
                     terminal.Error($"{report.File}: {report.Error}");
                 }
 
@@ -67,12 +68,22 @@ public static class InspectCommand
 
     private static ModuleReport Locate(HostContext host, Invocation invocation, ModuleInspector inspector, string argument, ModuleBytesVisitor? withBytes)
     {
+        if (argument.Length == 0)
+        {
+            return new ModuleReport { File = argument, Error = "the module path is empty", ErrorNumber = Errno.ENOENT };
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(argument) >= MaxPathBytes)
+        {
+            return new ModuleReport { File = argument[..64] + "…", Error = $"the path is longer than PATH_MAX ({MaxPathBytes} bytes)", ErrorNumber = Errno.ENAMETOOLONG };
+        }
+
         bool isName = invocation.Kernel is not null && !argument.Contains('/') && !File.Exists(argument);
         if (isName)
         {
             return ModuleLocator.TryFind(host.Root, invocation.Kernel!, argument, out string found, out string reason)
                 ? inspector.Inspect(found, host.Root.HostPathOf(found), withBytes, symbols: false)
-                : new ModuleReport { File = argument, Error = reason };
+                : new ModuleReport { File = argument, Error = reason, ErrorNumber = Errno.ENOENT };
         }
 
         // Files named on the command line are this machine's paths; with --root, absolute ones are the managed system's.

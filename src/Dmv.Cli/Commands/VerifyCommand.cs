@@ -46,9 +46,16 @@ public static class VerifyCommand
         List<TreeProblem> problems;
         using (session)
         {
+            int before = log.Count;
             List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(host.Root, host.RunningKernel, log);
             KernelCatalog[] catalogs = CatalogReader.ReadAll(host.Root, kernels, log);
-            problems = TreeVerifier.Check(host.Root, session.State, catalogs, invocation.Driver, invocation.Repair);
+
+            // What -l warns about in the tree (a malformed info.json, a kernel folder it skips) is a
+            // problem here; with --strict, so is every other warning (a recovered switch, an unheld lock).
+            problems = log.EntriesAfter(invocation.Strict ? 0 : before)
+                .Select(d => new TreeProblem(TreeVerifier.TreeWarning, d.Path, d.Reason, false))
+                .ToList();
+            problems.AddRange(TreeVerifier.Check(host.Root, session.State, catalogs, invocation.Driver, invocation.Repair));
             using var codecs = new NativeCodecs();
             problems.AddRange(VariantVerifier.Check(catalogs, invocation.Driver, new IntegrityChecker(host.Root, host.Integrity(invocation, log), codecs)));
         }

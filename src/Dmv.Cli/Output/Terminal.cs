@@ -42,24 +42,84 @@ public sealed class Terminal
         }
 
         buffer.Write("\n"u8);
-        _stdout.Write(buffer.WrittenSpan);
-        _stdout.Flush();
+        Send(buffer.WrittenSpan);
     }
 
-    public void WriteText(string text)
+    public void WriteText(string text) => Send(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The errno of the first write to standard output that failed (a full disk, a closed pipe), or 0.</summary>
+    public int OutputErrno { get; private set; }
+
+    public void Warn(Diagnostic diagnostic) => WriteError($"{Program}: warning: {OneLine(diagnostic.ToString())}");
+
+    public void Error(string message) => WriteError($"{Program}: {OneLine(message)}");
+
+    public void FlushErrors()
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(text);
-        _stdout.Write(bytes);
-        _stdout.Flush();
+        try
+        {
+            _stderr?.Flush();
+        }
+        catch (Exception)
+        {
+            // Standard error is gone too: nothing is left to tell.
+        }
     }
 
-    public void Warn(Diagnostic diagnostic) => Stderr.WriteLine($"{Program}: warning: {OneLine(diagnostic.ToString())}");
+    /// <summary>A write that fails is remembered, not thrown: the command still ends with one line and the write's errno.</summary>
+    private void Send(ReadOnlySpan<byte> bytes)
+    {
+        if (OutputErrno != 0)
+        {
+            return;
+        }
 
-    public void Error(string message) => Stderr.WriteLine($"{Program}: {OneLine(message)}");
+        try
+        {
+            _stdout.Write(bytes);
+            _stdout.Flush();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // EBADF (a closed standard output) arrives wrapped in UnauthorizedAccessException; its errno is inside.
+            OutputErrno = Dmv.Core.FileSystem.FileErrors.ErrnoOf(error.InnerException is IOException inner ? inner : error);
+        }
+    }
 
-    public void FlushErrors() => _stderr?.Flush();
+    private void WriteError(string line)
+    {
+        try
+        {
+            Stderr.WriteLine(line);
+        }
+        catch (Exception)
+        {
+            // Standard error is the last channel left (out of descriptors, closed, full): when it
+            // fails too, any exception here would only turn the errno exit into an abort.
+        }
+    }
 
     /// <summary>Messages stay on one line whatever a file name contains.</summary>
-    private static string OneLine(string text) =>
-        text.IndexOfAny(['\n', '\r']) < 0 ? text : text.Replace("\n", "\\n").Replace("\r", "\\r");
+    private static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        // Control characters in a file name (an escape sequence, say) reach the terminal escaped.
+        var line = new StringBuilder(text.Length + 16);
+        foreach (char c in text)
+        {
+            line.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        }
+
+        return line.ToString();
+    }
 }

@@ -157,7 +157,11 @@ public static class CatalogScanner
                     return;
                 }
 
-                read = FileContent.TryRead(target.RealPath!, MaxInfoFileBytes, ref buffer, out length, out errno, out _);
+                // Opened through the link itself, resolved by the kernel inside the root: a folder on
+                // the way swapped for a link between resolving and opening cannot lead outside.
+                int descriptor = root.OpenFileInRoot(root.HostPathOf(directory.RealPath) + "/" + entry.Name, target.RealPath!, out errno);
+                length = 0;
+                read = descriptor >= 0 && FileContent.ReadAll(descriptor, MaxInfoFileBytes, ref buffer, out length, out errno, regularFile: true);
             }
             else
             {

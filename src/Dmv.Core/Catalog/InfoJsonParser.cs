@@ -16,6 +16,8 @@ public static class InfoJsonParser
     private static readonly string[] RequiredKeys = ["category", "name", "description", "variant", "version", "priority", "status", "pci_ids"];
     private static readonly string[] IdFields = ["vendor_id", "device_id", "subvendor_id", "subdevice_id"];
 
+    private const double MaxExactPriority = 9007199254740992d; // 2^53
+
     private enum Key
     {
         Other,
@@ -39,6 +41,12 @@ public static class InfoJsonParser
         catch (JsonException error)
         {
             reason = $"not valid JSON (line {error.LineNumber + 1}, byte {error.BytePositionInLine + 1})";
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString's refusal of a lone surrogate escape ("\udfff") or of bytes that are not UTF-8.
+            reason = "a string is not valid Unicode (invalid UTF-8, or a lone surrogate escape)";
             return false;
         }
     }
@@ -73,6 +81,13 @@ public static class InfoJsonParser
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out double value))
                     {
                         reason = $"'priority' is {Describe(reader.TokenType)}, not a number";
+                        return false;
+                    }
+
+                    // Callers read the priority as an OCaml integer (xapi) or a double: only |p| < 2^53 is exact in both.
+                    if (!double.IsFinite(value) || Math.Abs(value) >= MaxExactPriority)
+                    {
+                        reason = $"'priority' {Encoding.ASCII.GetString(reader.ValueSpan)} is outside the range every caller can hold exactly (|p| < 2^53)";
                         return false;
                     }
 
@@ -166,7 +181,7 @@ public static class InfoJsonParser
         var modules = new List<ModulePciIds>();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string module = reader.ValueIsEscaped ? strings.GetOrAdd(reader.GetString()!) : strings.GetOrAdd(reader.ValueSpan, Encoding.UTF8);
+            string module = reader.ValueIsEscaped ? strings.GetOrAdd(reader.GetString()!) : strings.GetOrAdd(ValidUtf8(reader.ValueSpan), Encoding.UTF8);
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartArray)
             {
@@ -271,7 +286,7 @@ public static class InfoJsonParser
             return false;
         }
 
-        value = reader.ValueIsEscaped ? strings.GetOrAdd(reader.GetString()!) : strings.GetOrAdd(reader.ValueSpan, Encoding.UTF8);
+        value = reader.ValueIsEscaped ? strings.GetOrAdd(reader.GetString()!) : strings.GetOrAdd(ValidUtf8(reader.ValueSpan), Encoding.UTF8);
         reason = "";
         return true;
     }
@@ -286,4 +301,8 @@ public static class InfoJsonParser
         JsonTokenType.StartObject => "an object",
         _ => "not a value",
     };
+
+    /// <summary>The bytes of an unescaped string, which the reader does not check: invalid UTF-8 is refused as GetString would.</summary>
+    private static ReadOnlySpan<byte> ValidUtf8(ReadOnlySpan<byte> bytes) =>
+        System.Text.Unicode.Utf8.IsValid(bytes) ? bytes : throw new InvalidOperationException();
 }

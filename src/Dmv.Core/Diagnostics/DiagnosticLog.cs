@@ -39,4 +39,13 @@ public sealed class DiagnosticLog
             }
         }
     }
+
+    /// <summary>The problems logged after the first <paramref name="count"/>, ordered as <see cref="Entries"/>.</summary>
+    public IReadOnlyList<Diagnostic> EntriesAfter(int count)
+    {
+        lock (_gate)
+        {
+            return _entries.Skip(count).OrderBy(static entry => entry.Path, StringComparer.Ordinal).ToArray();
+        }
+    }
 }

@@ -137,12 +137,13 @@ public partial struct DirectoryHandle : IDisposable
         int descriptor;
         fixed (byte* bytes = path)
         {
-            descriptor = NativeMethods.OpenAt(_descriptor, bytes, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC);
+            descriptor = NativeMethods.OpenAt(_descriptor, bytes, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC);
         }
 
         if (descriptor < 0)
         {
             errno = Marshal.GetLastPInvokeError();
+            DescriptorsExhaustedException.ThrowIfExhausted(errno, RealPath + "/" + name);
             return false;
         }
 
@@ -166,6 +167,7 @@ public partial struct DirectoryHandle : IDisposable
         if (descriptor < 0)
         {
             errno = Marshal.GetLastPInvokeError();
+            DescriptorsExhaustedException.ThrowIfExhausted(errno, realPath);
             handle = default;
             return false;
         }

@@ -115,6 +115,7 @@ public partial struct DirectoryHandle
         {
             int descriptor = NativeMethods.OpenAtCreate(_descriptor, n, flags | NativeMethods.O_NOFOLLOW | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC, mode);
             errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+            DescriptorsExhaustedException.ThrowIfExhausted(errno, RealPath + "/" + name);
             return descriptor;
         }
     }

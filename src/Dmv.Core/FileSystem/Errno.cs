@@ -1,9 +1,13 @@
 namespace Dmv.Core.FileSystem;
 
 /// <summary>The errno values driver-tool reports, as Linux x86-64 defines them.</summary>
-public static class Errno
+public static partial class Errno
 {
     public const int EPERM = 1;
+    public const int EBADF = 9;
+    public const int ENFILE = 23;
+    public const int EMFILE = 24;
+    public const int EPIPE = 32;
     public const int ENOENT = 2;
     public const int EIO = 5;
     public const int ENOEXEC = 8;
@@ -45,6 +49,13 @@ public static class Errno
         ELOOP => "Too many levels of symbolic links",
         EUCLEAN => "Structure needs cleaning",
         EKEYREJECTED => "Key was rejected by service",
-        _ => $"error {errno}",
+        _ => SystemDescription(errno),
     };
+
+    /// <summary>strerror(3) for the values not named above (EMFILE, ENOSPC's kin …), so no message ever says "error 24".</summary>
+    private static unsafe string SystemDescription(int errno)
+    {
+        byte* text = NativeMethods.StringOfError(errno);
+        return text is null ? $"error {errno}" : new string((sbyte*)text);
+    }
 }

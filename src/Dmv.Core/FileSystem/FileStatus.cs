@@ -14,6 +14,9 @@ public readonly record struct FileStatus(EntryKind Kind, bool IsRegular, uint Mo
     /// <summary>The permission bits, 0 to 07777.</summary>
     public uint Permissions => Mode & 0xFFF;
 
+    /// <summary>The sticky bit: in a folder, only an entry's owner may rename or remove it.</summary>
+    public bool Sticky => (Mode & 0x200) != 0;
+
     /// <summary>Anyone but the owner may write it (group or world write bit set).</summary>
     public bool WritableByOthers => (Mode & GroupOrOtherWrite) != 0;
 
@@ -29,6 +32,25 @@ public readonly record struct FileStatus(EntryKind Kind, bool IsRegular, uint Mo
         0xC000 => "a socket",
         _ => "a file of unknown type",
     };
+
+    /// <summary>stat(2) of a real path, following links: 0 and the status, or the errno.</summary>
+    public static unsafe int Of(string realPath, out FileStatus status)
+    {
+        Span<byte> buffer = stackalloc byte[NativeMethods.StatSize];
+        byte[] path = NativePath.ToBytes(realPath);
+        fixed (byte* name = path)
+        fixed (byte* b = buffer)
+        {
+            if (NativeMethods.StatAt(NativeMethods.SYS_newfstatat, NativeMethods.AtFdCwd, name, b, 0) != 0)
+            {
+                status = default;
+                return System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+            }
+        }
+
+        status = FromStat(buffer);
+        return 0;
+    }
 
     internal static FileStatus FromStat(ReadOnlySpan<byte> stat)
     {

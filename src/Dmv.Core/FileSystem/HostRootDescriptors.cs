@@ -70,18 +70,51 @@ public sealed partial class HostRoot
         }
     }
 
-    private static unsafe int OpenInRoot(int root, string relative, out int errno)
+    /// <summary>
+    /// Opens a file for reading by its host path, resolved by the kernel inside the root (openat2),
+    /// never waiting on a FIFO; where openat2 is missing, the real path already resolved
+    /// (<paramref name="resolvedRealPath"/>) is opened. -1 with the errno on failure.
+    /// </summary>
+    public int OpenFileInRoot(string hostPath, string resolvedRealPath, out int errno)
+    {
+        if (_useOpenat2)
+        {
+            int root = NativePath.Open(IsSystemRoot ? "/" : RealRoot, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out errno);
+            if (root < 0)
+            {
+                return -1;
+            }
+
+            try
+            {
+                int descriptor = OpenInRoot(root, hostPath.TrimStart('/'), out errno, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC);
+                if (descriptor >= 0 || errno is not (ENOSYS or Errno.EPERM or Errno.EINVAL or E2BIG or EAGAIN))
+                {
+                    return descriptor;
+                }
+            }
+            finally
+            {
+                NativeMethods.Close(root);
+            }
+        }
+
+        return NativePath.Open(resolvedRealPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
+    }
+
+    private static unsafe int OpenInRoot(int root, string relative, out int errno, int flags = NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC)
     {
         byte[] path = NativePath.ToBytes(relative);
         var how = new NativeMethods.OpenHow
         {
-            Flags = (ulong)(NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC),
+            Flags = (ulong)flags,
             Resolve = NativeMethods.RESOLVE_IN_ROOT | NativeMethods.RESOLVE_NO_MAGICLINKS,
         };
         fixed (byte* name = path)
         {
             int descriptor = NativeMethods.OpenAt2(NativeMethods.SYS_openat2, root, name, &how, (nuint)sizeof(NativeMethods.OpenHow));
             errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+            DescriptorsExhaustedException.ThrowIfExhausted(errno, relative);
             return descriptor;
         }
     }
@@ -208,6 +241,7 @@ public sealed partial class HostRoot
         {
             int descriptor = NativeMethods.OpenAt(directory, n, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_NOFOLLOW | NativeMethods.O_CLOEXEC);
             errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+            DescriptorsExhaustedException.ThrowIfExhausted(errno, System.Text.Encoding.UTF8.GetString(name.TrimEnd((byte)0)));
             return descriptor;
         }
     }

@@ -132,6 +132,15 @@ internal static unsafe partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
     internal static partial int ChangeMode(int descriptor, int mode);
 
+    [LibraryImport("libc", EntryPoint = "strerror")]
+    internal static partial byte* StringOfError(int errno);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    internal static partial int ControlDescriptor(int descriptor, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    internal static partial int DuplicateTo(int from, int to);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     internal static partial uint GetEffectiveUserId();
 

@@ -25,7 +25,7 @@ internal ref struct NativePath
         return bytes;
     }
 
-    /// <summary>open(2) of a real path: the descriptor, or -1 with the errno.</summary>
+    /// <summary>open(2) of a real path with O_NONBLOCK, so a FIFO in a file's place never waits for a writer: the descriptor, or -1 with the errno.</summary>
     public static unsafe int Open(string realPath, int flags, out int errno)
     {
         int size = BufferSize(realPath);
@@ -33,8 +33,9 @@ internal ref struct NativePath
         Encode(realPath, path);
         fixed (byte* name = path)
         {
-            int descriptor = NativeMethods.Open(name, flags);
+            int descriptor = NativeMethods.Open(name, flags | NativeMethods.O_NONBLOCK);
             errno = descriptor < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+            DescriptorsExhaustedException.ThrowIfExhausted(errno, realPath);
             return descriptor;
         }
     }

@@ -44,6 +44,19 @@ public static class HookRunner
             return new HookResult(kernel, "depmod", HookResult.Skipped, null, "depmod not found in " + string.Join(':', options.SearchPath));
         }
 
+        // depmod -b ROOT resolves paths itself, on this machine: a link on the way to the kernel's
+        // folder (lib, lib/modules, lib/modules/K) would lead its writes out of the root.
+        if (!root.IsSystemRoot)
+        {
+            string folder = "/lib/modules/" + kernel;
+            PathResolution resolved = root.Resolve(folder);
+            if (!resolved.Succeeded || resolved.RealPath != root.RealPathOf(folder))
+            {
+                return new HookResult(kernel, "depmod", HookResult.Failed, null,
+                    $"{root.RealPathOf(folder)} is reached through a symbolic link; depmod -b would follow it outside the root, so it was not run: run depmod -a {kernel} inside the system");
+            }
+        }
+
         // Under --root, depmod must follow the managed system's depmod.d (with its "exclude dmv"), not this machine's.
         List<string> args = root.IsSystemRoot ? ["-a", kernel] : ["-a", "-b", root.RealRoot, .. DepmodConfiguration.ConfigArguments(root), kernel];
         return Execute(kernel, "depmod", depmod, args, stdin: null);

@@ -24,7 +24,19 @@ public sealed class ModuleInspector(NativeCodecs codecs)
     /// <param name="symbols">Read the imported symbols' names and the exports (for kABI); otherwise only their count.</param>
     public ModuleReport Inspect(string realPath, string displayPath, ModuleBytesVisitor? withBytes = null, bool symbols = true)
     {
-        if (new FileInfo(realPath) is { Exists: true, Length: > LargestReadWhole })
+        int statError = FileStatus.Of(realPath, out FileStatus status);
+        if (statError != 0)
+        {
+            return new ModuleReport { File = displayPath, Error = Errno.Describe(statError), ErrorNumber = statError };
+        }
+
+        if (!status.IsRegular)
+        {
+            int errno = status.Kind == EntryKind.Directory ? Errno.EISDIR : Errno.EINVAL;
+            return new ModuleReport { File = displayPath, Error = $"{status.Description}, not a module file", ErrorNumber = errno };
+        }
+
+        if (status.Size > LargestReadWhole)
         {
             return InspectMapped(realPath, displayPath, withBytes, symbols);
         }
@@ -41,7 +53,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             buffer.Bytes = bytes;
             if (!read)
             {
-                return new ModuleReport { File = displayPath, Error = errno == Errno.EFBIG ? $"larger than {MaxFileBytes >> 20} MiB" : Errno.Describe(errno) };
+                return new ModuleReport { File = displayPath, Error = errno == Errno.EFBIG ? $"larger than {MaxFileBytes >> 20} MiB" : Errno.Describe(errno), ErrorNumber = errno };
             }
 
             ReadOnlySpan<byte> data = bytes.AsSpan(0, length);
@@ -68,7 +80,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
     {
         if (!MappedFile.TryOpen(realPath, MaxFileBytes, out MappedFile? mapped, out int errno))
         {
-            return new ModuleReport { File = displayPath, Error = errno == Errno.EFBIG ? $"larger than {MaxFileBytes >> 20} MiB" : Errno.Describe(errno) };
+            return new ModuleReport { File = displayPath, Error = errno == Errno.EFBIG ? $"larger than {MaxFileBytes >> 20} MiB" : Errno.Describe(errno), ErrorNumber = errno };
         }
 
         using (mapped)

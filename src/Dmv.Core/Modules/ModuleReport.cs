@@ -9,6 +9,9 @@ public sealed class ModuleReport
     public required string File { get; init; }
     public Compression Compression { get; init; }
     public string? Error { get; set; }
+
+    /// <summary>The errno that goes with <see cref="Error"/>, where the failure has one (ENOENT, EISDIR …); 0 for a file that is not a valid module.</summary>
+    public int ErrorNumber { get; set; }
     public List<NoteRecord> Notes { get; } = new();
     public ModInfo ModInfo { get; set; } = new();
     public List<SymbolVersion> Versions { get; set; } = new();

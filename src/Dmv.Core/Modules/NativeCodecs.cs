@@ -1,3 +1,4 @@
+using Dmv.Core.FileSystem;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 
@@ -45,34 +46,56 @@ public sealed unsafe class NativeCodecs : IDisposable
         _ => Copy(data, out module, out error),
     };
 
+    /// <summary>
+    /// gzip through the framework, into one array of the size the trailer declares (ISIZE): memory
+    /// is what the module needs, not a doubling stream's worst case, and a stream that would expand
+    /// past its declared size is corrupt (or hostile) and stops there.
+    /// </summary>
     public static bool TryGunzip(ReadOnlySpan<byte> data, out byte[] module, out string error)
     {
+        module = [];
+        if (data.Length < 18)
+        {
+            error = "gzip data is truncated";
+            return false;
+        }
+
+        uint declared = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]);
+        if (declared > MaxModuleBytes)
+        {
+            error = $"gzip data declares {declared} bytes, more than a module may have ({MaxModuleBytes >> 20} MiB)";
+            return false;
+        }
+
         try
         {
-            using var input = new MemoryStream(data.ToArray(), writable: false);
-            using var gzip = new GZipStream(input, CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            byte[] buffer = new byte[81920];
-            int read;
-            while ((read = gzip.Read(buffer, 0, buffer.Length)) > 0)
+            byte[] output = new byte[declared];
+            int total = 0;
+            fixed (byte* compressed = data)
             {
-                output.Write(buffer, 0, read);
-                if (output.Length > MaxModuleBytes)
+                using var input = new UnmanagedMemoryStream(compressed, data.Length);
+                using var gzip = new GZipStream(input, CompressionMode.Decompress);
+                int read;
+                while (total < output.Length && (read = gzip.Read(output, total, output.Length - total)) > 0)
                 {
-                    module = [];
-                    error = $"gzip data expands past {MaxModuleBytes >> 20} MiB";
+                    total += read;
+                }
+
+                Span<byte> beyond = stackalloc byte[1];
+                if (total != output.Length || gzip.Read(beyond) != 0)
+                {
+                    error = "gzip data does not expand to the size its trailer declares";
                     return false;
                 }
             }
 
-            module = output.ToArray();
+            module = output;
             error = "";
             return true;
         }
         catch (Exception failure) when (failure is InvalidDataException or IOException)
         {
-            module = [];
-            error = $"gzip data is corrupt: {failure.Message}";
+            error = failure is InvalidDataException ? "gzip data is corrupt" : $"gzip data cannot be read ({Errno.Describe(FileErrors.ErrnoOf(failure))})";
             return false;
         }
     }

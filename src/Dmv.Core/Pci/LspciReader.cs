@@ -17,12 +17,32 @@ public static class LspciReader
         var devices = new List<PciDevice>();
         PipeReader reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         int lineNumber = 0;
+        bool skipping = false;
         try
         {
             while (true)
             {
                 ReadResult result = await reader.ReadAsync(cancellation).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                if (skipping)
+                {
+                    // The rest of an over-long line: dropped up to its end, then reading goes on.
+                    SequencePosition? end = buffer.PositionOf((byte)'\n');
+                    if (end is null)
+                    {
+                        reader.AdvanceTo(buffer.End);
+                        if (result.IsCompleted)
+                        {
+                            break;
+                        }
+
+                        continue;
+                    }
+
+                    buffer = buffer.Slice(buffer.GetPosition(1, end.Value));
+                    skipping = false;
+                }
+
                 while (TryTakeLine(ref buffer, out ReadOnlySequence<byte> line))
                 {
                     lineNumber++;
@@ -44,9 +64,11 @@ public static class LspciReader
 
                 if (buffer.Length > MaxLineLength)
                 {
-                    log.Warn(sourceName, $"line {lineNumber + 1}: longer than {MaxLineLength} bytes; stopped reading");
+                    lineNumber++;
+                    log.Warn(sourceName, $"line {lineNumber}: longer than {MaxLineLength} bytes; skipped");
+                    skipping = true;
                     reader.AdvanceTo(buffer.End);
-                    break;
+                    continue;
                 }
 
                 reader.AdvanceTo(buffer.Start, buffer.End);

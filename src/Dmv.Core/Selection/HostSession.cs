@@ -56,7 +56,15 @@ public sealed class HostSession : IDisposable
         session = new HostSession(root, state, held);
 
         // A journal.tmp is a journal whose writing a crash cut short: no switch began from it.
-        state.Folder.Remove(StateDirectory.JournalTemporaryName);
+        errno = state.Folder.Remove(StateDirectory.JournalTemporaryName);
+        if (errno is not (0 or Errno.ENOENT))
+        {
+            session.Dispose();
+            session = null;
+            failure = new Failure(Errno.EUCLEAN, $"{state.PathOf(StateDirectory.JournalTemporaryName)}: {Errno.Describe(errno)}; driver-tool never makes it anything but a file: remove it");
+            return false;
+        }
+
         failure = session.RecoverInterruptedSwitch(log);
         if (failure is not null)
         {

@@ -9,8 +9,8 @@ namespace Dmv.Core.Selection;
 /// user could have written would let that user move any file the journal names. It is obeyed only
 /// when the state folder and the journal belong to the effective user and nobody else may write
 /// them, its format is one this version wrote, and every name and target in it stays where a
-/// switch of its driver could have put it: link names are single components, new targets lie
-/// inside <c>dmv/DRIVER/</c> next to the updates/ folder.
+/// switch of its driver could have put it: the folder is /lib/modules/K/updates, link names are
+/// single components, new targets lie inside <c>dmv/DRIVER/</c> next to the updates/ folder.
 /// </summary>
 public static class JournalTrust
 {
@@ -62,9 +62,9 @@ public static class JournalTrust
                 return $"kernel '{change.Kernel}': {badKernel}";
             }
 
-            if (!change.Updates.StartsWith('/') || change.Updates.Split('/').Any(part => part is "." or ".."))
+            if (change.Updates != $"{InstalledKernels.ModulesDirectory}/{change.Kernel}/updates")
             {
-                return $"updates folder '{change.Updates}' is not a plain absolute path";
+                return $"folder '{change.Updates}' is not the updates/ folder of kernel {change.Kernel}";
             }
 
             foreach (string? name in new[] { change.Name, change.Staged, change.SetAside })

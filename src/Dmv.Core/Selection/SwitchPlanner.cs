@@ -1,5 +1,6 @@
 using Dmv.Core.Catalog;
 using Dmv.Core.FileSystem;
+using Dmv.Core.Kernels;
 using Dmv.Core.State;
 
 namespace Dmv.Core.Selection;
@@ -204,7 +205,10 @@ public sealed class SwitchPlanner
         entries = new Dictionary<string, UpdatesEntry>(StringComparer.Ordinal);
         failure = null;
         string hostKernel = _root.HostPathOf(catalog.RealKernelDirectory);
-        hostUpdates = hostKernel + "/updates";
+
+        // The journal names the folder as the system does, /lib/modules/K/updates: recovery opens it
+        // inside the root by descriptor, and a journal naming any other folder is not obeyed.
+        hostUpdates = $"{InstalledKernels.ModulesDirectory}/{catalog.Release}/updates";
         PathResolution updates = _root.ResolveFrom(hostKernel, "updates");
         if (!updates.Succeeded)
         {
@@ -217,7 +221,7 @@ public sealed class SwitchPlanner
             return false;
         }
 
-        hostUpdates = _root.HostPathOf(updates.RealPath!);
+        string resolvedUpdates = _root.HostPathOf(updates.RealPath!);
         var listed = new List<DirectoryEntry>();
         if (!_folders.TryGet(hostUpdates, create: false, out DirectoryHandle folder, out int errno, out string reason))
         {
@@ -251,11 +255,11 @@ public sealed class SwitchPlanner
                 continue;
             }
 
-            PathResolution resolved = _root.ResolveFrom(hostUpdates, entry.Name);
+            PathResolution resolved = _root.ResolveFrom(resolvedUpdates, entry.Name);
             // A link whose target is gone is judged by its text: it is the driver's if it points into dmv/DRIVER/.
             bool owned = resolved.Succeeded
                 ? dmvFolders.Any(folder => resolved.RealPath!.StartsWith(folder, StringComparison.Ordinal))
-                : LexicalTarget(hostUpdates, target).StartsWith(ownedPrefix, StringComparison.Ordinal);
+                : LexicalTarget(resolvedUpdates, target).StartsWith(ownedPrefix, StringComparison.Ordinal);
             entries[entry.Name] = new UpdatesEntry(entry.Name, owned, target, $"a link to {target}");
         }
 

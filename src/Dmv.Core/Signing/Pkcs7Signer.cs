@@ -104,7 +104,7 @@ public sealed record Pkcs7Signer(
         }
         catch (Exception failure) when (failure is AsnContentException or ArgumentException or OverflowException)
         {
-            error = $"malformed PKCS#7 signature: {failure.Message}";
+            error = failure is OverflowException ? "malformed PKCS#7 signature: a number in it is out of range" : "malformed PKCS#7 signature: its DER encoding is not valid";
             return false;
         }
     }

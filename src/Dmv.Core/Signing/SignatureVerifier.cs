@@ -73,9 +73,9 @@ public sealed class SignatureVerifier(TrustStore trust)
         {
             return new SignatureVerdict(SignatureStatus.NotPossible, failure.Message + " is not supported");
         }
-        catch (CryptographicException failure)
+        catch (CryptographicException)
         {
-            return new SignatureVerdict(SignatureStatus.Invalid, $"the signature cannot be checked with {Path.GetFileName(certificate.File)}: {failure.Message}");
+            return new SignatureVerdict(SignatureStatus.Invalid, $"the signature cannot be checked with {Path.GetFileName(certificate.File)}: the key or the signature value is not valid for its algorithm");
         }
         catch (Exception failure) when (failure is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or PlatformNotSupportedException)
         {

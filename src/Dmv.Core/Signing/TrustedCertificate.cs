@@ -35,7 +35,7 @@ public sealed record TrustedCertificate(string File, byte[] IssuerDer, byte[] Se
         }
         catch (Exception failure) when (failure is AsnContentException or ArgumentException or OverflowException)
         {
-            error = $"not an X.509 certificate: {failure.Message}";
+            error = "not an X.509 certificate: its DER encoding is not valid";
             return false;
         }
     }

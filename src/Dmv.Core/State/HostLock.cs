@@ -26,6 +26,15 @@ public sealed class HostLock : IDisposable
         held = null;
         reason = "";
         string path = state.PathOf(name);
+
+        // Never open a device or FIFO standing in the lock's place: opening alone may act (a watchdog).
+        if (state.Folder.Status(name, out FileStatus existing) == 0 && !existing.IsRegular)
+        {
+            errno = Errno.EUCLEAN;
+            reason = $"{path}: the lock is {existing.Description}, not a regular file; remove it";
+            return false;
+        }
+
         int descriptor = exclusive
             ? state.Folder.OpenFile(name, NativeMethods.O_RDWR | NativeMethods.O_CREAT, StateDirectory.PrivateMode, out errno)
             : state.Folder.OpenFile(name, NativeMethods.O_RDONLY, 0, out errno);

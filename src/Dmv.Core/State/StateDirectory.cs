@@ -78,7 +78,34 @@ public sealed class StateDirectory : IDisposable
     public string? CheckTrusted()
     {
         int errno = _folder.Status(out FileStatus status);
-        return errno != 0 ? $"{RealPath}: {Errno.Describe(errno)}" : Distrust(RealPath, "folder", status);
+        if (errno != 0)
+        {
+            return $"{RealPath}: {Errno.Describe(errno)}";
+        }
+
+        string? problem = Distrust(RealPath, "folder", status);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        // A folder above it that others may write (and without the sticky bit) lets them swap the
+        // whole state folder for one of their choosing.
+        foreach (string ancestor in new[] { "/var/lib", "/var" })
+        {
+            if (Root.TryOpenDirectory(ancestor, create: false, out DirectoryHandle folder, out _, out _))
+            {
+                using (folder)
+                {
+                    if (folder.Status(out FileStatus above) == 0 && above.WritableByOthers && !above.Sticky)
+                    {
+                        return $"{Root.RealPathOf(ancestor)}: may be written by other users (mode {Convert.ToString(above.Permissions, 8)}), who could replace driver-tool's state folder";
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Null when a file of the folder is a regular file, the effective user's, and not writable by others.</summary>

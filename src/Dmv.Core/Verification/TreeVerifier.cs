@@ -19,6 +19,7 @@ public static class TreeVerifier
     public const string LeftoverStaged = "leftover-staged-link";
     public const string NoInfoJson = "variant-without-info-json";
     public const string DepmodSeesDmv = "dmv-not-excluded-from-depmod";
+    public const string TreeWarning = "unreadable-entry";
 
     public static List<TreeProblem> Check(HostRoot root, StateDirectory? state, IReadOnlyList<KernelCatalog> catalogs, string? driver, bool repair)
     {
@@ -64,6 +65,9 @@ public static class TreeVerifier
         }
 
         string hostUpdates = root.HostPathOf(updates.RealPath!);
+        List<string> dmvFolders = catalogs.Where(c => c.RealDmvDirectory is not null)
+            .SelectMany(c => new[] { root.HostPathOf(c.RealDmvDirectory!) + "/", root.HostPathOf(c.RealKernelDirectory) + "/dmv/" })
+            .Distinct(StringComparer.Ordinal).ToList();
         var variantsByDriver = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         foreach (DirectoryEntry entry in entries.Where(e => e.Kind == EntryKind.Link && e.NameIsValid))
@@ -74,7 +78,7 @@ public static class TreeVerifier
                 continue;
             }
 
-            (string? ownerDriver, string? ownerVariant) = DmvOwner(hostUpdates, target);
+            (string? ownerDriver, string? ownerVariant) = DmvOwner(hostUpdates, target, dmvFolders);
             if (driver is not null && ownerDriver != driver)
             {
                 continue;
@@ -148,8 +152,12 @@ public static class TreeVerifier
         }
     }
 
-    /// <summary>The dmv/DRIVER/VARIANT a link target names, by its text (it may dangle).</summary>
-    private static (string? Driver, string? Variant) DmvOwner(string hostUpdates, string target)
+    /// <summary>
+    /// The dmv/DRIVER/VARIANT a link target names, by its text (it may dangle): only a target inside
+    /// one of the kernels' own dmv/ folders is driver-tool's. A link to /opt/vendor/dmv/… or any other
+    /// folder that happens to be called dmv belongs to someone else and is never repaired away.
+    /// </summary>
+    private static (string? Driver, string? Variant) DmvOwner(string hostUpdates, string target, IReadOnlyList<string> hostDmvFolders)
     {
         string combined = target.StartsWith('/') ? target : hostUpdates + "/" + target;
         var parts = new List<string>();
@@ -168,7 +176,16 @@ public static class TreeVerifier
             }
         }
 
-        int dmv = parts.IndexOf("dmv");
-        return dmv >= 0 && parts.Count > dmv + 3 ? (parts[dmv + 1], parts[dmv + 2]) : (null, null);
+        string lexical = "/" + string.Join('/', parts);
+        foreach (string folder in hostDmvFolders)
+        {
+            if (lexical.StartsWith(folder, StringComparison.Ordinal))
+            {
+                string[] inside = lexical[folder.Length..].Split('/');
+                return inside.Length >= 3 ? (inside[0], inside[1]) : (null, null);
+            }
+        }
+
+        return (null, null);
     }
 }

@@ -126,15 +126,19 @@ static char *cat3(const char *a, const char *b, const char *c)
     return s;
 }
 
-/* Reads a small file (info.json, uevent, a note file) at dirfd/name into buf; returns its length or -1. */
+/*
+ * Reads a small file (info.json, uevent, a note file) at dirfd/name into buf; returns its length
+ * or -1. One read: a regular file's short read is its end, and a sysfs attribute hands over its
+ * whole text in the first read (driver-tool relies on the same).
+ */
 static char buf[1 << 20];
 static long read_small(int dirfd, const char *name)
 {
     int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
-    long n = 0, r;
-    while (n < (long)sizeof buf - 1 && (r = read(fd, buf + n, sizeof buf - 1 - n)) > 0) n += r;
+    long n = read(fd, buf, sizeof buf - 1);
     close(fd);
+    if (n < 0) return -1;
     buf[n] = 0;
     return n;
 }

@@ -13,8 +13,8 @@ BIN=build/obj/driver-tool
 FLOOR=build/bench/floor
 FIXTURE=fixtures/Dmv.Fixtures/bin/Release/net10.0/dmv-fixture.dll
 OUT=build/bench
-PAIRS=${PAIRS:-30}
-BIG_PAIRS=${BIG_PAIRS:-20}
+PAIRS=${PAIRS:-100}
+BIG_PAIRS=${BIG_PAIRS:-30}
 RUN=$FLOOR/ratios-run
 mkdir -p "$OUT/strace" "$OUT/ratios"
 for tool in "$RUN" "$FLOOR/floor-list" "$FLOOR/floor-inspect" "$FLOOR/floor-select" "$FLOOR/hello" "$OUT/hello-aot/hello-aot" "$BIN"; do

@@ -92,3 +92,4 @@ clean:
 	rm -rf build
 	$(DOTNET) clean Dmv.Aot.sln -v quiet --nologo >/dev/null || true
 	find . -type d \( -name bin -o -name obj \) -path '*/src/*' -prune -exec rm -rf {} + || true
+	rm -rf bench/floor/HelloAot/bin bench/floor/HelloAot/obj

@@ -271,12 +271,11 @@ static void walk(int fd, const char *path, int kernel)
 }
 
 /* ---- folder path -> variant, for the owner of an updates/ link's target ---- */
-#define HBITS 17
 static int *htab; static unsigned hsize;
 static unsigned hash(const char *s, size_t n) { unsigned h = 2166136261u; while (n--) h = (h ^ (unsigned char)*s++) * 16777619u; return h; }
 static void index_dirs(void)
 {
-    hsize = 1u << HBITS;
+    hsize = 64; /* at most half full */
     while (hsize < 2u * nvars) hsize <<= 1;
     htab = malloc(hsize * sizeof *htab);
     memset(htab, -1, hsize * sizeof *htab);

@@ -12,7 +12,10 @@ VERSION ?= $(shell sed -n 's:.*<Version Condition=".*">\(.*\)</Version>.*:\1:p' 
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all setup publish fixture demo run test bench bench-micro dist rpm clean
+FLOOR   := build/bench/floor
+CC      ?= cc
+
+.PHONY: all setup publish fixture floor demo run test bench bench-micro dist rpm clean
 
 all: publish
 
@@ -57,12 +60,29 @@ rpm: dist
 	  --define "pkg_version $(VERSION)" rpm/driver-tool.spec
 	cp build/rpmbuild/RPMS/x86_64/driver-tool-$(VERSION)-1.x86_64.rpm build/dist/
 
-# Command-line benchmarks with hyperfine and /usr/bin/time on generated trees (see bench/README.md).
+# Command-line benchmarks with hyperfine and /usr/bin/time on generated trees (see bench/README.md),
+# then driver-tool's ratios to its floor (bench/ratios.sh, build/bench/ratios.md).
 bench: publish fixture
 	@scripts/setup-machine.sh bench
+	@$(MAKE) floor
 	@bench/run.sh
 	@bench/run-modules.sh
 	@bench/run-kernels.sh
+	@bench/ratios.sh
+
+# The floor programs (plain C reference points, bench/floor/) and the .NET Native AOT hello world.
+floor: $(FLOOR)/floor-list $(FLOOR)/floor-inspect $(FLOOR)/floor-select $(FLOOR)/hello $(FLOOR)/ratios-run build/bench/hello-aot/hello-aot
+
+$(FLOOR)/%: bench/floor/%.c
+	@mkdir -p $(FLOOR)
+	$(CC) -O2 -Wall -o $@ $<
+
+$(FLOOR)/ratios-run: bench/ratios-run.c
+	@mkdir -p $(FLOOR)
+	$(CC) -O2 -Wall -o $@ $<
+
+build/bench/hello-aot/hello-aot: bench/floor/HelloAot/HelloAot.csproj bench/floor/HelloAot/Program.cs Directory.Build.props
+	$(DOTNET) publish bench/floor/HelloAot -c Release -o build/bench/hello-aot --nologo -v quiet
 
 # In-process micro-benchmarks of the hot readers with BenchmarkDotNet.
 bench-micro:
@@ -72,3 +92,4 @@ clean:
 	rm -rf build
 	$(DOTNET) clean Dmv.Aot.sln -v quiet --nologo >/dev/null || true
 	find . -type d \( -name bin -o -name obj \) -path '*/src/*' -prune -exec rm -rf {} + || true
+	rm -rf bench/floor/HelloAot/bin bench/floor/HelloAot/obj

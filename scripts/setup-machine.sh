@@ -17,6 +17,7 @@ have setpriv || need+=(util-linux)
 have flock || need+=(util-linux)
 [ -x /usr/sbin/depmod ] && [ -x /usr/sbin/modinfo ] || need+=(kmod)
 have readelf || need+=(binutils)
+have cc || need+=(gcc)
 have openssl || need+=(openssl)
 have xz || need+=(xz-utils)
 have zstd || need+=(zstd)
@@ -29,6 +30,7 @@ have qemu-system-x86_64 || need+=(qemu-system-x86)
 if [ "$purpose" = bench ]; then
   have hyperfine || need+=(hyperfine)
   [ -x /usr/bin/time ] || need+=(time)
+  have strace || need+=(strace)
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -47,6 +47,60 @@ public class QemuBootTests
         Assert.Equal($"/lib/modules/{initrd.Release}/updates/e1000e.ko", files[0]);
     }
 
+    [Fact]
+    public void At_boot_a_driver_deselected_on_purpose_stays_on_its_in_tree_module()
+    {
+        using E1000eInitrd initrd = E1000eInitrd.Create(variantNote: true);
+        string state = Path.Combine(initrd.Work, "state");
+        Directory.CreateDirectory(state);
+        File.WriteAllText(Path.Combine(state, "deselected"), E1000eInitrd.Driver + "\n");
+        WriteReportModule(Path.Combine(initrd.DracutModules, "99boot-report"));
+
+        // dracut's own depmod of the initrd reads this machine's depmod.d (depmod -b reads no
+        // configuration under its base): as on a host with driver-tool installed, it must say "exclude dmv".
+        const string hostConfig = "/etc/depmod.d/driver-tool.conf";
+        bool installedConfig = !File.Exists(hostConfig);
+        if (installedConfig)
+        {
+            Directory.CreateDirectory("/etc/depmod.d");
+            File.Copy(Path.Combine(ToolPaths.RepositoryRoot, "dist/depmod.d/driver-tool.conf"), hostConfig);
+        }
+
+        try
+        {
+            Assert.True(initrd.Dracut(new Dictionary<string, string> { ["DRIVER_TOOL_STATE"] = state }, "boot-report").ExitCode == 0);
+        }
+        finally
+        {
+            if (installedConfig)
+            {
+                File.Delete(hostConfig);
+            }
+        }
+
+        Assert.Contains("var/lib/driver-tool/deselected", E1000eInitrd.Run("lsinitrd", initrd.Image).Stdout);
+        string unpacked = initrd.Unpack();
+        JsonElement atHook = E1000eInitrd.RunHook(unpacked);
+        Assert.True(atHook.GetProperty("selected").ValueKind == JsonValueKind.Null,
+            File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/auto-select.err")) + File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/auto-select.json")));
+
+        string serial = Boot(initrd);
+        int begin = serial.IndexOf(ReportBegin + "\n", StringComparison.Ordinal);
+        int end = serial.IndexOf(ReportEnd, StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, $"no report on the serial console; it ends with:\n{Tail(serial)}");
+        string[] report = serial[(begin + ReportBegin.Length + 1)..end].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] listings = report.Where(line => line.StartsWith('{')).ToArray();
+        string[] files = report.Where(line => line.StartsWith("/lib/modules/", StringComparison.Ordinal)).ToArray();
+        Assert.True(listings.Length == 2 && files.Length == 1, $"report:\n{string.Join('\n', report)}");
+
+        JsonElement afterUdev = Driver(listings[1]);
+        Assert.Equal(JsonValueKind.Null, afterUdev.GetProperty("selected").ValueKind);
+        Assert.True(afterUdev.GetProperty("variants").GetProperty(E1000eInitrd.Variant).GetProperty("hardware_present").GetBoolean());
+        // (Not "active": the variant here is the in-tree module plus a note, so its srcversion matches the in-tree one.)
+        Assert.DoesNotContain("/updates/", files[0]);
+        Assert.Contains("/kernel/", files[0]);
+    }
+
     private static JsonElement Driver(string listing) =>
         JsonDocument.Parse(listing).RootElement.GetProperty("drivers").GetProperty(E1000eInitrd.Driver);
 

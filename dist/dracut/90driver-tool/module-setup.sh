@@ -13,6 +13,11 @@ driver_tool_trusted_keys() {
     echo "${DRIVER_TOOL_TRUSTED_KEYS:-/etc/driver-tool/trusted-keys}"
 }
 
+# driver-tool's state folder; its record of drivers an administrator deselected goes into the initrd.
+driver_tool_state() {
+    echo "${DRIVER_TOOL_STATE:-/var/lib/driver-tool}"
+}
+
 check() {
     [[ -x $(driver_tool_binary) ]] || return 1
     # Only when asked for, or when the kernel has a DMV catalog.
@@ -28,9 +33,16 @@ depends() {
 installkernel() {
     # What the variants' modules depend on (depends= of their .modinfo), from the kernel's own
     # tree: a variant loaded in the initrd must find its dependencies there.
-    local file deps
+    # And the in-tree module each variant stands in for: a driver deselected on purpose, or whose
+    # variant is refused at boot, falls back to it.
+    local file deps name
     [[ -d $srcmods/dmv ]] || return 0
     while IFS= read -r -d '' file; do
+        name=${file##*/}
+        name=${name%%.ko*}
+        if [[ -n $(cd "$srcmods" && find kernel -name "$name.ko*" -print -quit 2> /dev/null) ]]; then
+            hostonly='' instmods "$name"
+        fi
         deps=$(modinfo -F depends "$srcmods/$file" 2> /dev/null) || continue
         [[ $deps ]] && hostonly='' instmods ${deps//,/ }
     done < <(cd "$srcmods" && find dmv -type f -name '*.ko*' -print0)
@@ -42,6 +54,9 @@ install() {
     # The hooks driver-tool runs after a switch: depmod (weak-modules and dracut are not in an initrd).
     inst_multiple -o depmod modprobe
     inst_multiple -o /usr/lib/depmod.d/driver-tool.conf /lib/depmod.d/driver-tool.conf /etc/depmod.d/driver-tool.conf
+    # depmod inside the initrd (the hook's, after a switch) must not index the variants either.
+    mkdir -p "$initdir/etc/depmod.d"
+    printf '%s\n' "# Written by driver-tool's dracut module: the variants under dmv/ must not be indexed as modules." "exclude dmv" > "$initdir/etc/depmod.d/driver-tool.conf"
 
     # The catalog: every variant's info.json and module files, and the kernel's updates/ as it is.
     local file
@@ -72,6 +87,15 @@ install() {
             # dracut ignores what install() returns; an initrd that refuses every variant must not be made.
             exit 1
         fi
+    fi
+
+    # A driver deselected on purpose stays on its in-tree module at boot: the hook's auto-select reads this.
+    local record
+    record="$(driver_tool_state)/deselected"
+    if [[ -f $record ]]; then
+        inst_dir /var/lib/driver-tool
+        chmod 0755 "$initdir/var/lib/driver-tool"
+        inst_simple "$record" /var/lib/driver-tool/deselected
     fi
 
     inst_hook pre-udev 40 "$moddir/driver-tool-boot.sh"

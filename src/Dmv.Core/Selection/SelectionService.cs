@@ -50,6 +50,8 @@ public static class SelectionService
                 return false;
             }
 
+            // An explicit select ends an administrator's deselection: auto-select may act again.
+            RecordDecision(session!, driver, deselected: false, log);
             DriverListing after = listing.AfterSwitch(driver, variant, plan!.Kernels);
             session!.ReleaseTree();
             List<HookResult> hooks = RunHooks(session, plan.Kernels, AddedModules(root, plan), options);
@@ -76,6 +78,7 @@ public static class SelectionService
                 return false;
             }
 
+            RecordDecision(session!, driver, deselected: true, log);
             DriverListing after = listing.AfterSwitch(driver, null, plan!.Kernels);
             session!.ReleaseTree();
             List<HookResult> hooks = RunHooks(session, plan.Kernels, new Dictionary<string, IReadOnlyList<string>>(), options);
@@ -95,7 +98,8 @@ public static class SelectionService
         {
             using HostSession reader = HostSession.BeginRead(root, options.LockTimeout, log);
             DriverListing current = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
-            outcome = new AutoSelectOutcome(AutoSelector.Plan(current), [], [], [], current.RebootRequired, DryRun: true);
+            HashSet<string> left = options.IncludeDeselected ? [] : DeselectionRecord.Read(reader.State, log);
+            outcome = new AutoSelectOutcome(AutoSelector.Plan(current).Where(c => !left.Contains(c.Driver)).ToList(), [], [], [], current.RebootRequired, DryRun: true);
             failure = null;
             return true;
         }
@@ -108,7 +112,8 @@ public static class SelectionService
         using (session)
         {
             DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
-            List<AutoSelectChoice> choices = AutoSelector.Plan(listing);
+            HashSet<string> left = options.IncludeDeselected ? [] : DeselectionRecord.Read(session!.State, log);
+            List<AutoSelectChoice> choices = AutoSelector.Plan(listing).Where(c => !left.Contains(c.Driver)).ToList();
             var switched = new List<SwitchOutcome>();
             var refused = new List<(string Driver, Failure Failure)>();
             var changedKernels = new List<string>();
@@ -228,6 +233,13 @@ public static class SelectionService
             return new ReconcileAction(driver, "failed", selected, $"cannot deselect: {deselectFailure!.Message}", deselectFailure);
         }
 
+        if (entry is not null && !options.IncludeDeselected && DeselectionRecord.Read(session.State, log).Contains(driver))
+        {
+            return removal is { ChangesNothing: false }
+                ? new ReconcileAction(driver, "deselected", null, $"variant '{selected}' is gone; the driver was deselected by an administrator, so nothing else is selected")
+                : new ReconcileAction(driver, "kept", null, "deselected by an administrator: auto-select leaves it alone until it is selected again");
+        }
+
         AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(driver)! with { Selected = null }] }).FirstOrDefault();
         if (choice is not null)
         {
@@ -325,6 +337,15 @@ public static class SelectionService
 
     private static List<HookResult> RunHooks(HostSession session, IReadOnlyList<string> kernels, IReadOnlyDictionary<string, IReadOnlyList<string>> added, SwitchOptions options) =>
         session.RunHooks(kernels, added, options.Hooks, options.LockTimeout);
+
+    private static void RecordDecision(HostSession session, string driver, bool deselected, DiagnosticLog log)
+    {
+        int errno = DeselectionRecord.Set(session.State!, driver, deselected, log);
+        if (errno != 0)
+        {
+            log.Warn(session.State!.PathOf(DeselectionRecord.Name), $"the {(deselected ? "deselection" : "selection")} of '{driver}' is not recorded: {Errno.Describe(errno)}");
+        }
+    }
 
     private static string NewId() =>
         $"{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():x}";

@@ -11,4 +11,5 @@ public sealed record SwitchOptions(
     Func<PresentDevices> ReadHardware,
     string? RunningKernel,
     CrashPoint Crash,
-    Integrity.IntegrityOptions? Integrity = null);
+    Integrity.IntegrityOptions? Integrity = null,
+    bool IncludeDeselected = false);

@@ -1,0 +1,84 @@
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+
+namespace Dmv.Core.State;
+
+/// <summary>
+/// /var/lib/driver-tool/deselected: the drivers an administrator sent back to the in-tree module
+/// with an explicit deselect, one name a line. auto-select (and so the boot hook, which carries the
+/// file into the initrd) and reconcile leave them alone until the next explicit select of that
+/// driver; otherwise the next boot would undo the administrator's decision. Like every state file
+/// it is obeyed only when it is a regular file of the effective user's that nobody else may write.
+/// </summary>
+public static class DeselectionRecord
+{
+    public const string Name = "deselected";
+
+    /// <summary>The recorded drivers; an untrusted or unreadable record is a warning and counts as empty.</summary>
+    public static HashSet<string> Read(StateDirectory? state, DiagnosticLog log)
+    {
+        var drivers = new HashSet<string>(StringComparer.Ordinal);
+        if (state is null)
+        {
+            return drivers;
+        }
+
+        int descriptor = state.Folder.OpenFile(Name, NativeMethods.O_RDONLY, 0, out int errno);
+        if (descriptor < 0)
+        {
+            if (errno != Errno.ENOENT)
+            {
+                log.Warn(state.PathOf(Name), $"{Errno.Describe(errno)}; deselections are not known");
+            }
+
+            return drivers;
+        }
+
+        errno = DirectoryHandle.DescriptorStatus(descriptor, out FileStatus status);
+        string? distrust = errno != 0 ? Errno.Describe(errno)
+            : !status.IsRegular ? $"{status.Description}, not a regular file"
+            : StateDirectory.Distrust(state.PathOf(Name), "record", status) ?? state.CheckTrusted();
+        if (distrust is not null)
+        {
+            NativeMethods.Close(descriptor);
+            log.Warn(state.PathOf(Name), $"{distrust}; the record of deselected drivers is not obeyed");
+            return drivers;
+        }
+
+        byte[] buffer = new byte[4096];
+        if (!FileContent.ReadAll(descriptor, 1 << 20, ref buffer, out int length, out errno, regularFile: true))
+        {
+            log.Warn(state.PathOf(Name), $"{Errno.Describe(errno)}; deselections are not known");
+            return drivers;
+        }
+
+        foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (Selection.NameRules.CheckComponent("driver", line) is null)
+            {
+                drivers.Add(line);
+            }
+        }
+
+        return drivers;
+    }
+
+    /// <summary>Records or forgets a driver (the caller holds the tree's lock); 0 or the errno.</summary>
+    public static int Set(StateDirectory state, string driver, bool deselected, DiagnosticLog log)
+    {
+        HashSet<string> drivers = Read(state, log);
+        if (!(deselected ? drivers.Add(driver) : drivers.Remove(driver)))
+        {
+            return 0;
+        }
+
+        if (drivers.Count == 0)
+        {
+            int removed = state.Folder.Remove(Name);
+            return removed is 0 or Errno.ENOENT ? state.Folder.Sync() : removed;
+        }
+
+        string text = string.Concat(drivers.Order(StringComparer.Ordinal).Select(d => d + "\n"));
+        return state.Folder.WriteFileAtomically(Name, System.Text.Encoding.UTF8.GetBytes(text), StateDirectory.PublicMode);
+    }
+}

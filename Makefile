@@ -28,9 +28,10 @@ publish:
 fixture:
 	$(DOTNET) build fixtures/Dmv.Fixtures -c $(CONFIG) --nologo -v quiet
 
-# A small generated host: 2 kernels x 8 drivers x 3 variants, sysfs PCI devices and loaded-module notes.
+# A small generated host: 2 kernels x 8 drivers x 3 variants, sysfs PCI devices and loaded-module notes;
+# --depmod-ready: relative links and depmod's index files, so a select's real depmod -b is clean on it.
 demo: fixture
-	$(DOTNET) $(FIXTURE) --out build/demo --seed 1 --kernels 2 --drivers 8 --variants 3 --devices 12
+	$(DOTNET) $(FIXTURE) --out build/demo --seed 1 --kernels 2 --drivers 8 --variants 3 --devices 12 --depmod-ready
 
 run: publish demo
 	@echo "== $(BIN) --root build/demo -l"

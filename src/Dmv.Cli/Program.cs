@@ -10,7 +10,10 @@ public static class Program
     public static int Main(string[] args)
     {
         using Stream stdout = Console.OpenStandardOutput();
-        var terminal = new Terminal(stdout, static () => Console.Error);
+        var terminal = new Terminal(stdout, static () => Console.Error, Terminal.StdoutIsTerminal())
+        {
+            Format = ArgumentParser.RequestedFormat(args),
+        };
         try
         {
             return Run(args, terminal);
@@ -33,6 +36,8 @@ public static class Program
         {
             return ErrorReporter.Fail(terminal, Errno.EINVAL, usage!.Message);
         }
+
+        terminal.Format = invocation.Format;
 
         switch (invocation.Command)
         {

@@ -43,7 +43,7 @@ public class CommandLineTests
     [InlineData(new[] { "-x" }, "unknown option '-x'")]
     [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
     [InlineData(new string[0], "no command given")]
-    [InlineData(new[] { "-l", "--root" }, "option '--root' needs a value")]
+    [InlineData(new[] { "-l", "--root" }, "--root needs a value")]
     [InlineData(new[] { "-l", "--format", "xml" }, "unknown format 'xml'")]
     [InlineData(new[] { "-l", "extra" }, "unexpected argument 'extra'")]
     [InlineData(new[] { "-l", "--strict=yes" }, "option '--strict' takes no value")]

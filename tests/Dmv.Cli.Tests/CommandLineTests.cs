@@ -45,7 +45,7 @@ public class CommandLineTests
     [InlineData(new string[0], "no command given")]
     [InlineData(new[] { "-l", "--root" }, "--root needs a value")]
     [InlineData(new[] { "-l", "--format", "xml" }, "unknown format 'xml'")]
-    [InlineData(new[] { "-l", "extra" }, "unexpected argument 'extra'")]
+    [InlineData(new[] { "verify", "ice", "extra" }, "unexpected argument 'extra'")]
     [InlineData(new[] { "-l", "--strict=yes" }, "option '--strict' takes no value")]
     [InlineData(new[] { "-l", "--root", "/a", "--root=/b" }, "option '--root' is given twice")]
     [InlineData(new[] { "-l", "--version" }, "cannot be combined")]

@@ -154,13 +154,13 @@ public static class ExplainCommand
             text.Append($"\n{explanation.Variant}:\n");
             foreach (IdMatch match in explanation.Matches)
             {
-                text.Append($"  pci     {match.Module} {match.Id}: {(match.Device is null ? "no device" : "matches " + match.Device)}\n");
+                text.Append($"  pci {match.Module} {match.Id}: {(match.Device is null ? "no device" : "matches " + match.Device)}\n");
             }
 
             foreach (VariantCheck check in explanation.Kernels)
             {
                 string kabi = check.Kabi.Status == KabiVerdict.NotPossible ? "not checked" : check.Kabi.Status;
-                text.Append($"  kernel  {check.Kernel}: kABI {kabi} ({check.Kabi.Detail})");
+                text.Append($"  kernel {check.Kernel}: kABI {kabi} ({check.Kabi.Detail})");
                 foreach (ModuleCheck module in check.Modules)
                 {
                     string signature = module.Signature is null ? "signature not checked" : $"signature {module.Signature.StatusName}";

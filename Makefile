@@ -12,7 +12,7 @@ VERSION ?= $(shell sed -n 's:.*<Version Condition=".*">\(.*\)</Version>.*:\1:p' 
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: all setup publish fixture demo run test bench bench-micro dist rpm clean
+.PHONY: all setup check-dotnet publish fixture demo run test bench bench-micro dist rpm clean
 
 all: publish
 
@@ -33,13 +33,17 @@ fixture:
 demo: fixture
 	$(DOTNET) $(FIXTURE) --out build/demo --seed 1 --kernels 2 --drivers 8 --variants 3 --devices 12 --depmod-ready
 
-run: publish demo
+# One line instead of make's "dotnet: No such file or directory" when the SDK is missing.
+run: check-dotnet publish demo
 	@echo "== $(BIN) --root build/demo -l"
 	@$(BIN) --root build/demo -l | tee build/demo-list.json
 	@if [ -f $(CHECK) ]; then python3 $(CHECK) list build/demo-list.json && echo "== check-contract.py list: accepted"; \
 	 else echo "== $(CHECK) not found: contract check skipped"; fi
 	@echo "== $(BIN) --root build/demo -l --format table"
 	@$(BIN) --root build/demo -l --format table
+
+check-dotnet:
+	@command -v $(DOTNET) >/dev/null 2>&1 || { echo "make run: the .NET SDK ($(DOTNET)) is not on PATH; install the .NET 10 SDK first (README: On a fresh machine)" >&2; exit 1; }
 
 test: setup publish rpm
 	@scripts/run-tests.sh $(CONFIG)

@@ -189,6 +189,10 @@ public class HumanOutputTests
         Assert.StartsWith(K1, Vermagic(DriverTool.Run("--root", tree.Root, "--kernel", K1, "inspect", "e1000e")));
         Assert.Equal($"/lib/modules/{K2}/kernel/drivers/net/e1000e.ko", JsonDocument.Parse(DriverTool.Run("--root", tree.Root, "inspect", "e1000e").Stdout).RootElement.GetProperty("modules")[0].GetProperty("file").GetString());
         Assert.Equal(2, DriverTool.Run("--root", tree.Root, "inspect", "nosuchmodule").ExitCode);
+        ProcessResult table = DriverTool.Run("--root", tree.Root, "inspect", "nosuchmodule", "--format", "table");
+        Assert.Equal(2, table.ExitCode);
+        Assert.Equal("", table.Stdout);
+        Assert.Equal($"driver-tool: nosuchmodule: module nosuchmodule not found in kernel {K2}", Assert.Single(table.StderrLines));
     }
 
     [Fact]

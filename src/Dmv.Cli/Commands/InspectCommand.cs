@@ -113,7 +113,12 @@ public static class InspectCommand
         {
             if (_json is null)
             {
-                _terminal.WriteText(ModuleText.Render(report));
+                // For a person a file that cannot be read is its stderr line alone, said once.
+                if (report.Error is null)
+                {
+                    _terminal.WriteText(ModuleText.Render(report));
+                }
+
                 return;
             }
 

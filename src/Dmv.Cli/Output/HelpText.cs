@@ -78,7 +78,7 @@ public static class HelpText
           driver-tool deselect intel-ice         back to the in-tree driver
           driver-tool verify --format table      check a host before a reboot
           driver-tool verify --repair            mend a host after a crash
-          driver-tool --root /mnt/new auto-select --no-initrd
+          driver-tool --root /mnt/target auto-select --no-initrd
                                                  an installer's choice, under --root
 
         Exit status: 0 on success, otherwise an errno value, with

@@ -15,7 +15,7 @@ export DOTNET_NOLOGO := 1
 FLOOR   := build/bench/floor
 CC      ?= cc
 
-.PHONY: all setup publish fixture floor demo run test bench bench-micro dist rpm clean
+.PHONY: all setup check-dotnet publish fixture floor demo run test bench bench-micro dist rpm clean
 
 all: publish
 
@@ -31,17 +31,22 @@ publish:
 fixture:
 	$(DOTNET) build fixtures/Dmv.Fixtures -c $(CONFIG) --nologo -v quiet
 
-# A small generated host: 2 kernels x 8 drivers x 3 variants, sysfs PCI devices and loaded-module notes.
+# A small generated host: 2 kernels x 8 drivers x 3 variants, sysfs PCI devices and loaded-module notes;
+# --depmod-ready: relative links and depmod's index files, so a select's real depmod -b is clean on it.
 demo: fixture
-	$(DOTNET) $(FIXTURE) --out build/demo --seed 1 --kernels 2 --drivers 8 --variants 3 --devices 12
+	$(DOTNET) $(FIXTURE) --out build/demo --seed 1 --kernels 2 --drivers 8 --variants 3 --devices 12 --depmod-ready
 
-run: publish demo
+# One line instead of make's "dotnet: No such file or directory" when the SDK is missing.
+run: check-dotnet publish demo
 	@echo "== $(BIN) --root build/demo -l"
 	@$(BIN) --root build/demo -l | tee build/demo-list.json
 	@if [ -f $(CHECK) ]; then python3 $(CHECK) list build/demo-list.json && echo "== check-contract.py list: accepted"; \
 	 else echo "== $(CHECK) not found: contract check skipped"; fi
 	@echo "== $(BIN) --root build/demo -l --format table"
 	@$(BIN) --root build/demo -l --format table
+
+check-dotnet:
+	@command -v $(DOTNET) >/dev/null 2>&1 || { echo "make run: the .NET SDK ($(DOTNET)) is not on PATH; install the .NET 10 SDK first (README: On a fresh machine)" >&2; exit 1; }
 
 test: setup publish rpm
 	@scripts/run-tests.sh $(CONFIG)

@@ -1,7 +1,8 @@
 # bash completion for driver-tool: commands, options, driver and variant names (read from `driver-tool -l`).
 _driver_tool_names() {
-  # Drivers, or the variants of driver $1, from the listing (quietly: completion must never print errors).
-  driver-tool "${root[@]}" -l 2>/dev/null | python3 -c '
+  # Drivers, or the variants of driver $1, from the listing (quietly: completion must never print errors;
+  # --format json whatever DRIVER_TOOL_FORMAT says).
+  driver-tool "${root[@]}" --format json -l 2>/dev/null | python3 -c '
 import json, sys
 drivers = json.load(sys.stdin).get("drivers", {})
 name = sys.argv[1] if len(sys.argv) > 1 else ""
@@ -18,7 +19,7 @@ _driver_tool() {
     case ${words[i]} in
       --root) root=(--root "${words[i + 1]}"); rootdir=${words[i + 1]} ;;
       --root=*) root=("${words[i]}"); rootdir=${words[i]#--root=} ;;
-      list|select|deselect|auto-select|verify|reconcile|inspect|explain|kernels|help) [[ -z $command ]] && command=${words[i]} ;;
+      list|select|deselect|auto-select|verify|reconcile|inspect|explain|kernels|help|version) [[ -z $command ]] && command=${words[i]} ;;
       -s) command=select ;;
       -d) command=deselect ;;
     esac
@@ -47,7 +48,7 @@ _driver_tool() {
     select)
       if [[ $prev == select ]]; then COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur"))
       else COMPREPLY=($(compgen -W "$(_driver_tool_names "$prev")" -- "$cur")); fi ;;
-    deselect|verify|reconcile|explain) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
+    list|deselect|verify|reconcile|explain) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
     inspect) _filedir ;;
     help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
   esac

@@ -15,7 +15,10 @@ public static class Program
         // and signal handling (a pipe, a thread) that costs start-up time and, out of descriptors,
         // throws where nothing can catch it.
         using Stream stdout = StandardStream(1);
-        var terminal = new Terminal(stdout, static () => new StreamWriter(StandardStream(2), new System.Text.UTF8Encoding(false), 1024) { AutoFlush = true });
+        var terminal = new Terminal(stdout, static () => new StreamWriter(StandardStream(2), new System.Text.UTF8Encoding(false), 1024) { AutoFlush = true }, Terminal.StdoutIsTerminal())
+        {
+            Format = ArgumentParser.RequestedFormat(args),
+        };
         int exit;
         try
         {
@@ -51,6 +54,8 @@ public static class Program
         {
             return ErrorReporter.Fail(terminal, Errno.EINVAL, usage!.Message);
         }
+
+        terminal.Format = invocation.Format;
 
         switch (invocation.Command)
         {

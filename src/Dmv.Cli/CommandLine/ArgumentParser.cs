@@ -40,6 +40,76 @@ public static class ArgumentParser
         ["--repair"] = [CommandKind.Verify],
     };
 
+    /// <summary>The options every command accepts.</summary>
+    private static readonly string[] CommonOptions = ["--root", "--format", "--strict", "--running-kernel", "--lspci", "--lock-timeout", "--help"];
+
+    /// <summary>The command words, for --help and for suggestions.</summary>
+    public static IReadOnlyCollection<string> CommandWords => Words.Keys;
+
+    /// <summary>Every long option of any command.</summary>
+    public static IReadOnlyList<string> LongOptions => [.. ValueOptions, .. Flags];
+
+    /// <summary>The format when --format is not given: DRIVER_TOOL_FORMAT (json or table), else JSON.</summary>
+    public const string FormatVariable = "DRIVER_TOOL_FORMAT";
+
+    /// <summary>
+    /// Every long option the parser accepts for <paramref name="command"/> (a command word): the
+    /// common ones, then the command's own. Each command's --help and the man page name each of them
+    /// (tests/Dmv.Cli.Tests/HelpTests.cs checks it, probing the parser itself).
+    /// </summary>
+    public static IReadOnlyList<string> OptionsOf(string command)
+    {
+        if (!Words.TryGetValue(command, out CommandKind kind) || kind is CommandKind.Help or CommandKind.Version)
+        {
+            return [];
+        }
+
+        var options = new List<string>(CommonOptions);
+        foreach ((string option, CommandKind[] scope) in OptionScope)
+        {
+            if (scope.Contains(kind))
+            {
+                options.Add(option);
+            }
+        }
+
+        if (SignatureCommands(kind, "--signatures")) options.Add("--signatures");
+        if (SignatureCommands(kind, "--trusted-keys")) options.Add("--trusted-keys");
+        if (kind is CommandKind.Inspect or CommandKind.Kernels) options.Add("--kernel");
+        return options;
+    }
+
+    private static bool SignatureCommands(CommandKind kind, string name) =>
+        kind is CommandKind.Select or CommandKind.AutoSelect or CommandKind.Verify or CommandKind.Explain or CommandKind.Reconcile
+        || (kind == CommandKind.Inspect && name == "--trusted-keys");
+
+    /// <summary>
+    /// The format a command line asks for, read before (and whether or not) it parses, so that even a
+    /// bad command line with --format table is answered for a person.
+    /// </summary>
+    public static OutputFormat RequestedFormat(IReadOnlyList<string> args)
+    {
+        string? text = Environment.GetEnvironmentVariable(FormatVariable);
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--")
+            {
+                break;
+            }
+
+            if (args[i] == "--format" && i + 1 < args.Count)
+            {
+                text = args[i + 1];
+            }
+            else if (args[i].StartsWith("--format=", StringComparison.Ordinal))
+            {
+                text = args[i]["--format=".Length..];
+            }
+        }
+
+        return text == "table" ? OutputFormat.Table : OutputFormat.Json;
+    }
+
     public static bool TryParse(IReadOnlyList<string> args, out Invocation invocation, out UsageError? error)
     {
         invocation = null!;
@@ -91,18 +161,20 @@ public static class ArgumentParser
 
         if (ValueOptions.Contains(name))
         {
-            string? value = inline ?? (i + 1 < args.Count ? args[++i] : null);
-            if (value is null)
+            if (inline is null && (i + 1 >= args.Count || IsOption(args[i + 1])))
             {
-                return new UsageError($"option '{name}' needs a value");
+                // "--root -l" is a forgotten value, not a root named "-l".
+                return new UsageError(i + 1 >= args.Count ? $"{name} needs a value" : $"{name} needs a value ('{args[i + 1]}' is an option; use {name}=VALUE for a value starting with '-')");
             }
+
+            string value = inline ?? args[++i];
 
             return state.Values.TryAdd(name, value) ? null : new UsageError($"option '{name}' is given twice");
         }
 
         if (!Flags.Contains(name))
         {
-            return new UsageError($"unknown option '{name}'");
+            return new UsageError($"unknown option '{name}'" + Suggestions.DidYouMean(name, LongOptions));
         }
 
         if (inline is not null)
@@ -142,9 +214,9 @@ public static class ArgumentParser
             case "-d":
             case "-n":
             case "-v":
-                if (i + 1 >= args.Count)
+                if (i + 1 >= args.Count || IsOption(args[i + 1]))
                 {
-                    return new UsageError($"option '{token}' needs a value");
+                    return new UsageError($"{token} needs a value" + (i + 1 < args.Count ? $" ('{args[i + 1]}' is an option)" : ""));
                 }
 
                 string value = args[++i];
@@ -167,8 +239,23 @@ public static class ArgumentParser
                 state.FlagName = value;
                 return token == "-d" ? SetCommand(CommandKind.Deselect, token, state) : null;
             default:
-                return new UsageError($"unknown option '{token}'");
+                return new UsageError($"unknown option '{token}'" + Suggestions.DidYouMean(token, ["-l", "-s", "-d", "-n", "-v", "-h", "-V", .. LongOptions]));
         }
+    }
+
+    private static readonly string[] ShortOptions = ["-l", "-s", "-h", "-V", "-d", "-n", "-v"];
+
+    /// <summary>A token that is one of our options (so not the value of the option before it).</summary>
+    private static bool IsOption(string token)
+    {
+        if (ShortOptions.Contains(token))
+        {
+            return true;
+        }
+
+        int equals = token.IndexOf('=');
+        string name = equals > 0 ? token[..equals] : token;
+        return name.StartsWith("--", StringComparison.Ordinal) && (ValueOptions.Contains(name) || Flags.Contains(name));
     }
 
     private static UsageError? Word(string token, ParseState state)
@@ -180,7 +267,8 @@ public static class ArgumentParser
 
         if (state.Command == CommandKind.None && !state.HelpRequested)
         {
-            return new UsageError($"unknown command '{token}' (see 'driver-tool --help')");
+            string suggestion = Suggestions.DidYouMean(token, Words.Keys);
+            return new UsageError($"unknown command '{token}'" + (suggestion.Length > 0 ? suggestion : " (see 'driver-tool --help')"));
         }
 
         state.Positional.Add(token);
@@ -270,8 +358,7 @@ public static class ArgumentParser
 
         foreach (string name in new[] { "--signatures", "--trusted-keys" })
         {
-            bool applies = state.Command is CommandKind.Select or CommandKind.AutoSelect or CommandKind.Verify or CommandKind.Explain or CommandKind.Reconcile
-                || (state.Command == CommandKind.Inspect && name == "--trusted-keys");
+            bool applies = SignatureCommands(state.Command, name);
             if (state.Values.ContainsKey(name) && !applies)
             {
                 error = new UsageError($"option '{name}' does not apply to '{state.CommandToken}'");
@@ -286,6 +373,12 @@ public static class ArgumentParser
         }
 
         List<string> files = [];
+        if (state.Command == CommandKind.List)
+        {
+            files = [.. positional];
+            positional.Clear();
+        }
+
         if (state.Command == CommandKind.Reconcile)
         {
             files = [.. positional];
@@ -344,14 +437,22 @@ public static class ArgumentParser
         }
 
         var format = OutputFormat.Json;
-        if (state.Values.TryGetValue("--format", out string? formatText))
+        string? formatText = state.Values.GetValueOrDefault("--format");
+        string formatSource = "--format";
+        if (formatText is null && Environment.GetEnvironmentVariable(FormatVariable) is { Length: > 0 } fromEnvironment)
+        {
+            formatText = fromEnvironment;
+            formatSource = FormatVariable;
+        }
+
+        if (formatText is not null)
         {
             switch (formatText)
             {
                 case "json": format = OutputFormat.Json; break;
                 case "table": format = OutputFormat.Table; break;
                 default:
-                    error = new UsageError($"unknown format '{formatText}' (json or table)");
+                    error = new UsageError($"unknown format '{formatText}' (json or table)" + (formatSource == FormatVariable ? $", from {FormatVariable}" : ""));
                     return false;
             }
         }

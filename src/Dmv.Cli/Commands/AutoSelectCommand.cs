@@ -1,6 +1,7 @@
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
+using Dmv.Core.Hooks;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
@@ -23,7 +24,8 @@ public static class AutoSelectCommand
         }
 
         Replies.Warnings(terminal, log);
-        int? hookFailure = Replies.FailedHook(terminal, outcome!.Hooks, $"auto-selected {outcome.Switched.Count} driver(s)");
+        List<HookResult> hooks = Replies.Judge(outcome!.Hooks);
+        int? hookFailure = Replies.FailedHook(terminal, hooks, $"auto-selected {outcome.Switched.Count} driver(s)");
         if (hookFailure is not null)
         {
             return hookFailure.Value;
@@ -33,6 +35,12 @@ public static class AutoSelectCommand
         {
             (string driver, Failure refused) = outcome.Refused[0];
             return ErrorReporter.Fail(terminal, refused.Errno, $"auto-selected {outcome.Switched.Count} driver(s), but {outcome.Refused.Count} could not be: {driver}: {refused.Message}");
+        }
+
+        if (invocation.Format == OutputFormat.Table)
+        {
+            terminal.WriteText(ChangeText.AutoSelect(outcome, hooks));
+            return 0;
         }
 
         terminal.WriteJson(new AutoSelectReply
@@ -49,7 +57,7 @@ public static class AutoSelectCommand
             }).ToList(),
             Selected = outcome.Switched.Select(s => new SelectedReply { Driver = s.Driver, Variant = s.Variant!, Kernels = s.Kernels.ToList() }).ToList(),
             Operation = new OperationState { Reboot = outcome.Reboot },
-            Hooks = Replies.Hooks(outcome.Hooks),
+            Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.AutoSelectReply);
         return 0;
     }

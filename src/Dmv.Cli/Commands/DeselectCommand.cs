@@ -1,6 +1,7 @@
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
+using Dmv.Core.Hooks;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
@@ -19,14 +20,21 @@ public static class DeselectCommand
 
         if (!SelectionService.TryDeselect(host.Root, invocation.Driver!, host.SwitchOptions(invocation, hardware, log), log, out SwitchOutcome? outcome, out Failure? failure))
         {
-            return Replies.Fail(terminal, log, failure!);
+            return Replies.Fail(terminal, log, failure!, host);
         }
 
         Replies.Warnings(terminal, log);
-        int? hookFailure = Replies.FailedHook(terminal, outcome!.Hooks, $"deselected '{outcome.Driver}'");
+        List<HookResult> hooks = Replies.Judge(outcome!.Hooks);
+        int? hookFailure = Replies.FailedHook(terminal, hooks, $"deselected '{outcome.Driver}'");
         if (hookFailure is not null)
         {
             return hookFailure.Value;
+        }
+
+        if (invocation.Format == OutputFormat.Table)
+        {
+            terminal.WriteText(ChangeText.Deselect(outcome, hooks));
+            return 0;
         }
 
         terminal.WriteJson(new DeselectReply
@@ -34,7 +42,7 @@ public static class DeselectCommand
             Driver = outcome.Driver,
             Operation = new OperationState { Reboot = outcome.Reboot },
             Kernels = outcome.Kernels.ToList(),
-            Hooks = Replies.Hooks(outcome.Hooks),
+            Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.DeselectReply);
         return 0;
     }

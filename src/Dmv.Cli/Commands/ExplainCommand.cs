@@ -5,6 +5,7 @@ using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Integrity;
+using Dmv.Core.Kabi;
 using Dmv.Core.Listing;
 using Dmv.Core.Modules;
 using Dmv.Core.Pci;
@@ -36,7 +37,7 @@ public static class ExplainCommand
         DriverEntry? driver = listing.Driver(invocation.Driver!);
         if (driver is null)
         {
-            return Replies.Fail(terminal, log, new Failure(Errno.ENOENT, $"unknown driver '{invocation.Driver}'"));
+            return Replies.Fail(terminal, log, new Failure(Errno.ENOENT, $"unknown driver '{invocation.Driver}'"), host);
         }
 
         IntegrityOptions integrity = host.Integrity(invocation, log);
@@ -124,35 +125,72 @@ public static class ExplainCommand
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// For a person: a summary row per variant (eligible, and if not, why, in one line), then per
+    /// variant its PCI matches and one line per kernel with its one kABI verdict and the signatures.
+    /// "auto-select's choice" is marked only where auto-select would act: on a driver with nothing selected.
+    /// </summary>
     private static string Table(DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity)
     {
         var text = new StringBuilder();
-        text.Append($"driver {driver.Name}: selected {driver.Selected ?? "-"}, active {driver.Active ?? "-"}, signatures {integrity.Policy.ToString().ToLowerInvariant()} ({integrity.Trust.Certificates.Count} trusted certificates)\n");
+        text.Append($"driver {driver.Name}: selected {driver.Selected ?? "-"}, active {driver.Active ?? "-"}; signatures {integrity.Policy.ToString().ToLowerInvariant()} ({integrity.Trust.Certificates.Count} trusted certificates)\n");
+        string? pick = choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null;
+        bool autoSelectActs = driver.Selected is null;
+        text.Append(autoSelectActs
+            ? pick is null ? "auto-select: nothing to select (no eligible variant)\n" : $"auto-select: would select {pick}\n"
+            : $"auto-select: leaves it alone ({driver.Selected} is selected)\n");
+        text.Append('\n');
+
+        var rows = new List<string[]> { new[] { "VARIANT", "VERSION", "PRIORITY", "STATUS", "ELIGIBLE", "WHY NOT" } };
         foreach (VariantExplanation explanation in explanations)
         {
-            text.Append($"\n{explanation.Variant} {explanation.Version}, priority {explanation.Priority}, {explanation.Status}: {(explanation.Eligible ? "ELIGIBLE" : "not eligible")}");
-            text.Append(choice?.Variant == explanation.Variant && explanation.Eligible ? " (auto-select's choice)\n" : "\n");
+            string eligible = explanation.Eligible ? (autoSelectActs && explanation.Variant == pick ? "yes (auto-select's choice)" : "yes") : "no";
+            rows.Add([explanation.Variant, explanation.Version, explanation.Priority, explanation.Status, eligible, explanation.Eligible ? "-" : WhyNot(explanation)]);
+        }
+
+        text.Append(ChangeText.Columns(rows));
+        foreach (VariantExplanation explanation in explanations)
+        {
+            text.Append($"\n{explanation.Variant}:\n");
             foreach (IdMatch match in explanation.Matches)
             {
-                text.Append($"  {match.Module} {match.Id}: {(match.Device is null ? "no device" : "matches " + match.Device)}\n");
+                text.Append($"  pci {match.Module} {match.Id}: {(match.Device is null ? "no device" : "matches " + match.Device)}\n");
             }
 
             foreach (VariantCheck check in explanation.Kernels)
             {
-                text.Append($"  kernel {check.Kernel}: kABI {check.Kabi.Status} ({check.Kabi.Detail})\n");
+                string kabi = check.Kabi.Status == KabiVerdict.NotPossible ? "not checked" : check.Kabi.Status;
+                text.Append($"  kernel {check.Kernel}: kABI {kabi} ({check.Kabi.Detail})");
                 foreach (ModuleCheck module in check.Modules)
                 {
                     string signature = module.Signature is null ? "signature not checked" : $"signature {module.Signature.StatusName}";
-                    text.Append($"    {module.Module}: {signature}{(module.NoteProblem is null ? "" : "; " + module.NoteProblem)}\n");
+                    text.Append($"; {module.Module} {signature}{(module.NoteProblem is null ? "" : ", " + module.NoteProblem)}");
                 }
-            }
 
-            foreach (string reason in explanation.Reasons)
-            {
-                text.Append($"  - {reason}\n");
+                text.Append('\n');
             }
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Why a variant is not eligible, in one line: no hardware, and each kernel that would refuse it (its own kABI line says the verdict).</summary>
+    private static string WhyNot(VariantExplanation explanation)
+    {
+        var why = new List<string>();
+        if (explanation.Reasons.Any(r => !r.StartsWith("kernel ", StringComparison.Ordinal)))
+        {
+            why.AddRange(explanation.Reasons.Where(r => !r.StartsWith("kernel ", StringComparison.Ordinal)));
+        }
+
+        foreach (string reason in explanation.Reasons.Where(r => r.StartsWith("kernel ", StringComparison.Ordinal) && !r.Contains(": kABI not checked (", StringComparison.Ordinal)))
+        {
+            // "kernel K: <refusal>": a kABI refusal is said on K's own line below; others (signatures, notes) here.
+            string kernel = reason["kernel ".Length..reason.IndexOf(':')];
+            VariantCheck? check = explanation.Kernels.FirstOrDefault(k => k.Kernel == kernel);
+            why.Add(check?.Kabi.Status == KabiVerdict.Incompatible ? $"will not load into {kernel} (kABI, below)" : reason);
+        }
+
+        return why.Count == 0 ? "refused (see below)" : string.Join("; ", why);
     }
 }

@@ -4,6 +4,7 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Hooks;
 using Dmv.Core.Integrity;
+using Dmv.Core.Kernels;
 using Dmv.Core.Signing;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
@@ -35,8 +36,30 @@ public sealed class HostContext
         }
 
         context = new HostContext(root, Dmv.Core.Kernels.RunningKernel.Detect(root, invocation.RunningKernel));
+        if (invocation.RunningKernel is { } declared && !context.IsInstalled(declared))
+        {
+            // Refused rather than warned: a mistyped release would silently change which kernel every
+            // answer is about (the reboot rule, the kernel order, inspect's lookups).
+            List<string> installed = context.InstalledReleases();
+            exitCode = ErrorReporter.Fail(terminal, Errno.ENOENT, $"--running-kernel {declared}: not installed (no /lib/modules/{declared}, no /boot/vmlinuz-{declared})"
+                + Suggestions.Known("kernel", declared, installed));
+            return false;
+        }
+
         return true;
     }
+
+    /// <summary>Whether the root has the release: /lib/modules/K or /boot/vmlinuz-K, as <c>kernels</c> counts them.</summary>
+    public bool IsInstalled(string release) =>
+        !release.Contains('/') && release is not ("." or "..")
+        && (Root.Resolve(InstalledKernels.ModulesDirectory + "/" + release).Succeeded || Root.Resolve("/boot/vmlinuz-" + release).Succeeded);
+
+    /// <summary>The releases under /lib/modules, running first, then newest first.</summary>
+    public List<string> InstalledReleases() =>
+        InstalledKernels.List(Root, RunningKernel, new DiagnosticLog()).Select(k => k.Release).ToList();
+
+    /// <summary>The newest release under /lib/modules, or null when there is none.</summary>
+    public string? NewestKernel() => InstalledKernels.List(Root, null, new DiagnosticLog()).Select(k => k.Release).FirstOrDefault();
 
     /// <summary>The start of every command that reads the host's hardware: the root, a log, and how to learn the PCI devices.</summary>
     public static bool TryOpenWithHardware(Invocation invocation, Terminal terminal, out HostContext host, out DiagnosticLog log, out Func<PresentDevices> hardware, out int exitCode)

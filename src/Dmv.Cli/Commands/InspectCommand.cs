@@ -78,10 +78,18 @@ public static class InspectCommand
             return new ModuleReport { File = argument[..64] + "…", Error = $"the path is longer than PATH_MAX ({MaxPathBytes} bytes)", ErrorNumber = Errno.ENAMETOOLONG };
         }
 
-        bool isName = invocation.Kernel is not null && !argument.Contains('/') && !File.Exists(argument);
+        // A bare name that is no file here is a module name, looked up as modinfo does: in --kernel K,
+        // else the running kernel (under --root: --running-kernel, else the newest installed one).
+        bool isName = !argument.Contains('/') && !File.Exists(argument);
         if (isName)
         {
-            return ModuleLocator.TryFind(host.Root, invocation.Kernel!, argument, out string found, out string reason)
+            string? kernel = invocation.Kernel ?? host.RunningKernel ?? host.NewestKernel();
+            if (kernel is null)
+            {
+                return new ModuleReport { File = argument, Error = $"no such file, and no kernel installed{(invocation.Root is null ? "" : " under " + invocation.Root)} to look module '{argument}' up in", ErrorNumber = Errno.ENOENT };
+            }
+
+            return ModuleLocator.TryFind(host.Root, kernel, argument, out string found, out string reason)
                 ? inspector.Inspect(found, host.Root.HostPathOf(found), withBytes, symbols: false)
                 : new ModuleReport { File = argument, Error = reason, ErrorNumber = Errno.ENOENT };
         }
@@ -106,7 +114,7 @@ public static class InspectCommand
             _stream = terminal.Output;
             if (format == OutputFormat.Json)
             {
-                _json = new Utf8JsonWriter(_stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+                _json = new Utf8JsonWriter(_stream, terminal.JsonOptions);
                 _json.WriteStartObject();
                 _json.WriteStartArray("modules");
             }
@@ -116,7 +124,12 @@ public static class InspectCommand
         {
             if (_json is null)
             {
-                _terminal.WriteText(ModuleText.Render(report));
+                // For a person a file that cannot be read is its stderr line alone, said once.
+                if (report.Error is null)
+                {
+                    _terminal.WriteText(ModuleText.Render(report));
+                }
+
                 return;
             }
 

@@ -121,6 +121,11 @@ public static class KernelsCommand
     private static string Table(List<KernelReport> kernels)
     {
         var text = new StringBuilder();
+        if (kernels.Count == 0)
+        {
+            return "no kernels: nothing under /lib/modules, no /boot/vmlinuz-*\n";
+        }
+
         foreach (KernelReport kernel in kernels)
         {
             text.Append($"{kernel.Release}{(kernel.Running ? " (running)" : "")}\n");

@@ -36,6 +36,21 @@ public static class ListCommand
             return ErrorReporter.Fail(terminal, Errno.EUCLEAN, $"{log.Count} {noun} in the tree (warnings above); --strict makes them fatal");
         }
 
+        if (invocation.Files.Count > 0)
+        {
+            // list NAME…: the same reply with only those drivers (operation.reboot stays the host's).
+            foreach (string name in invocation.Files)
+            {
+                if (listing.Driver(name) is null)
+                {
+                    return ErrorReporter.Fail(terminal, Errno.ENOENT, $"unknown driver '{name}'" + Suggestions.Known("driver", name, listing.Drivers.Select(d => d.Name).ToList()));
+                }
+            }
+
+            var wanted = new HashSet<string>(invocation.Files, StringComparer.Ordinal);
+            listing = listing with { Drivers = listing.Drivers.Where(d => wanted.Contains(d.Name)).ToList() };
+        }
+
         if (invocation.Format == OutputFormat.Table)
         {
             terminal.WriteText(ListTable.Render(listing));

@@ -23,12 +23,13 @@ public static class ReconcileCommand
             return exitCode;
         }
 
-        if (!SelectionService.TryReconcile(host.Root, invocation.Files, invocation.Pending, host.SwitchOptions(invocation, hardware, log), log, out List<ReconcileAction> actions, out List<HookResult> hooks, out Failure? failure))
+        if (!SelectionService.TryReconcile(host.Root, invocation.Files, invocation.Pending, host.SwitchOptions(invocation, hardware, log), log, out List<ReconcileAction> actions, out List<HookResult> ran, out Failure? failure))
         {
-            return Replies.Fail(terminal, log, failure!);
+            return Replies.Fail(terminal, log, failure!, host);
         }
 
         Replies.Warnings(terminal, log);
+        List<HookResult> hooks = Replies.Judge(ran);
         int? hookFailure = Replies.FailedHook(terminal, hooks, $"reconciled {actions.Count} driver(s)");
         if (hookFailure is not null)
         {
@@ -38,12 +39,19 @@ public static class ReconcileCommand
         // A driver that could not be reconciled fails the command (its errno), after the others were
         // done and the hooks ran: RPM scriptlets warn on it, and the reply says which and why.
         ReconcileAction? failed = actions.FirstOrDefault(a => a.Failure is not null);
-        if (failed is not null)
+        if (failed is not null && invocation.Format != OutputFormat.Table)
         {
             terminal.Error($"{failed.Driver}: {failed.Detail}");
         }
 
+        // With --format table the FAILED line of the table is the message: said once.
         int exit = failed?.Failure!.Errno ?? 0;
+        if (invocation.Format == OutputFormat.Table)
+        {
+            terminal.WriteText(ChangeText.Reconcile(actions, hooks));
+            return exit;
+        }
+
         terminal.WriteDocument(json =>
         {
             json.WriteStartObject();

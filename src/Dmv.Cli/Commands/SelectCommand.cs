@@ -1,6 +1,7 @@
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
+using Dmv.Core.Hooks;
 using Dmv.Core.Integrity;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
@@ -21,14 +22,21 @@ public static class SelectCommand
         SwitchOptions options = host.SwitchOptions(invocation, hardware, log);
         if (!SelectionService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, options, log, out SwitchOutcome? outcome, out Failure? failure))
         {
-            return Replies.Fail(terminal, log, failure!);
+            return Replies.Fail(terminal, log, failure!, host);
         }
 
         Replies.Warnings(terminal, log);
-        int? hookFailure = Replies.FailedHook(terminal, outcome!.Hooks, $"selected '{outcome.Variant}' for '{outcome.Driver}'");
+        List<HookResult> hooks = Replies.Judge(outcome!.Hooks);
+        int? hookFailure = Replies.FailedHook(terminal, hooks, $"selected '{outcome.Variant}' for '{outcome.Driver}'");
         if (hookFailure is not null)
         {
             return hookFailure.Value;
+        }
+
+        if (invocation.Format == OutputFormat.Table)
+        {
+            terminal.WriteText(ChangeText.Select(outcome, hooks));
+            return 0;
         }
 
         terminal.WriteJson(new SelectReply
@@ -39,7 +47,7 @@ public static class SelectCommand
             Kernels = outcome.Kernels.ToList(),
             MovedAside = outcome.MovedAside.ToList(),
             Signatures = options.Integrity?.Policy switch { SignaturePolicy.Enforce => "enforce", SignaturePolicy.Warn => "warn", _ => "off" } ?? "off",
-            Hooks = Replies.Hooks(outcome.Hooks),
+            Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.SelectReply);
         return 0;
     }

@@ -65,9 +65,12 @@ public static class VerifyCommand
         int exit = clean ? 0 : Errno.EUCLEAN;
         if (invocation.Format == OutputFormat.Table)
         {
+            // A list a person reads top to bottom: what is wrong (or was mended), then a count.
+            int remaining = problems.Count(p => !p.Repaired);
             terminal.WriteText(problems.Count == 0
-                ? "clean\n"
-                : string.Concat(problems.Select(p => $"{(p.Repaired ? "repaired" : "PROBLEM ")}  {p.Kind}  {p.Path}: {p.Detail}\n")));
+                ? "clean: no problems found\n"
+                : string.Concat(problems.Select(p => $"{(p.Repaired ? "repaired" : "problem")}: {p.Kind}: {p.Path}: {p.Detail}\n"))
+                  + (remaining == 0 ? $"clean after repair ({problems.Count} repaired)\n" : $"{remaining} problem(s) remain{(invocation.Repair ? "" : "; 'verify --repair' mends what is safe to mend")}\n"));
         }
         else
         {
@@ -79,7 +82,7 @@ public static class VerifyCommand
             }, DmvJsonContext.Default.VerifyReply);
         }
 
-        if (!clean)
+        if (!clean && invocation.Format != OutputFormat.Table)
         {
             terminal.Error($"{problems.Count(p => !p.Repaired)} problem(s) remain in the tree");
         }

@@ -10,8 +10,9 @@ public static class HelpText
         kept under /lib/modules/<kernel>/dmv/, which one is selected, and which is active.
 
         Commands:
-          -l, list                      list every driver, its variants, hardware
-                                        match, selected and active variant (JSON)
+          -l, list [NAME...]            list every driver (or those named), its
+                                        variants, hardware match, selected and
+                                        active variant
           -s -n NAME -v VARIANT,        select VARIANT of driver NAME in every kernel
             select NAME VARIANT         that has it, atomically
           -d NAME, deselect NAME        remove NAME's links in every kernel, atomically
@@ -20,9 +21,10 @@ public static class HelpText
           verify [NAME] [--repair]      check the tree for half-made switches and
                                         broken links, signatures, kABI and notes;
                                         mend what is safe to mend
-          inspect FILE...               a module's notes, .modinfo, vermagic, depends,
+          inspect FILE|NAME...          a module's notes, .modinfo, vermagic, depends,
                                         __versions and signature (.ko, .gz, .xz, .zst);
-                                        with --kernel K, module names are looked up
+                                        a NAME is looked up as modinfo does, in the
+                                        running kernel or --kernel K
           explain NAME                  per variant: PCI matches, signatures, kABI
                                         per kernel, priority, and why it is or is
                                         not eligible
@@ -33,19 +35,25 @@ public static class HelpText
           kernels [--kernel K]          installed kernels: modules, DMV state,
                                         configuration, Xen guest type (PV-only),
                                         symbol list and module signing
-          -V, --version                 print the version
-          -h, --help [COMMAND]          print this help, or the help of COMMAND
+          -V, --version, version        print the version
+          -h, --help [COMMAND],         print this help, or the help of COMMAND
+            help [COMMAND]
 
         Options:
           --root DIR             operate on the system mounted at DIR; every path,
                                  link target included, stays inside DIR
           --lspci FILE           read PCI devices from `lspci -nm` output in FILE
                                  ('-' for standard input) instead of sysfs
-          --format json|table    reply as JSON (default, for programs) or as a table
+          --format json|table    reply as JSON (default, for programs; indented at
+                                 a terminal) or for a person; DRIVER_TOOL_FORMAT
+                                 sets the default
           --strict               a problem in the tree fails the command (EUCLEAN)
-          --running-kernel K     treat K as the running kernel (with --root)
+          --running-kernel K     treat K as the running kernel (with --root); K
+                                 must be installed
           --lock-timeout SECONDS how long a command waits for another one's switch
                                  (default 30)
+          --dry-run              auto-select: print the plan, change nothing
+          --repair               verify: mend what is safe to mend
           --force                select without matching hardware; move a foreign
                                  file in updates/ aside instead of refusing
           --no-hooks             after a switch, run neither depmod, weak-modules
@@ -62,8 +70,21 @@ public static class HelpText
           --kernel K             inspect: look module names up in kernel K;
                                  kernels: report kernel K only
 
+        Examples:
+          driver-tool list --format table        what is installed, selected, active
+          driver-tool explain intel-ice --format table
+                                                 which variant fits, and why
+          driver-tool select intel-ice dell      pick a variant (then reboot)
+          driver-tool deselect intel-ice         back to the in-tree driver
+          driver-tool verify --format table      check a host before a reboot
+          driver-tool verify --repair            mend a host after a crash
+          driver-tool --root /mnt/target auto-select --no-initrd
+                                                 an installer's choice, under --root
+
         Exit status: 0 on success, otherwise an errno value, with
-        {"version": 0.1, "exit_code": E, "message": "..."} on standard output:
+        {"version": 0.1, "exit_code": E, "message": "..."} on standard output
+        (through a pipe, with JSON; at a terminal or with --format table only the
+        one-line message on standard error):
         EINVAL 22 bad command line or name, ENOENT 2 unknown driver or variant,
         ENODEV 19 no matching hardware, EEXIST 17 a foreign file in the way,
         EPERM 1 an unsigned module, EKEYREJECTED 129 an untrusted or tampered
@@ -75,8 +96,8 @@ public static class HelpText
         """;
 
     public const string List = """
-        Usage: driver-tool [OPTIONS] -l
-               driver-tool [OPTIONS] list
+        Usage: driver-tool [OPTIONS] -l [NAME...]
+               driver-tool [OPTIONS] list [NAME...]
 
         Lists every DMV driver found under /lib/modules/*/dmv/ (all kernels), with
         per variant its version, priority, status and whether matching PCI hardware
@@ -85,12 +106,15 @@ public static class HelpText
         loaded modules. operation.reboot is true when what will load at the next
         boot differs from what is loaded now.
 
+        With NAMEs, only those drivers are listed (the same reply, fewer drivers;
+        ENOENT for a name that is not installed).
+
         Kernels are consulted running kernel first, then newest first; a driver
         found in several kernels is merged, selected/active from the first kernel
-        that has one.
+        that has one. --format table prints one row per variant.
 
         Options: --root DIR, --lspci FILE|-, --format json|table, --strict,
-                 --running-kernel K, --lock-timeout SECONDS.
+                 --running-kernel K, --lock-timeout SECONDS, --help.
 
         Problems in the tree (a malformed info.json, a broken link, an unreadable
         folder) are reported one a line on standard error and the rest is listed;
@@ -112,10 +136,18 @@ public static class HelpText
         regular file or a foreign link stands where a module link must go; --force
         selects anyway and moves such a file aside (kept, renamed, reported).
 
-        Options: --force, --no-hooks, --no-initrd, --initrd, --lock-timeout SECONDS,
-                 --root DIR, --lspci FILE|-, --running-kernel K.
+        Refuses a module whose signature is not trusted while signatures are
+        enforced (EPERM unsigned, EKEYREJECTED untrusted), and a variant that will
+        not load into a kernel (ENOEXEC: vermagic, kABI).
+
+        Options: --force, --no-hooks, --no-initrd, --initrd,
+                 --signatures enforce|warn|off, --trusted-keys DIR,
+                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
+                 --running-kernel K, --format json|table, --strict, --help.
         Reply: {"driver", "variant", "exit": 0, "operation": {"reboot"}, "kernels",
-                "moved_aside", "hooks"}.
+                "moved_aside", "hooks"}; with --format table one line, e.g.
+                "selected dell for intel-ice in 6.1.0-1, 6.1.0-2; depmod ok;
+                reboot needed".
         """;
 
     public const string Deselect = """
@@ -126,8 +158,11 @@ public static class HelpText
         journalled switch; the in-tree module loads again. Then the hooks, as for
         select. Nothing selected is not an error.
 
-        Options: --no-hooks, --no-initrd, --initrd, --lock-timeout SECONDS, --root DIR.
-        Reply: {"driver", "exit": 0, "operation": {"reboot"}, "kernels", "hooks"}.
+        Options: --no-hooks, --no-initrd, --initrd, --lock-timeout SECONDS,
+                 --root DIR, --lspci FILE|-, --running-kernel K,
+                 --format json|table, --strict, --help.
+        Reply: {"driver", "exit": 0, "operation": {"reboot"}, "kernels", "hooks"};
+               with --format table one line.
         """;
 
     public const string AutoSelect = """
@@ -136,10 +171,13 @@ public static class HelpText
         For each driver with hardware present and nothing selected, selects the
         hardware-present variant of largest priority (the installer's rule); a tie
         goes to the more specific PCI match, then the higher version, then the name.
-        --dry-run prints the plan and changes nothing.
+        --dry-run prints the plan and changes nothing (with --format table, as a
+        table). A refused variant does not stop the others.
 
         Options: --dry-run, --force, --no-hooks, --no-initrd, --initrd,
-                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-.
+                 --signatures enforce|warn|off, --trusted-keys DIR,
+                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
+                 --running-kernel K, --format json|table, --strict, --help.
         """;
 
     public const string Verify = """
@@ -151,11 +189,16 @@ public static class HelpText
         staged links, journal temporaries and dangling links into dmv/, and writes
         /etc/depmod.d/driver-tool.conf; a half-switched driver needs a select.
         Exit status 0 when the tree is clean (after repair), EUCLEAN (117) otherwise.
+        With --format table the problems are a list, one a line.
+
+        Options: --repair, --signatures enforce|warn|off, --trusted-keys DIR,
+                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
+                 --running-kernel K, --format json|table, --strict, --help.
         """;
 
     public const string Inspect = """
         Usage: driver-tool [OPTIONS] inspect FILE...
-               driver-tool [OPTIONS] --kernel K inspect NAME...
+               driver-tool [OPTIONS] [--kernel K] inspect NAME...
 
         Reads each module file (plain, or compressed .ko.gz / .ko.xz / .ko.zst — xz
         and zstd through the system's liblzma.so.5 and libzstd.so.1) and prints its
@@ -166,7 +209,14 @@ public static class HelpText
         read is reported on its own line; the others are still printed; the exit
         status is then ENOENT or ENOEXEC.
 
-        Options: --kernel K, --trusted-keys DIR, --format json|table, --root DIR.
+        An argument without '/' that is no file here is a module name, looked up as
+        modinfo does (modules.dep, then the module folder): in kernel K with
+        --kernel K, else in the running kernel; under --root, in --running-kernel
+        if given, else in the newest kernel installed there.
+
+        Options: --kernel K, --trusted-keys DIR, --format json|table, --root DIR,
+                 --running-kernel K, --lspci FILE|-, --lock-timeout SECONDS,
+                 --strict, --help.
         """;
 
     public const string Explain = """
@@ -178,8 +228,14 @@ public static class HelpText
         Module.symvers is installed), its priority, and whether select would accept it
         and why not. best_eligible_choice is what auto-select would take.
 
+        With --format table: one row per variant (eligible, or why not, in one
+        line), then per variant its PCI matches and one line per kernel with its
+        kABI verdict and signatures; "auto-select's choice" only on a driver with
+        nothing selected, where auto-select would act.
+
         Options: --signatures enforce|warn|off, --trusted-keys DIR, --lspci FILE|-,
-                 --format json|table, --root DIR.
+                 --format json|table, --root DIR, --running-kernel K,
+                 --lock-timeout SECONDS, --strict, --help.
         """;
 
     public const string Kernels = """
@@ -194,7 +250,8 @@ public static class HelpText
         configuration — never a guess from xennet.ko), boots_on, the symbol list used
         by the kABI check, and module signing settings.
 
-        Options: --kernel K, --running-kernel K, --format json|table, --root DIR.
+        Options: --kernel K, --running-kernel K, --format json|table, --root DIR,
+                 --lspci FILE|-, --lock-timeout SECONDS, --strict, --help.
         """;
 
     public const string Reconcile = """
@@ -208,13 +265,36 @@ public static class HelpText
         changed. --pending takes the drivers recorded in /var/lib/driver-tool/pending
         by the RPM macros (see /usr/lib/rpm/macros.d/macros.driver-tool).
 
+        An unknown NAME (no variants and no links of it) is ENOENT, as for select.
+        With --format table one line per driver, then the hooks.
+
         Options: --pending, --force, --no-hooks, --no-initrd, --initrd,
-                 --signatures enforce|warn|off, --trusted-keys DIR, --root DIR.
+                 --signatures enforce|warn|off, --trusted-keys DIR, --root DIR,
+                 --lspci FILE|-, --running-kernel K, --lock-timeout SECONDS,
+                 --format json|table, --strict, --help.
         """;
 
-    public static string? For(string? topic) => topic switch
+    public const string Help = """
+        Usage: driver-tool help [COMMAND]
+               driver-tool --help [COMMAND], driver-tool COMMAND --help
+
+        Prints the general help, or the help of COMMAND.
+        """;
+
+    public const string Version = """
+        Usage: driver-tool version
+               driver-tool --version, driver-tool -V
+
+        Prints "driver-tool X.Y.Z".
+        """;
+
+    /// <summary>The help of <paramref name="topic"/> (null: the general help), ending with a newline; null for an unknown topic.</summary>
+    public static string? For(string? topic) => Text(topic) is { } text ? text + "\n" : null;
+
+    private static string? Text(string? topic) => topic switch
     {
-        null => General,
+        null or "help" or "-h" or "--help" => topic is null ? General : Help,
+        "version" or "-V" or "--version" => Version,
         "list" or "-l" => List,
         "select" or "-s" => Select,
         "deselect" or "-d" => Deselect,

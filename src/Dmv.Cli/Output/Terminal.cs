@@ -16,11 +16,28 @@ public sealed class Terminal
     private TextWriter? _stderr;
 
     /// <summary>Standard error is opened on first use: most successful calls never write to it.</summary>
-    public Terminal(Stream stdout, Func<TextWriter> openStderr)
+    /// <param name="interactive">Standard output is a terminal (a person reads it), not a pipe or a file.</param>
+    public Terminal(Stream stdout, Func<TextWriter> openStderr, bool interactive = false)
     {
         _stdout = stdout;
         _openStderr = openStderr;
+        Interactive = interactive;
     }
+
+    /// <summary>Standard output is a terminal: JSON is indented, and a failure is the stderr line alone.</summary>
+    public bool Interactive { get; }
+
+    /// <summary>The format asked for (--format or DRIVER_TOOL_FORMAT); set once the command line is read.</summary>
+    public CommandLine.OutputFormat Format { get; set; }
+
+    /// <summary>
+    /// Whether a failure also writes the contract's error reply on stdout: only for a program that
+    /// reads JSON through a pipe. A person (a terminal, or --format table) gets the stderr line once.
+    /// </summary>
+    public bool WantsErrorReply => Format == CommandLine.OutputFormat.Json && !Interactive;
+
+    /// <summary>Options for a JSON writer of a reply: indented for a person at a terminal, compact (as callers get it) otherwise.</summary>
+    public JsonWriterOptions JsonOptions => new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = Interactive };
 
     private TextWriter Stderr => _stderr ??= _openStderr();
 
@@ -36,7 +53,7 @@ public sealed class Terminal
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         // Relaxed escaping: the reply is read by JSON parsers, never embedded in HTML, so "'" stays "'".
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
         {
             write(writer);
         }
@@ -98,6 +115,14 @@ public sealed class Terminal
             // fails too, any exception here would only turn the errno exit into an abort.
         }
     }
+    /// <summary>A line for a person on standard error that is not a warning (a hint, a summary).</summary>
+    public void Note(string message) => WriteError($"{Program}: {OneLine(message)}");
+
+    /// <summary>Whether file descriptor 1 is a terminal.</summary>
+    public static bool StdoutIsTerminal() => isatty(1) == 1;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "isatty")]
+    private static extern int isatty(int fd);
 
     /// <summary>Messages stay on one line whatever a file name contains.</summary>
     private static string OneLine(string text)

@@ -177,6 +177,24 @@ public static class SelectionService
 
         using (session)
         {
+            DriverListing? listing = null;
+            if (named.Count > 0)
+            {
+                // A name given on the command line that has neither variants nor links is a mistake, as
+                // for select (ENOENT), not "nothing to do". Checked before the pending list is taken.
+                listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+                var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+                foreach (string name in named)
+                {
+                    if (listing.Driver(name) is null
+                        && !(planner.TryPlanDeselect(name, out SwitchPlan? links, out _, evenIfUnknown: true) && !links!.ChangesNothing))
+                    {
+                        failure = new Failure(Errno.ENOENT, $"unknown driver '{name}'");
+                        return false;
+                    }
+                }
+            }
+
             List<string> drivers = [.. named, .. pending ? PendingDrivers.Take(session!.State!) : []];
             drivers = drivers.Distinct(StringComparer.Ordinal).ToList();
             if (drivers.Count == 0)
@@ -184,7 +202,7 @@ public static class SelectionService
                 return true;
             }
 
-            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            listing ??= DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
             var changedKernels = new List<string>();
             var added = new Dictionary<string, IReadOnlyList<string>>();
             foreach (string driver in drivers)

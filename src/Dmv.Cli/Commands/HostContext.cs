@@ -126,7 +126,7 @@ public sealed class HostContext
         {
             bool fromStdin = invocation.Lspci == "-";
             using Stream input = fromStdin
-                ? Console.OpenStandardInput()
+                ? new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1)
                 : new FileStream(invocation.Lspci, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
             string sourceName = fromStdin ? "<stdin>" : invocation.Lspci;
             var devices = new PresentDevices(LspciReader.ReadAsync(input, sourceName, log).GetAwaiter().GetResult());

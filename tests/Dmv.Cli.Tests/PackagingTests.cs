@@ -85,7 +85,7 @@ public class PackagingTests
 
             ProcessResult erase = Run("rpm", "--root", root.Root, "--nodeps", "-e", "example-nic-dmv");
             Assert.True(erase.ExitCode == 0, erase.ToString());
-            Assert.Empty(Directory.GetFileSystemEntries(root.Path(updates)));
+            Assert.True(Directory.GetFileSystemEntries(root.Path(updates)).Length == 0, erase.ToString());
             Assert.False(File.Exists(root.Path("var/lib/driver-tool/pending")));
             Assert.Equal(0, root.Run("verify").ExitCode);
             string[] history = File.ReadAllLines(root.Path("var/lib/driver-tool/history.jsonl"));

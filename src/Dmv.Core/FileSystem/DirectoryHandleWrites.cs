@@ -84,6 +84,22 @@ public partial struct DirectoryHandle
         return true;
     }
 
+    /// <summary>
+    /// Lists the folder from its first entry, whatever an earlier listing through this descriptor
+    /// read: a descriptor kept open for a whole command (see <see cref="OpenFolders"/>) is listed
+    /// more than once, and getdents64 goes on from where the last call stopped.
+    /// </summary>
+    public readonly bool TryListFromStart(List<DirectoryEntry> entries, byte[] buffer, out int errno)
+    {
+        if (NativeMethods.Seek(_descriptor, 0, 0) < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return false;
+        }
+
+        return TryList(entries, buffer, out errno);
+    }
+
     /// <summary>True when an entry of that name exists in any form (a dangling link included).</summary>
     public readonly bool Contains(string name) => Status(name, out _) != Errno.ENOENT;
 

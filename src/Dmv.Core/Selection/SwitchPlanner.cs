@@ -229,7 +229,7 @@ public sealed class SwitchPlanner
             return false;
         }
 
-        if (!folder.TryList(listed, new byte[16384], out errno))
+        if (!folder.TryListFromStart(listed, new byte[16384], out errno))
         {
             failure = new Failure(errno, $"{updates.RealPath}: {Errno.Describe(errno)}");
             return false;

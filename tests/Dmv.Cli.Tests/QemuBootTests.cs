@@ -22,15 +22,7 @@ public class QemuBootTests
         WriteReportModule(Path.Combine(initrd.DracutModules, "99boot-report"));
         initrd.Build("boot-report");
 
-        string serial = Boot(initrd);
-        int begin = serial.IndexOf(ReportBegin + "\n", StringComparison.Ordinal);
-        int end = serial.IndexOf(ReportEnd, StringComparison.Ordinal);
-        Assert.True(begin >= 0 && end > begin, $"no report on the serial console; it ends with:\n{Tail(serial)}");
-        // Kernel messages may interleave on the console: take the report's own lines.
-        string[] report = serial[(begin + ReportBegin.Length + 1)..end].Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] listings = report.Where(line => line.StartsWith('{')).ToArray();
-        string[] files = report.Where(line => line.StartsWith("/lib/modules/", StringComparison.Ordinal)).ToArray();
-        Assert.True(listings.Length == 2 && files.Length == 1, $"report:\n{string.Join('\n', report)}");
+        (string[] listings, string[] files) = BootAndReport(initrd);
 
         // At the hook, before udev: selected, and nothing loaded yet.
         JsonElement atHook = Driver(listings[0]);
@@ -84,14 +76,7 @@ public class QemuBootTests
         Assert.True(atHook.GetProperty("selected").ValueKind == JsonValueKind.Null,
             File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/auto-select.err")) + File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/auto-select.json")));
 
-        string serial = Boot(initrd);
-        int begin = serial.IndexOf(ReportBegin + "\n", StringComparison.Ordinal);
-        int end = serial.IndexOf(ReportEnd, StringComparison.Ordinal);
-        Assert.True(begin >= 0 && end > begin, $"no report on the serial console; it ends with:\n{Tail(serial)}");
-        string[] report = serial[(begin + ReportBegin.Length + 1)..end].Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] listings = report.Where(line => line.StartsWith('{')).ToArray();
-        string[] files = report.Where(line => line.StartsWith("/lib/modules/", StringComparison.Ordinal)).ToArray();
-        Assert.True(listings.Length == 2 && files.Length == 1, $"report:\n{string.Join('\n', report)}");
+        (string[] listings, string[] files) = BootAndReport(initrd);
 
         JsonElement afterUdev = Driver(listings[1]);
         Assert.Equal(JsonValueKind.Null, afterUdev.GetProperty("selected").ValueKind);
@@ -99,6 +84,21 @@ public class QemuBootTests
         // (Not "active": the variant here is the in-tree module plus a note, so its srcversion matches the in-tree one.)
         Assert.DoesNotContain("/updates/", files[0]);
         Assert.Contains("/kernel/", files[0]);
+    }
+
+    /// <summary>Boots the initrd and returns the report's two listings (at the hook, after udev) and modinfo's file.</summary>
+    private static (string[] Listings, string[] Files) BootAndReport(E1000eInitrd initrd)
+    {
+        string serial = Boot(initrd);
+        int begin = serial.IndexOf(ReportBegin + "\n", StringComparison.Ordinal);
+        int end = serial.IndexOf(ReportEnd, StringComparison.Ordinal);
+        Assert.True(begin >= 0 && end > begin, $"no report on the serial console; it ends with:\n{Tail(serial)}");
+        // Kernel messages may interleave on the console: take the report's own lines.
+        string[] report = serial[(begin + ReportBegin.Length + 1)..end].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] listings = report.Where(line => line.StartsWith('{')).ToArray();
+        string[] files = report.Where(line => line.StartsWith("/lib/modules/", StringComparison.Ordinal)).ToArray();
+        Assert.True(listings.Length == 2 && files.Length == 1, $"report:\n{string.Join('\n', report)}");
+        return (listings, files);
     }
 
     private static JsonElement Driver(string listing) =>

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Dmv.Core.FileSystem;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace Dmv.Core.FileSystem;
 /// and nothing else: no seeking (a FileStream over a file keeps its own offset and would overwrite
 /// what `>>` appends to), no console set-up, and a failed write is an IOException carrying the errno.
 /// </summary>
-public sealed unsafe class DescriptorStream(int descriptor) : Stream
+public sealed class DescriptorStream(int descriptor) : Stream
 {
     public override bool CanRead => false;
 
@@ -23,25 +21,10 @@ public sealed unsafe class DescriptorStream(int descriptor) : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        fixed (byte* data = buffer)
+        int errno = DirectoryHandle.WriteAll(descriptor, buffer);
+        if (errno != 0)
         {
-            int written = 0;
-            while (written < buffer.Length)
-            {
-                nint result = NativeMethods.Write(descriptor, data + written, buffer.Length - written);
-                if (result < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == NativeMethods.EINTR)
-                    {
-                        continue;
-                    }
-
-                    throw new IOException(Errno.Describe(errno), errno);
-                }
-
-                written += (int)result;
-            }
+            throw new IOException(Errno.Describe(errno), errno);
         }
     }
 

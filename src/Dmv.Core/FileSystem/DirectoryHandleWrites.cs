@@ -234,7 +234,8 @@ public partial struct DirectoryHandle
         return 0;
     }
 
-    private static unsafe int WriteAll(int descriptor, ReadOnlySpan<byte> content)
+    /// <summary>write(2) until all of <paramref name="content"/> is written (or an error other than EINTR): 0 or the errno.</summary>
+    internal static unsafe int WriteAll(int descriptor, ReadOnlySpan<byte> content)
     {
         fixed (byte* data = content)
         {

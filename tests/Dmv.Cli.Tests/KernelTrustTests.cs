@@ -11,15 +11,7 @@ public class KernelTrustTests
 {
     private const string K = "6.1.0-1-amd64";
 
-    private static (HandTree Tree, Signer Trusted) SignedTree()
-    {
-        var signer = new Signer("driver-tool trust test key");
-        HandTree tree = new HandTree().Variant(K, "ice", "generic", ["ice.ko"]);
-        signer.Sign(tree.Path($"lib/modules/{K}/dmv/ice/generic/ice.ko"));
-        Directory.CreateDirectory(tree.Path("etc/driver-tool/trusted-keys"));
-        File.Copy(signer.CertificatePath, tree.Path("etc/driver-tool/trusted-keys/test.pem"));
-        return (tree, signer);
-    }
+    private static (HandTree Tree, Signer Trusted) SignedTree() => SignatureTests.SignedTree();
 
     // struct module_signature: algo, hash, id_type, signer_len, key_id_len, __pad[3], sig_len (be32).
     [Theory]

@@ -6,7 +6,8 @@ public class SignatureTests
 {
     private const string K = "6.1.0-1-amd64";
 
-    private static (HandTree Tree, Signer Trusted) SignedTree()
+    /// <summary>ice.ko and sub/irdma.ko of variant generic, both signed by a key whose certificate is trusted.</summary>
+    internal static (HandTree Tree, Signer Trusted) SignedTree()
     {
         var signer = new Signer("driver-tool test signing key");
         HandTree tree = new HandTree().Variant(K, "ice", "generic", ["ice.ko", "sub/irdma.ko"]);

@@ -15,7 +15,7 @@ export DOTNET_NOLOGO := 1
 FLOOR   := build/bench/floor
 CC      ?= cc
 
-.PHONY: all setup check-dotnet publish fixture floor demo run test bench bench-micro dist rpm clean
+.PHONY: all setup check-dotnet publish fixture floor demo run test fuzz bench bench-micro dist rpm clean
 
 all: publish
 
@@ -50,6 +50,13 @@ check-dotnet:
 
 test: setup publish rpm
 	@scripts/run-tests.sh $(CONFIG)
+
+# The seeded fuzz tests at length (make test runs a few hundred cases each): FUZZ_CASES, FUZZ_SEED.
+FUZZ_CASES ?= 5000
+FUZZ_SEED  ?= 20261121
+fuzz: setup publish
+	DRIVER_TOOL_FUZZ_CASES=$(FUZZ_CASES) DRIVER_TOOL_FUZZ_SEED=$(FUZZ_SEED) \
+	  $(DOTNET) test tests/Dmv.Cli.Tests -c $(CONFIG) --nologo --filter 'FullyQualifiedName~Dmv.Cli.Tests.FuzzTests'
 
 # build/stage/: the installed tree (the RPM's layout); build/dist/: a tarball of it, modes kept.
 dist: publish

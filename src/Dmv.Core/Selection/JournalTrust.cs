@@ -54,7 +54,6 @@ public static class JournalTrust
             return badDriver.Message;
         }
 
-        string ownFolder = $"../dmv/{journal.Driver}/";
         foreach (LinkChange change in journal.Changes)
         {
             if (KernelRelease.Problem(change.Kernel) is { } badKernel)
@@ -75,14 +74,41 @@ public static class JournalTrust
                 }
             }
 
-            if (change.NewTarget is not null
-                && (!change.NewTarget.StartsWith(ownFolder, StringComparison.Ordinal)
-                    || change.NewTarget[ownFolder.Length..].Split('/').Any(part => part is "" or "." or "..")))
+            if (change.NewTarget is not null && TargetProblem(journal, change) is { } target)
             {
-                return $"target '{change.NewTarget}' does not lie inside dmv/{journal.Driver}/";
+                return target;
+            }
+
+            if (change.Staged is not null && change.Staged != $".{change.Name}.driver-tool-{journal.Id}")
+            {
+                return $"staged link '{change.Staged}' is not the name a switch stages '{change.Name}' under";
+            }
+
+            if (change.SetAside is not null && !change.SetAside.StartsWith(change.Name + ".saved-by-driver-tool-", StringComparison.Ordinal))
+            {
+                return $"'{change.SetAside}' is not the name a switch moves '{change.Name}' aside to";
             }
         }
 
         return null;
+    }
+
+    /// <summary>A switch links NAME to ../dmv/DRIVER/VARIANT/…/NAME, the journal's own variant, and nothing else.</summary>
+    private static string? TargetProblem(SwitchJournal journal, LinkChange change)
+    {
+        string ownFolder = $"../dmv/{journal.Driver}/";
+        string target = change.NewTarget!;
+        string[] inside = target.StartsWith(ownFolder, StringComparison.Ordinal) ? target[ownFolder.Length..].Split('/') : [];
+        if (inside.Length < 2 || inside.Any(part => part is "" or "." or ".."))
+        {
+            return $"target '{target}' does not lie inside dmv/{journal.Driver}/VARIANT/";
+        }
+
+        if (inside[0] != journal.Variant)
+        {
+            return $"target '{target}' is not in the journal's variant '{journal.Variant}'";
+        }
+
+        return inside[^1] == change.Name ? null : $"target '{target}' is not the module '{change.Name}' the link is named after";
     }
 }

@@ -37,7 +37,12 @@ public class DeselectionTests
         Assert.Contains("deselected by an administrator", reconcile.Stdout);
         Assert.Null(tree.LinkTarget(K, "ice.ko"));
 
-        // An explicit select ends it: auto-select may act again after a later deselect-free state.
+        // explain says why auto-select leaves it alone; --include-deselected overrides the record.
+        Assert.Contains("deselected by an administrator", tree.Run("explain", "ice").Stdout);
+        Assert.Contains("deselected by an administrator", tree.Run("explain", "ice", "--format", "table").Stdout);
+        Assert.Contains("ice", Planned(tree.Run("auto-select", "--dry-run", "--include-deselected")));
+
+        // An explicit select ends it.
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
         Assert.False(File.Exists(tree.Path("var/lib/driver-tool/deselected")));
     }

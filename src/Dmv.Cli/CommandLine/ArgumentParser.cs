@@ -11,7 +11,7 @@ namespace Dmv.Cli.CommandLine;
 public static class ArgumentParser
 {
     private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout", "--kernel", "--signatures", "--trusted-keys"];
-    private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair", "--pending"];
+    private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair", "--pending", "--include-deselected"];
 
     private static readonly Dictionary<string, CommandKind> Words = new(StringComparer.Ordinal)
     {
@@ -37,6 +37,7 @@ public static class ArgumentParser
         ["--initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile],
         ["--pending"] = [CommandKind.Reconcile],
         ["--dry-run"] = [CommandKind.AutoSelect],
+        ["--include-deselected"] = [CommandKind.AutoSelect, CommandKind.Reconcile],
         ["--repair"] = [CommandKind.Verify],
     };
 
@@ -492,6 +493,7 @@ public static class ArgumentParser
             NoInitrd = state.SetFlags.Contains("--no-initrd"),
             Initrd = state.SetFlags.Contains("--initrd"),
             DryRun = state.SetFlags.Contains("--dry-run"),
+            IncludeDeselected = state.SetFlags.Contains("--include-deselected"),
             Repair = state.SetFlags.Contains("--repair"),
             LockTimeout = lockTimeout,
             Files = files,

@@ -16,6 +16,9 @@ public sealed record Invocation(CommandKind Command)
     public bool NoInitrd { get; init; }
     public bool Initrd { get; init; }
     public bool DryRun { get; init; }
+
+    /// <summary>auto-select, reconcile: also the drivers an administrator deselected.</summary>
+    public bool IncludeDeselected { get; init; }
     public bool Repair { get; init; }
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public IReadOnlyList<string> Files { get; init; } = [];

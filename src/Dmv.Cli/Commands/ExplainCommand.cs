@@ -10,6 +10,7 @@ using Dmv.Core.Listing;
 using Dmv.Core.Modules;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
+using Dmv.Core.State;
 
 namespace Dmv.Cli.Commands;
 
@@ -29,9 +30,11 @@ public static class ExplainCommand
         }
 
         DriverListing listing;
-        using (HostSession.BeginRead(host.Root, invocation.LockTimeout, log))
+        bool deselected;
+        using (HostSession session = HostSession.BeginRead(host.Root, invocation.LockTimeout, log))
         {
             listing = DriverListingBuilder.Build(host.Root, new ListingOptions(hardware, host.RunningKernel) { OnlyDriver = invocation.Driver }, log);
+            deselected = DeselectionRecord.Read(session.State, log).Contains(invocation.Driver!);
         }
 
         DriverEntry? driver = listing.Driver(invocation.Driver!);
@@ -48,23 +51,24 @@ public static class ExplainCommand
         Replies.Warnings(terminal, log);
         if (invocation.Format == OutputFormat.Table)
         {
-            terminal.WriteText(Table(driver, explanations, choice, integrity));
+            terminal.WriteText(Table(driver, explanations, choice, integrity, deselected));
         }
         else
         {
-            terminal.WriteDocument(json => Json(json, driver, explanations, choice, integrity));
+            terminal.WriteDocument(json => Json(json, driver, explanations, choice, integrity, deselected));
         }
 
         return 0;
     }
 
-    private static void Json(Utf8JsonWriter json, DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity)
+    private static void Json(Utf8JsonWriter json, DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity, bool deselected)
     {
         json.WriteStartObject();
         json.WriteString("driver", driver.Name);
         json.WriteOptional("selected", driver.Selected);
         json.WriteOptional("active", driver.Active);
         json.WriteOptional("best_eligible_choice", choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null);
+        json.WriteString("auto_select", AutoSelectStance(driver, deselected));
         json.WriteString("signature_policy", integrity.Policy.ToString().ToLowerInvariant());
         json.WriteNumber("trusted_certificates", integrity.Trust.Certificates.Count);
         json.WriteStartArray("variants");
@@ -130,15 +134,21 @@ public static class ExplainCommand
     /// variant its PCI matches and one line per kernel with its one kABI verdict and the signatures.
     /// "auto-select's choice" is marked only where auto-select would act: on a driver with nothing selected.
     /// </summary>
-    private static string Table(DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity)
+    /// <summary>What auto-select (and so the boot hook) does with the driver, and why it leaves it alone when it does.</summary>
+    private static string AutoSelectStance(DriverEntry driver, bool deselected) =>
+        driver.Selected is not null ? $"leaves it alone ({driver.Selected} is selected)"
+        : deselected ? "leaves it alone (deselected by an administrator: until it is selected again, or auto-select --include-deselected)"
+        : "acts (nothing is selected)";
+
+    private static string Table(DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity, bool deselected)
     {
         var text = new StringBuilder();
         text.Append($"driver {driver.Name}: selected {driver.Selected ?? "-"}, active {driver.Active ?? "-"}; signatures {integrity.Policy.ToString().ToLowerInvariant()} ({integrity.Trust.Certificates.Count} trusted certificates)\n");
         string? pick = choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null;
-        bool autoSelectActs = driver.Selected is null;
+        bool autoSelectActs = driver.Selected is null && !deselected;
         text.Append(autoSelectActs
             ? pick is null ? "auto-select: nothing to select (no eligible variant)\n" : $"auto-select: would select {pick}\n"
-            : $"auto-select: leaves it alone ({driver.Selected} is selected)\n");
+            : $"auto-select: {AutoSelectStance(driver, deselected)}\n");
         text.Append('\n');
 
         var rows = new List<string[]> { new[] { "VARIANT", "VERSION", "PRIORITY", "STATUS", "ELIGIBLE", "WHY NOT" } };

@@ -75,7 +75,7 @@ public sealed class HostContext
     {
         var hooks = new HookOptions(invocation.NoHooks, invocation.NoInitrd, invocation.Initrd, ToolLocator.SearchPath(Environment.GetEnvironmentVariable(ToolLocator.TestFolderVariable)));
         int crashAfter = int.TryParse(Environment.GetEnvironmentVariable(CrashVariable), out int step) && step > 0 ? step : 0;
-        return new SwitchOptions(invocation.Force, hooks, invocation.LockTimeout, hardware, RunningKernel, new CrashPoint(crashAfter), Integrity(invocation, log));
+        return new SwitchOptions(invocation.Force, hooks, invocation.LockTimeout, hardware, RunningKernel, new CrashPoint(crashAfter), Integrity(invocation, log), invocation.IncludeDeselected);
     }
 
     /// <summary>

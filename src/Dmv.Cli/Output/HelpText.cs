@@ -53,6 +53,8 @@ public static class HelpText
           --lock-timeout SECONDS how long a command waits for another one's switch
                                  (default 30)
           --dry-run              auto-select: print the plan, change nothing
+          --include-deselected   auto-select, reconcile: also drivers an administrator
+                                 deselected (otherwise left alone until selected again)
           --repair               verify: mend what is safe to mend
           --force                select without matching hardware; move a foreign
                                  file in updates/ aside instead of refusing
@@ -172,9 +174,11 @@ public static class HelpText
         hardware-present variant of largest priority (the installer's rule); a tie
         goes to the more specific PCI match, then the higher version, then the name.
         --dry-run prints the plan and changes nothing (with --format table, as a
-        table). A refused variant does not stop the others.
+        table). A refused variant does not stop the others. A driver an administrator
+        deselected is left alone until it is selected again, unless
+        --include-deselected.
 
-        Options: --dry-run, --force, --no-hooks, --no-initrd, --initrd,
+        Options: --dry-run, --include-deselected, --force, --no-hooks, --no-initrd, --initrd,
                  --signatures enforce|warn|off, --trusted-keys DIR,
                  --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
                  --running-kernel K, --format json|table, --strict, --help.
@@ -261,14 +265,15 @@ public static class HelpText
         their variants: a selected variant that is still there is re-pointed (its
         files may have moved; the selection is read from its links even when they
         dangle), one that is gone is deselected, and a driver left with nothing
-        selected gets auto-select's choice. The hooks then run once for every kernel
+        selected gets auto-select's choice (not a driver an administrator deselected,
+        unless --include-deselected). The hooks then run once for every kernel
         changed. --pending takes the drivers recorded in /var/lib/driver-tool/pending
         by the RPM macros (see /usr/lib/rpm/macros.d/macros.driver-tool).
 
         An unknown NAME (no variants and no links of it) is ENOENT, as for select.
         With --format table one line per driver, then the hooks.
 
-        Options: --pending, --force, --no-hooks, --no-initrd, --initrd,
+        Options: --pending, --include-deselected, --force, --no-hooks, --no-initrd, --initrd,
                  --signatures enforce|warn|off, --trusted-keys DIR, --root DIR,
                  --lspci FILE|-, --running-kernel K, --lock-timeout SECONDS,
                  --format json|table, --strict, --help.

@@ -17,13 +17,6 @@ public class ContainmentTests
         .Variant(K, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
         .Variant(K, "igb", "generic", ["igb.ko"], device: "1533");
 
-    private static void AssertContained(ProcessResult result, string what)
-    {
-        Assert.True(result.ExitCode is >= 0 and < 128, $"{what}: {result}");
-        Assert.DoesNotContain("Unhandled exception", result.Stderr);
-        Assert.DoesNotContain("unexpected failure", result.Stderr);
-        Assert.DoesNotContain("   at ", result.Stderr);
-    }
 
     [Theory]
     [InlineData("name", "\"ice\\udfff\"")]
@@ -44,7 +37,7 @@ public class ContainmentTests
         foreach (string[] command in new[] { new[] { "-l" }, ["auto-select", "--dry-run"], ["kernels"], ["explain", "ice"] })
         {
             ProcessResult result = tree.Run(command);
-            AssertContained(result, string.Join(' ', command));
+            Contained.Assert(result, string.Join(' ', command));
             Assert.True(result.ExitCode == 0, $"{string.Join(' ', command)}: {result}");
         }
 
@@ -84,7 +77,7 @@ public class ContainmentTests
         Assert.Equal(errno, result.ExitCode);
         Assert.Contains("cannot write to standard output", result.Stderr);
         Assert.Single(result.Stderr.Trim().Split('\n'));
-        AssertContained(result, target);
+        Contained.Assert(result, target);
     }
 
     [Fact]
@@ -102,7 +95,7 @@ public class ContainmentTests
             foreach (string command in new[] { "-l", "auto-select --dry-run" })
             {
                 ProcessResult result = ExternalCommand.Run(["sh", "-c", $"ulimit -n {limit}; exec {ToolPaths.DriverTool} --root {tree.Root} {command}"]);
-                AssertContained(result, $"ulimit -n {limit} {command}");
+                Contained.Assert(result, $"ulimit -n {limit} {command}");
                 if (result.ExitCode == 0 && command == "-l")
                 {
                     Assert.Equal(1000, JsonDocument.Parse(result.Stdout).RootElement.GetProperty("drivers").EnumerateObject().Count());
@@ -123,11 +116,11 @@ public class ContainmentTests
     public void Inspect_of_an_empty_or_overlong_path_says_so()
     {
         ProcessResult empty = DriverTool.Run("inspect", "");
-        AssertContained(empty, "inspect ''");
+        Contained.Assert(empty, "inspect ''");
         Assert.Equal(2, empty.ExitCode);
 
         ProcessResult longPath = DriverTool.Run("inspect", "/" + string.Join('/', Enumerable.Repeat(new string('a', 200), 25)));
-        AssertContained(longPath, "inspect of a long path");
+        Contained.Assert(longPath, "inspect of a long path");
         Assert.Equal(36, longPath.ExitCode);
     }
 
@@ -175,7 +168,7 @@ public class ContainmentTests
         foreach (string[] command in new[] { new[] { "-l" }, ["explain", "ice"], ["select", "ice", "generic", "--force", "--no-hooks"], ["verify"], ["inspect", path] })
         {
             ProcessResult result = DriverTool.Execute(Start(["--root", tree.Root, .. command]), null, timeoutSeconds: 20);
-            AssertContained(result, $"{string.Join(' ', command)} with a FIFO at {place}");
+            Contained.Assert(result, $"{string.Join(' ', command)} with a FIFO at {place}");
         }
     }
 

@@ -29,10 +29,7 @@ public static class ErrorReporter
         errno is Dmv.Core.FileSystem.Errno.EACCES or Dmv.Core.FileSystem.Errno.EPERM
         && !message.Contains("signatures are enforced", StringComparison.Ordinal)
         && !message.Contains("needs root", StringComparison.Ordinal)
-        && geteuid() != 0
+        && Dmv.Core.State.StateDirectory.EffectiveUser != 0
             ? "; this command needs root (run it as root, or with sudo)"
             : "";
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "geteuid")]
-    private static extern uint geteuid();
 }

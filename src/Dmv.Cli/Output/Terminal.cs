@@ -119,10 +119,7 @@ public sealed class Terminal
     public void Note(string message) => WriteError($"{Program}: {OneLine(message)}");
 
     /// <summary>Whether file descriptor 1 is a terminal.</summary>
-    public static bool StdoutIsTerminal() => isatty(1) == 1;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "isatty")]
-    private static extern int isatty(int fd);
+    public static bool StdoutIsTerminal() => Dmv.Core.FileSystem.StandardDescriptors.IsTerminal(1);
 
     /// <summary>Messages stay on one line whatever a file name contains.</summary>
     private static string OneLine(string text)

@@ -109,16 +109,12 @@ public partial struct DirectoryHandle
         byte[] bytes = NativePath.ToBytes(name);
         fixed (byte* n = bytes)
         {
-            return StatAt(n, NativeMethods.AT_SYMLINK_NOFOLLOW, out status);
+            return FileStatus.At(_descriptor, n, NativeMethods.AT_SYMLINK_NOFOLLOW, out status);
         }
     }
 
     /// <summary>fstat(2) of this folder itself.</summary>
-    public readonly unsafe int Status(out FileStatus status)
-    {
-        byte empty = 0;
-        return StatAt(&empty, NativeMethods.AT_EMPTY_PATH, out status);
-    }
+    public readonly int Status(out FileStatus status) => DescriptorStatus(_descriptor, out status);
 
     /// <summary>
     /// Opens a file of this folder, never through a link (O_NOFOLLOW) and never waiting on a FIFO
@@ -203,35 +199,8 @@ public partial struct DirectoryHandle
     /// <summary>fstat(2) of an open descriptor.</summary>
     public static unsafe int DescriptorStatus(int descriptor, out FileStatus status)
     {
-        Span<byte> buffer = stackalloc byte[NativeMethods.StatSize];
         byte empty = 0;
-        fixed (byte* b = buffer)
-        {
-            if (NativeMethods.StatAt(NativeMethods.SYS_newfstatat, descriptor, &empty, b, NativeMethods.AT_EMPTY_PATH) != 0)
-            {
-                status = default;
-                return Marshal.GetLastPInvokeError();
-            }
-        }
-
-        status = FileStatus.FromStat(buffer);
-        return 0;
-    }
-
-    private readonly unsafe int StatAt(byte* name, int flags, out FileStatus status)
-    {
-        Span<byte> buffer = stackalloc byte[NativeMethods.StatSize];
-        fixed (byte* b = buffer)
-        {
-            if (NativeMethods.StatAt(NativeMethods.SYS_newfstatat, _descriptor, name, b, flags) != 0)
-            {
-                status = default;
-                return Marshal.GetLastPInvokeError();
-            }
-        }
-
-        status = FileStatus.FromStat(buffer);
-        return 0;
+        return FileStatus.At(descriptor, &empty, NativeMethods.AT_EMPTY_PATH, out status);
     }
 
     /// <summary>write(2) until all of <paramref name="content"/> is written (or an error other than EINTR): 0 or the errno.</summary>

@@ -3,13 +3,16 @@ using System.Buffers.Binary;
 namespace Dmv.Core.FileSystem;
 
 /// <summary>What fstatat(2) says of a file, as far as driver-tool asks: its kind, owner, permission bits and identity.</summary>
-public readonly record struct FileStatus(EntryKind Kind, bool IsRegular, uint Mode, uint Owner, long Size, ulong Device, ulong Inode)
+public readonly record struct FileStatus(EntryKind Kind, uint Mode, uint Owner, long Size)
 {
     private const uint TypeMask = 0xF000;
     private const uint TypeRegular = 0x8000;
     private const uint TypeDirectory = 0x4000;
     private const uint TypeLink = 0xA000;
     private const uint GroupOrOtherWrite = 0x12; // 0022
+
+    /// <summary>A regular file: not a folder, link, FIFO, socket or device.</summary>
+    public bool IsRegular => Kind == EntryKind.File;
 
     /// <summary>The permission bits, 0 to 07777.</summary>
     public uint Permissions => Mode & 0xFFF;
@@ -36,40 +39,39 @@ public readonly record struct FileStatus(EntryKind Kind, bool IsRegular, uint Mo
     /// <summary>stat(2) of a real path, following links: 0 and the status, or the errno.</summary>
     public static unsafe int Of(string realPath, out FileStatus status)
     {
-        Span<byte> buffer = stackalloc byte[NativeMethods.StatSize];
         byte[] path = NativePath.ToBytes(realPath);
         fixed (byte* name = path)
-        fixed (byte* b = buffer)
         {
-            if (NativeMethods.StatAt(NativeMethods.SYS_newfstatat, NativeMethods.AtFdCwd, name, b, 0) != 0)
+            return At(NativeMethods.AtFdCwd, name, 0, out status);
+        }
+    }
+
+    /// <summary>fstatat(2): of <paramref name="name"/> in <paramref name="directory"/>, or of the descriptor itself with AT_EMPTY_PATH and "".</summary>
+    internal static unsafe int At(int directory, byte* name, int flags, out FileStatus status)
+    {
+        Span<byte> stat = stackalloc byte[NativeMethods.StatSize];
+        fixed (byte* buffer = stat)
+        {
+            if (NativeMethods.StatAt(NativeMethods.SYS_newfstatat, directory, name, buffer, flags) != 0)
             {
                 status = default;
                 return System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             }
         }
 
-        status = FromStat(buffer);
-        return 0;
-    }
-
-    internal static FileStatus FromStat(ReadOnlySpan<byte> stat)
-    {
         uint mode = BinaryPrimitives.ReadUInt32LittleEndian(stat[NativeMethods.StatModeOffset..]);
-        uint type = mode & TypeMask;
-        EntryKind kind = type switch
+        EntryKind kind = (mode & TypeMask) switch
         {
             TypeDirectory => EntryKind.Directory,
             TypeLink => EntryKind.Link,
             TypeRegular => EntryKind.File,
             _ => EntryKind.Special,
         };
-        return new FileStatus(
+        status = new FileStatus(
             kind,
-            type == TypeRegular,
             mode,
             BinaryPrimitives.ReadUInt32LittleEndian(stat[NativeMethods.StatOwnerOffset..]),
-            BinaryPrimitives.ReadInt64LittleEndian(stat[NativeMethods.StatSizeOffset..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(stat[NativeMethods.StatDeviceOffset..]),
-            BinaryPrimitives.ReadUInt64LittleEndian(stat[NativeMethods.StatInodeOffset..]));
+            BinaryPrimitives.ReadInt64LittleEndian(stat[NativeMethods.StatSizeOffset..]));
+        return 0;
     }
 }

@@ -32,7 +32,7 @@ public sealed partial class HostRoot
     {
         handle = default;
         reason = "";
-        int root = NativePath.Open(IsSystemRoot ? "/" : RealRoot, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out errno);
+        int root = OpenRoot(out errno);
         if (root < 0)
         {
             reason = $"{RealRoot}: {Errno.Describe(errno)}";
@@ -47,7 +47,7 @@ public sealed partial class HostRoot
             if (_useOpenat2)
             {
                 descriptor = OpenInRoot(root, relative.Length == 0 ? "." : relative, out errno);
-                walk = descriptor < 0 && (errno is ENOSYS or Errno.EPERM or Errno.EINVAL or E2BIG or EAGAIN || (errno == Errno.ENOENT && create));
+                walk = descriptor < 0 && (Openat2Unavailable(errno) || (errno == Errno.ENOENT && create));
             }
 
             if (walk)
@@ -79,7 +79,7 @@ public sealed partial class HostRoot
     {
         if (_useOpenat2)
         {
-            int root = NativePath.Open(IsSystemRoot ? "/" : RealRoot, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out errno);
+            int root = OpenRoot(out errno);
             if (root < 0)
             {
                 return -1;
@@ -88,7 +88,7 @@ public sealed partial class HostRoot
             try
             {
                 int descriptor = OpenInRoot(root, hostPath.TrimStart('/'), out errno, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC);
-                if (descriptor >= 0 || errno is not (ENOSYS or Errno.EPERM or Errno.EINVAL or E2BIG or EAGAIN))
+                if (descriptor >= 0 || !Openat2Unavailable(errno))
                 {
                     return descriptor;
                 }
@@ -101,6 +101,12 @@ public sealed partial class HostRoot
 
         return NativePath.Open(resolvedRealPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
     }
+
+    private int OpenRoot(out int errno) =>
+        NativePath.Open(IsSystemRoot ? "/" : RealRoot, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out errno);
+
+    /// <summary>openat2 itself is missing (ENOSYS), refused by a seccomp filter (EPERM), older than its flags (EINVAL, E2BIG) or raced (EAGAIN): walk instead.</summary>
+    private static bool Openat2Unavailable(int errno) => errno is ENOSYS or Errno.EPERM or Errno.EINVAL or E2BIG or EAGAIN;
 
     private static unsafe int OpenInRoot(int root, string relative, out int errno, int flags = NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC)
     {

@@ -88,10 +88,8 @@ internal static unsafe partial class NativeMethods
     internal const ulong RESOLVE_NO_MAGICLINKS = 0x02;
     internal const ulong RESOLVE_IN_ROOT = 0x10;
 
-    // struct stat on x86_64: st_mode at 24, st_uid at 28, st_gid at 32, st_size at 48; 144 bytes in all.
+    // struct stat on x86_64: st_mode at 24, st_uid at 28, st_size at 48; 144 bytes in all.
     internal const int StatSize = 144;
-    internal const int StatDeviceOffset = 0;
-    internal const int StatInodeOffset = 8;
     internal const int StatModeOffset = 24;
     internal const int StatOwnerOffset = 28;
     internal const int StatSizeOffset = 48;
@@ -131,6 +129,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
     internal static partial int ChangeMode(int descriptor, int mode);
+
+    [LibraryImport("libc", EntryPoint = "isatty")]
+    internal static partial int IsTerminal(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "strerror")]
     internal static partial byte* StringOfError(int errno);

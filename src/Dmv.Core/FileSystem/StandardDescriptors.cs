@@ -10,6 +10,9 @@ public static class StandardDescriptors
 {
     private const int F_GETFD = 1;
 
+    /// <summary>Whether the descriptor is a terminal (a person reads it), not a pipe or a file.</summary>
+    public static bool IsTerminal(int descriptor) => NativeMethods.IsTerminal(descriptor) == 1;
+
     public static unsafe void EnsureOpen()
     {
         for (int descriptor = 0; descriptor <= 2; descriptor++)

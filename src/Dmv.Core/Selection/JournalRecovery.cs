@@ -6,7 +6,8 @@ namespace Dmv.Core.Selection;
 /// <summary>
 /// Finishes or undoes a switch a previous run left half done. Every step can be repeated, so a
 /// crash during recovery is recovered by the run after it. A journal is obeyed only when it can
-/// only have been written by driver-tool running as this user (see <see cref="JournalTrust"/>).
+/// only have been written by driver-tool running as this user (see <see cref="JournalTrust"/> and
+/// <see cref="StateDirectory.TryReadTrusted"/>).
 /// </summary>
 public static class JournalRecovery
 {
@@ -15,42 +16,29 @@ public static class JournalRecovery
     {
         journal = null;
         failure = null;
-        int descriptor = state.Folder.OpenFile(StateDirectory.JournalName, NativeMethods.O_RDONLY, 0, out int errno);
-        if (descriptor < 0)
+        byte[] buffer = new byte[4096];
+        if (!state.TryReadTrusted(StateDirectory.JournalName, "journal", 16 << 20, ref buffer, out int length, out int errno, out string? problem))
         {
             if (errno != Errno.ENOENT)
             {
-                failure = new Failure(errno == Errno.ELOOP ? Errno.EUCLEAN : errno, $"{state.JournalPath}: {(errno == Errno.ELOOP ? "the journal is a symbolic link; driver-tool never writes one, so it is not obeyed" : Errno.Describe(errno))}");
+                failure = new Failure(errno, errno == Errno.EUCLEAN
+                    ? $"{problem}; the journal is not applied: inspect it and the updates/ folders by hand, then remove it"
+                    : problem ?? Errno.Describe(errno));
             }
 
             return false;
         }
 
-        string? distrust = JournalTrust.Check(state, descriptor);
-        if (distrust is not null)
+        if (!JournalReader.TryParse(buffer.AsSpan(0, length), out journal, out string unreadable))
         {
-            NativeMethods.Close(descriptor);
-            failure = new Failure(Errno.EUCLEAN, $"{distrust}; the journal is not applied: inspect it and the updates/ folders by hand, then remove it");
+            failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: unreadable journal ({unreadable}); inspect it and the updates/ folders by hand, then remove it");
             return false;
         }
 
-        byte[] buffer = new byte[4096];
-        if (!FileContent.ReadAll(descriptor, 16 << 20, ref buffer, out int length, out errno, regularFile: true))
+        string? untrusted = JournalTrust.CheckContents(journal!);
+        if (untrusted is not null)
         {
-            failure = new Failure(errno, $"{state.JournalPath}: {Errno.Describe(errno)}");
-            return false;
-        }
-
-        if (!JournalReader.TryParse(buffer.AsSpan(0, length), out journal, out string problem))
-        {
-            failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: unreadable journal ({problem}); inspect it and the updates/ folders by hand, then remove it");
-            return false;
-        }
-
-        problem = JournalTrust.CheckContents(journal!) ?? "";
-        if (problem.Length > 0)
-        {
-            failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: {problem}; the journal is not applied: inspect it and the updates/ folders by hand, then remove it");
+            failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: {untrusted}; the journal is not applied: inspect it and the updates/ folders by hand, then remove it");
             journal = null;
             return false;
         }

@@ -16,26 +16,6 @@ public static class JournalTrust
 {
     public const int Format = 1;
 
-    /// <summary>Null when the journal file and its folder are trusted; otherwise what is wrong.</summary>
-    public static string? Check(StateDirectory state, int journalDescriptor)
-    {
-        string? folder = state.CheckTrusted();
-        if (folder is not null)
-        {
-            return folder;
-        }
-
-        int errno = DirectoryHandle.DescriptorStatus(journalDescriptor, out FileStatus status);
-        if (errno != 0)
-        {
-            return $"{state.JournalPath}: {Errno.Describe(errno)}";
-        }
-
-        return !status.IsRegular
-            ? $"{state.JournalPath}: the journal is {status.Description}, not a regular file"
-            : StateDirectory.Distrust(state.JournalPath, "journal", status);
-    }
-
     /// <summary>Null when every field is one a switch by this version could have written.</summary>
     public static string? CheckContents(SwitchJournal journal)
     {

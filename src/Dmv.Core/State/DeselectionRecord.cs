@@ -23,32 +23,14 @@ public static class DeselectionRecord
             return drivers;
         }
 
-        int descriptor = state.Folder.OpenFile(Name, NativeMethods.O_RDONLY, 0, out int errno);
-        if (descriptor < 0)
+        byte[] buffer = new byte[4096];
+        if (!state.TryReadTrusted(Name, "record", 1 << 20, ref buffer, out int length, out int errno, out string? problem))
         {
             if (errno != Errno.ENOENT)
             {
-                log.Warn(state.PathOf(Name), $"{Errno.Describe(errno)}; deselections are not known");
+                log.Warn(state.PathOf(Name), errno == Errno.EUCLEAN ? $"{problem}; the record of deselected drivers is not obeyed" : $"{Errno.Describe(errno)}; deselections are not known");
             }
 
-            return drivers;
-        }
-
-        errno = DirectoryHandle.DescriptorStatus(descriptor, out FileStatus status);
-        string? distrust = errno != 0 ? Errno.Describe(errno)
-            : !status.IsRegular ? $"{status.Description}, not a regular file"
-            : StateDirectory.Distrust(state.PathOf(Name), "record", status) ?? state.CheckTrusted();
-        if (distrust is not null)
-        {
-            NativeMethods.Close(descriptor);
-            log.Warn(state.PathOf(Name), $"{distrust}; the record of deselected drivers is not obeyed");
-            return drivers;
-        }
-
-        byte[] buffer = new byte[4096];
-        if (!FileContent.ReadAll(descriptor, 1 << 20, ref buffer, out int length, out errno, regularFile: true))
-        {
-            log.Warn(state.PathOf(Name), $"{Errno.Describe(errno)}; deselections are not known");
             return drivers;
         }
 

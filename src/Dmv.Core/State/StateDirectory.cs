@@ -24,6 +24,7 @@ public sealed class StateDirectory : IDisposable
     public const int PublicMode = 0x1A4;  // 0644: history.jsonl
 
     private DirectoryHandle _folder;
+    private Trust? _trust;
 
     private StateDirectory(HostRoot root, DirectoryHandle folder)
     {
@@ -74,8 +75,52 @@ public sealed class StateDirectory : IDisposable
         return true;
     }
 
-    /// <summary>Null when the folder is the effective user's and only theirs to write; otherwise what is wrong.</summary>
-    public string? CheckTrusted()
+    /// <summary>Null when the folder is the effective user's and only theirs to write; otherwise what is wrong. Found once per command.</summary>
+    public string? CheckTrusted() => (_trust ??= new Trust(FindDistrust())).Problem;
+
+    /// <summary>
+    /// Reads a state file (the journal, a record) that is obeyed only when it is trusted: a regular
+    /// file, reached without a link, of the effective user's and nobody else's to write, in a trusted
+    /// folder. False with ENOENT (and no problem) when it is missing; with EUCLEAN and the problem when
+    /// it is not trusted; with the errno otherwise.
+    /// </summary>
+    public bool TryReadTrusted(string name, string what, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? problem)
+    {
+        length = 0;
+        problem = null;
+        int descriptor = _folder.OpenFile(name, NativeMethods.O_RDONLY, 0, out errno);
+        if (descriptor < 0)
+        {
+            if (errno == Errno.ELOOP)
+            {
+                errno = Errno.EUCLEAN;
+                problem = $"{PathOf(name)}: the {what} is a symbolic link; driver-tool never writes one, so it is not obeyed";
+            }
+
+            return false;
+        }
+
+        errno = DirectoryHandle.DescriptorStatus(descriptor, out FileStatus status);
+        problem = errno != 0 ? $"{PathOf(name)}: {Errno.Describe(errno)}"
+            : CheckTrusted()
+            ?? (!status.IsRegular ? $"{PathOf(name)}: the {what} is {status.Description}, not a regular file" : Distrust(PathOf(name), what, status));
+        if (problem is not null)
+        {
+            NativeMethods.Close(descriptor);
+            errno = errno != 0 ? errno : Errno.EUCLEAN;
+            return false;
+        }
+
+        if (!FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile: true))
+        {
+            problem = $"{PathOf(name)}: {Errno.Describe(errno)}";
+            return false;
+        }
+
+        return true;
+    }
+
+    private string? FindDistrust()
     {
         int errno = _folder.Status(out FileStatus status);
         if (errno != 0)
@@ -128,4 +173,6 @@ public sealed class StateDirectory : IDisposable
     public static uint EffectiveUser => NativeMethods.GetEffectiveUserId();
 
     public void Dispose() => _folder.Dispose();
+
+    private sealed record Trust(string? Problem);
 }

@@ -38,6 +38,21 @@ public class ReconcileTests
     }
 
     [Fact]
+    public void A_pending_list_another_user_wrote_is_not_obeyed()
+    {
+        using HandTree tree = new HandTree().Variant(K, "ice", "generic", ["ice.ko"]);
+        tree.File("var/lib/driver-tool/pending", "ice\n");
+        ExternalCommand.Check(["chown", "65534", tree.Path("var/lib/driver-tool/pending")]);
+
+        ProcessResult result = tree.Run("reconcile", "--pending", "--no-hooks");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("belongs to user 65534", result.Stderr);
+        Assert.Equal(0, JsonDocument.Parse(result.Stdout).RootElement.GetProperty("reconciled").GetArrayLength());
+        Assert.Null(tree.LinkTarget(K, "ice.ko"));
+    }
+
+    [Fact]
     public void Reconcile_needs_names_or_pending()
     {
         using HandTree tree = new HandTree().Variant(K, "ice", "generic", ["ice.ko"]);

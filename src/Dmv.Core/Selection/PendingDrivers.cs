@@ -12,13 +12,20 @@ public static class PendingDrivers
 {
     public const string Name = "pending";
 
-    /// <summary>Reads and empties the list (the caller holds the tree's lock).</summary>
-    public static List<string> Take(StateDirectory state)
+    /// <summary>
+    /// Reads and empties the list (the caller holds the tree's lock). Like every state file it is
+    /// obeyed only when it is ours (the scriptlets run as root); otherwise it is reported and left.
+    /// </summary>
+    public static List<string> Take(StateDirectory state, Diagnostics.DiagnosticLog log)
     {
-        int descriptor = state.Folder.OpenFile(Name, NativeMethods.O_RDONLY, 0, out _);
         byte[] buffer = new byte[4096];
-        if (descriptor < 0 || !FileContent.ReadAll(descriptor, 1 << 20, ref buffer, out int length, out _, regularFile: true))
+        if (!state.TryReadTrusted(Name, "pending list", 1 << 20, ref buffer, out int length, out int errno, out string? problem))
         {
+            if (errno != Errno.ENOENT)
+            {
+                log.Warn(state.PathOf(Name), $"{problem ?? Errno.Describe(errno)}; the drivers in it are not reconciled");
+            }
+
             return [];
         }
 

@@ -195,7 +195,7 @@ public static class SelectionService
                 }
             }
 
-            List<string> drivers = [.. named, .. pending ? PendingDrivers.Take(session!.State!) : []];
+            List<string> drivers = [.. named, .. pending ? PendingDrivers.Take(session!.State!, log) : []];
             drivers = drivers.Distinct(StringComparer.Ordinal).ToList();
             if (drivers.Count == 0)
             {

@@ -164,7 +164,7 @@ public class ConfinementTests
     [InlineData("other-user", "belongs to user 65534")]
     [InlineData("world-writable-folder", "may be written by other users")]
     [InlineData("unknown-format", "format 2 is not one this driver-tool knows")]
-    [InlineData("target-outside-dmv", "does not lie inside dmv/ice/")]
+    [InlineData("target-outside-dmv", "does not lie inside a folder of dmv/")]
     [InlineData("link-as-journal", "symbolic link")]
     [InlineData("foreign-folder", "is not the updates/ folder of kernel")]
     public void A_journal_driver_tool_did_not_write_is_never_applied(string forgery, string reason)

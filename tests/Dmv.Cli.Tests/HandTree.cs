@@ -24,7 +24,9 @@ public sealed class HandTree : IDisposable
 
     public string Path(string relative) => System.IO.Path.Combine(Root, relative.TrimStart('/'));
 
-    public HandTree Variant(string kernel, string driver, string variant, string[] modules, string subVendor = "*", string priority = "10", string version = "1.0", string device = "1592")
+    /// <param name="name">info.json's name and variant, when they differ from the folders.</param>
+    /// <param name="builtFor">The kernel the modules' vermagic names: another kernel's makes them refused by kABI.</param>
+    public HandTree Variant(string kernel, string driver, string variant, string[] modules, string subVendor = "*", string priority = "10", string version = "1.0", string device = "1592", (string Driver, string Variant)? name = null, string? builtFor = null)
     {
         string folder = $"lib/modules/{kernel}/dmv/{driver}/{variant}";
         var ids = modules.ToDictionary(
@@ -33,9 +35,9 @@ public sealed class HandTree : IDisposable
         var info = new Dictionary<string, object>
         {
             ["category"] = "network",
-            ["name"] = driver,
+            ["name"] = name?.Driver ?? driver,
             ["description"] = $"{driver} driver",
-            ["variant"] = variant,
+            ["variant"] = name?.Variant ?? variant,
             ["version"] = version,
             ["priority"] = JsonDocument.Parse(priority).RootElement,
             ["status"] = "production",
@@ -46,8 +48,8 @@ public sealed class HandTree : IDisposable
         {
             // A small real module: built for this kernel, its XenServer note naming the variant.
             byte[] elf = Dmv.Fixtures.ElfModuleWriter.Write(new Dmv.Fixtures.ElfModuleWriter.Module(
-                Dmv.Fixtures.NoteWriter.XenServerVariant(variant),
-                [new("name", System.IO.Path.GetFileNameWithoutExtension(module)), new("vermagic", $"{kernel} SMP mod_unload modversions ")],
+                Dmv.Fixtures.NoteWriter.XenServerVariant(name?.Variant ?? variant),
+                [new("name", System.IO.Path.GetFileNameWithoutExtension(module)), new("vermagic", $"{builtFor ?? kernel} SMP mod_unload modversions ")],
                 []));
             string path = Path($"{folder}/{module}");
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);

@@ -102,18 +102,41 @@ public class SelectCommandTests
     }
 
     [Fact]
-    public void A_foreign_file_in_the_way_is_EEXIST_and_untouched()
+    public void A_foreign_file_in_the_kernel_that_is_listed_is_EEXIST_and_nothing_changes()
     {
+        // K2 is the newer kernel: with none running, -l reports its selection.
         using HandTree tree = TwoKernels();
-        tree.File($"lib/modules/{K1}/updates/ice.ko", "someone else's build");
+        tree.File($"lib/modules/{K2}/updates/ice.ko", "someone else's build");
 
         ProcessResult result = tree.Run("select", "ice", "generic", "--no-hooks");
 
         Assert.Equal(17, result.ExitCode);
         ContractChecker.AssertAccepted("error", result.Stdout);
         Assert.Contains("--force", result.Stderr);
+        Assert.Contains($"kernel {K2}", result.Stderr);
+        Assert.Equal("someone else's build", File.ReadAllText(tree.Path($"lib/modules/{K2}/updates/ice.ko")));
+        Assert.Null(tree.LinkTarget(K1, "ice.ko"));
+    }
+
+    [Fact]
+    public void A_foreign_file_in_another_kernel_fails_that_kernel_only_and_is_untouched()
+    {
+        using HandTree tree = TwoKernels();
+        tree.File($"lib/modules/{K1}/updates/ice.ko", "someone else's build");
+
+        ProcessResult result = tree.Run("select", "ice", "generic", "--no-hooks");
+
+        Assert.Equal(0, result.ExitCode);
+        ContractChecker.AssertAccepted("select", result.Stdout, "ice", "generic");
+        JsonElement reply = JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Equal([K2], reply.GetProperty("kernels").EnumerateArray().Select(k => k.GetString()));
+        JsonElement failed = Assert.Single(reply.GetProperty("failed_kernels").EnumerateArray());
+        Assert.Equal(K1, failed.GetProperty("kernel").GetString());
+        Assert.Equal(17, failed.GetProperty("exit_code").GetInt32());
+        Assert.Contains("--force", failed.GetProperty("message").GetString());
+        Assert.Contains($"not switched in kernel {K1}", result.Stderr);
         Assert.Equal("someone else's build", File.ReadAllText(tree.Path($"lib/modules/{K1}/updates/ice.ko")));
-        Assert.Null(tree.LinkTarget(K2, "ice.ko"));
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K2, "ice.ko"));
     }
 
     [Fact]

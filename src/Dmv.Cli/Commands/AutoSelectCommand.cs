@@ -55,7 +55,7 @@ public static class AutoSelectCommand
                 MatchSpecificity = c.MatchSpecificity,
                 Reason = c.Reason,
             }).ToList(),
-            Selected = outcome.Switched.Select(s => new SelectedReply { Driver = s.Driver, Variant = s.Variant!, Kernels = s.Kernels.ToList() }).ToList(),
+            Selected = outcome.Switched.Select(s => new SelectedReply { Driver = s.Driver, Variant = s.Variant!, Kernels = s.Kernels.ToList(), FailedKernels = Replies.FailedKernels(s.FailedKernels) }).ToList(),
             Operation = new OperationState { Reboot = outcome.Reboot },
             Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.AutoSelectReply);

@@ -42,6 +42,7 @@ public static class DeselectCommand
             Driver = outcome.Driver,
             Operation = new OperationState { Reboot = outcome.Reboot },
             Kernels = outcome.Kernels.ToList(),
+            FailedKernels = Replies.FailedKernels(outcome.FailedKernels),
             Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.DeselectReply);
         return 0;

@@ -30,32 +30,31 @@ public static class ExplainCommand
         }
 
         DriverListing listing;
-        bool deselected;
+        HashSet<string> deselected;
         using (HostSession session = HostSession.BeginRead(host.Root, invocation.LockTimeout, log))
         {
-            listing = DriverListingBuilder.Build(host.Root, new ListingOptions(hardware, host.RunningKernel) { OnlyDriver = invocation.Driver }, log);
-            deselected = DeselectionRecord.Read(session.State, log).Contains(invocation.Driver!);
+            listing = DriverListingBuilder.Build(host.Root, new ListingOptions(hardware, host.RunningKernel), log);
+            deselected = DeselectionRecord.Read(session.State, log);
         }
 
-        DriverEntry? driver = listing.Driver(invocation.Driver!);
-        if (driver is null)
+        if (NameResolver.ResolveDriver(listing, invocation.Driver!, log, out DriverEntry? driver) is Failure unknown)
         {
-            return Replies.Fail(terminal, log, new Failure(Errno.ENOENT, $"unknown driver '{invocation.Driver}'"), host);
+            return Replies.Fail(terminal, log, unknown, host);
         }
 
         IntegrityOptions integrity = host.Integrity(invocation, log);
         using var codecs = new NativeCodecs();
         var checker = new IntegrityChecker(host.Root, integrity, codecs);
-        List<VariantExplanation> explanations = Explainer.Explain(driver, listing.Hardware ?? PresentDevices.None, checker);
-        AutoSelectChoice? choice = AutoSelector.Plan(listing with { Drivers = [driver with { Selected = null }] }).FirstOrDefault();
+        List<VariantExplanation> explanations = Explainer.Explain(driver!, listing.Hardware ?? PresentDevices.None, checker);
+        AutoSelectChoice? choice = AutoSelector.Plan(listing with { Drivers = [driver! with { Selected = null }] }).FirstOrDefault();
         Replies.Warnings(terminal, log);
         if (invocation.Format == OutputFormat.Table)
         {
-            terminal.WriteText(Table(driver, explanations, choice, integrity, deselected));
+            terminal.WriteText(Table(driver!, explanations, choice, integrity, deselected.Contains(driver!.Name)));
         }
         else
         {
-            terminal.WriteDocument(json => Json(json, driver, explanations, choice, integrity, deselected));
+            terminal.WriteDocument(json => Json(json, driver!, explanations, choice, integrity, deselected.Contains(driver!.Name)));
         }
 
         return 0;

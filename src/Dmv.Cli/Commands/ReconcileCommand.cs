@@ -63,6 +63,8 @@ public static class ReconcileCommand
                 json.WriteString("action", action.Action);
                 json.WriteOptional("variant", action.Variant);
                 json.WriteString("detail", action.Detail);
+                json.WritePropertyName("failed_kernels");
+                JsonSerializer.Serialize(json, Replies.FailedKernels(action.FailedKernels), DmvJsonContext.Default.ListKernelFailureReply);
                 json.WriteEndObject();
             }
 

@@ -118,6 +118,9 @@ public static class Replies
         }
     }
 
+    public static List<KernelFailureReply> FailedKernels(IEnumerable<KernelFailure>? failed) =>
+        (failed ?? []).Select(f => new KernelFailureReply { Kernel = f.Kernel, ExitCode = f.Failure.Errno, Message = f.Failure.Message }).ToList();
+
     public static List<HookReply> Hooks(IEnumerable<HookResult> hooks) =>
         hooks.Select(h => new HookReply { Kernel = h.Kernel, Hook = h.Hook, Status = h.Status, Command = h.Command, Detail = h.Detail }).ToList();
 

@@ -47,6 +47,7 @@ public static class SelectCommand
             Kernels = outcome.Kernels.ToList(),
             MovedAside = outcome.MovedAside.ToList(),
             Signatures = options.Integrity?.Policy switch { SignaturePolicy.Enforce => "enforce", SignaturePolicy.Warn => "warn", _ => "off" } ?? "off",
+            FailedKernels = Replies.FailedKernels(outcome.FailedKernels),
             Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.SelectReply);
         return 0;

@@ -16,8 +16,7 @@ namespace Dmv.Core.Catalog;
 /// </summary>
 public static class CatalogReader
 {
-    /// <param name="onlyFolder">When set, only dmv/&lt;onlyFolder&gt;/ of each kernel is walked: all a switch of that driver needs.</param>
-    public static KernelCatalog[] ReadAll(HostRoot root, IReadOnlyList<InstalledKernels.KernelDirectory> kernels, DiagnosticLog log, Action? alongside = null, string? onlyFolder = null)
+    public static KernelCatalog[] ReadAll(HostRoot root, IReadOnlyList<InstalledKernels.KernelDirectory> kernels, DiagnosticLog log, Action? alongside = null)
     {
         // Sized for a catalog's distinct names; the default table (2048) costs more to clear than a small listing takes.
         var strings = new StringPool(256);
@@ -37,10 +36,7 @@ public static class CatalogReader
             {
                 foreach (string folder in plans[k].Folders)
                 {
-                    if (onlyFolder is null || folder == onlyFolder)
-                    {
-                        items.Add((k, folder));
-                    }
+                    items.Add((k, folder));
                 }
             }
 
@@ -66,7 +62,7 @@ public static class CatalogReader
                 }
             });
 
-            return Assemble(plans, items, findings, onlyFolder);
+            return Assemble(plans, items, findings);
         }
         finally
         {
@@ -77,7 +73,7 @@ public static class CatalogReader
         }
     }
 
-    private static KernelCatalog[] Assemble(KernelScanPlan[] plans, List<(int Kernel, string Folder)> items, CatalogScanner.Findings[] findings, string? onlyFolder)
+    private static KernelCatalog[] Assemble(KernelScanPlan[] plans, List<(int Kernel, string Folder)> items, CatalogScanner.Findings[] findings)
     {
         var catalogs = new KernelCatalog[plans.Length];
         int next = 0;
@@ -91,7 +87,7 @@ public static class CatalogReader
                 rejected.AddRange(findings[next].Rejected);
             }
 
-            catalogs[k] = new KernelCatalog(plans[k].Release, plans[k].RealKernelDirectory, plans[k].RealDmvDirectory, variants, rejected, onlyFolder);
+            catalogs[k] = new KernelCatalog(plans[k].Release, plans[k].RealKernelDirectory, plans[k].RealDmvDirectory, variants, rejected);
         }
 
         return catalogs;

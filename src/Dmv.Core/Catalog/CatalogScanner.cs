@@ -46,7 +46,7 @@ public static class CatalogScanner
             return KernelScanPlan.Empty(release, realKernelDirectory);
         }
 
-        var walk = new Walk(root, release, strings, scratch, log);
+        var walk = new Walk(root, release, handle.RealPath, strings, scratch, log);
         var folders = new List<string>();
         walk.VisitTop(handle, folders);
         return new KernelScanPlan(release, realKernelDirectory, handle, folders, new Findings(walk.Variants, walk.Rejected));
@@ -55,7 +55,7 @@ public static class CatalogScanner
     /// <summary>Walks one folder directly below dmv/ and everything under it.</summary>
     public static Findings ScanFolder(KernelScanPlan plan, string folder, HostRoot root, StringPool strings, ScanScratch scratch, DiagnosticLog log)
     {
-        var walk = new Walk(root, plan.Release, strings, scratch, log);
+        var walk = new Walk(root, plan.Release, plan.RealDmvDirectory!, strings, scratch, log);
         walk.VisitChild(plan.Dmv, folder, 1);
         return new Findings(walk.Variants, walk.Rejected);
     }
@@ -64,7 +64,7 @@ public static class CatalogScanner
     private static readonly EntryFilter WalkedEntries = static (name, kind) =>
         kind == EntryKind.Directory || name.SequenceEqual("info.json"u8) || !System.Text.Unicode.Utf8.IsValid(name);
 
-    private sealed class Walk(HostRoot root, string release, StringPool strings, ScanScratch scratch, DiagnosticLog log)
+    private sealed class Walk(HostRoot root, string release, string dmvPath, StringPool strings, ScanScratch scratch, DiagnosticLog log)
     {
         public List<CatalogVariant> Variants { get; } = new();
 
@@ -181,7 +181,8 @@ public static class CatalogScanner
                 return;
             }
 
-            Variants.Add(new CatalogVariant(release, infoPath, directory.RealPath, info!));
+            string folder = directory.RealPath.Length > dmvPath.Length ? directory.RealPath[(dmvPath.Length + 1)..] : "";
+            Variants.Add(new CatalogVariant(release, infoPath, directory.RealPath, folder, info!));
         }
 
         private void Reject(string directory, string infoPath, string reason)

@@ -6,9 +6,8 @@ public sealed class KernelCatalog
     private readonly Dictionary<string, CatalogVariant> _byDirectory;
     private readonly HashSet<string> _rejectedDirectories;
 
-    public KernelCatalog(string release, string realKernelDirectory, string? realDmvDirectory, IReadOnlyList<CatalogVariant> variants, IEnumerable<string>? rejectedDirectories = null, string? onlyFolder = null)
+    public KernelCatalog(string release, string realKernelDirectory, string? realDmvDirectory, IReadOnlyList<CatalogVariant> variants, IEnumerable<string>? rejectedDirectories = null)
     {
-        OnlyFolder = onlyFolder;
         _rejectedDirectories = new HashSet<string>(rejectedDirectories ?? [], StringComparer.Ordinal);
         Release = release;
         RealKernelDirectory = realKernelDirectory;
@@ -31,13 +30,12 @@ public sealed class KernelCatalog
 
     public IReadOnlyList<CatalogVariant> Variants { get; }
 
-    /// <summary>When set, only dmv/&lt;OnlyFolder&gt;/ was read: nothing can be said of files elsewhere in dmv/.</summary>
-    public string? OnlyFolder { get; }
+    /// <summary>True when the folder's info.json was rejected (and reported) when the catalog was read.</summary>
+    public bool IsRejected(string realDirectory) => _rejectedDirectories.Contains(realDirectory);
 
     /// <summary>True when the catalog read the folder that <paramref name="realPath"/> lies in.</summary>
     public bool Covers(string realPath) =>
-        RealDmvDirectory is not null && IsBelow(realPath, RealDmvDirectory)
-        && (OnlyFolder is null || IsBelow(realPath, RealDmvDirectory + "/" + OnlyFolder));
+        RealDmvDirectory is not null && IsBelow(realPath, RealDmvDirectory);
 
     /// <summary>
     /// The variant a file under dmv/ belongs to: the one whose info.json stands in the nearest

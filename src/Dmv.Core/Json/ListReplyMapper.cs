@@ -25,9 +25,9 @@ public static class ListReplyMapper
             drivers[driver.Name] = new DriverReply
             {
                 Type = driver.Type,
-                FriendlyName = driver.Name,
+                FriendlyName = driver.InfoName,
                 Description = driver.Description,
-                Info = driver.Name,
+                Info = driver.InfoName,
                 Selected = driver.Selected,
                 Active = driver.Active,
                 LoadedModules = driver.LoadedModules.ToList(),

@@ -28,8 +28,25 @@ public sealed class SelectReply
     [JsonPropertyName("signatures")]
     public required string Signatures { get; init; }
 
+    /// <summary>Kernels the switch could not be carried out in (each kept what it had), with the reason.</summary>
+    [JsonPropertyName("failed_kernels")]
+    public required List<KernelFailureReply> FailedKernels { get; init; }
+
     [JsonPropertyName("hooks")]
     public required List<HookReply> Hooks { get; init; }
+}
+
+/// <summary>A kernel a switch could not be carried out in: its errno, as an error reply's <c>exit_code</c>, and why.</summary>
+public sealed class KernelFailureReply
+{
+    [JsonPropertyName("kernel")]
+    public required string Kernel { get; init; }
+
+    [JsonPropertyName("exit_code")]
+    public int ExitCode { get; init; }
+
+    [JsonPropertyName("message")]
+    public required string Message { get; init; }
 }
 
 /// <summary>The reply of deselect: the contract's <c>driver</c> and <c>exit</c>, then what was done.</summary>
@@ -46,6 +63,9 @@ public sealed class DeselectReply
 
     [JsonPropertyName("kernels")]
     public required List<string> Kernels { get; init; }
+
+    [JsonPropertyName("failed_kernels")]
+    public required List<KernelFailureReply> FailedKernels { get; init; }
 
     [JsonPropertyName("hooks")]
     public required List<HookReply> Hooks { get; init; }
@@ -123,6 +143,9 @@ public sealed class SelectedReply
 
     [JsonPropertyName("kernels")]
     public required List<string> Kernels { get; init; }
+
+    [JsonPropertyName("failed_kernels")]
+    public required List<KernelFailureReply> FailedKernels { get; init; }
 }
 
 /// <summary>The reply of verify: whether the tree is clean, and each problem found (and mended, with --repair).</summary>

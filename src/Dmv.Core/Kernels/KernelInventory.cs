@@ -3,6 +3,7 @@ using Dmv.Core.Catalog;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Kabi;
+using Dmv.Core.Listing;
 using Dmv.Core.Modules;
 using Dmv.Core.Selection;
 
@@ -29,6 +30,8 @@ public static class KernelInventory
         var ordered = releases.Where(r => onlyRelease is null || r == onlyRelease).ToList();
         ordered.Sort((a, b) => InstalledKernels.CompareBootOrder(a, b, runningRelease));
         KernelCatalog[] catalogs = CatalogReader.ReadAll(root, directories.Where(d => ordered.Contains(d.Release)).ToList(), log);
+        DriverGroups groups = DriverGroups.Of(catalogs, log);
+        var ownership = new LinkOwnership(root, catalogs);
         using var codecs = new NativeCodecs();
         var reports = new List<KernelReport>();
         foreach (string release in ordered)
@@ -38,7 +41,7 @@ public static class KernelInventory
             var selected = new SortedDictionary<string, string>(StringComparer.Ordinal);
             if (catalog is not null)
             {
-                KernelSelection selection = UpdatesLinkScanner.Scan(root, catalog, catalogs, log);
+                KernelSelection selection = UpdatesLinkScanner.Scan(root, catalog, ownership, groups.NameOf, log);
                 foreach ((string driver, SelectedVariant variant) in selection.ByDriver)
                 {
                     selected[driver] = variant.Variant.Info.Variant;
@@ -53,7 +56,7 @@ public static class KernelInventory
                 image,
                 directory is null ? null : root.HostPathOf(directory.Value.RealPath),
                 directory is null ? 0 : CountModules(directory.Value.RealPath),
-                catalog?.Variants.Select(v => v.Info.Driver).Distinct().Count() ?? 0,
+                catalog?.Variants.Select(groups.NameOf).Distinct().Count() ?? 0,
                 catalog?.Variants.Count ?? 0,
                 selected,
                 config,

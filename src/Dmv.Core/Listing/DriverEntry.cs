@@ -26,6 +26,13 @@ public sealed record DriverEntry(
         };
     }
 
+    /// <summary>The folders directly below dmv/ that hold its variants, first seen first.</summary>
+    public IReadOnlyList<string> Folders =>
+        Variants.SelectMany(static v => v.Sources).Select(static s => s.DriverFolder).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>info.json's <c>name</c>: the listed name too, except for a driver listed under its folder name (see <see cref="DriverGroups"/>).</summary>
+    public string InfoName => Variants.Count > 0 ? Variants[0].Sources[0].Info.Driver : Name;
+
     public VariantEntry? Variant(string name)
     {
         foreach (VariantEntry variant in Variants)

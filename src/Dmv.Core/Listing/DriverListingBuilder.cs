@@ -20,47 +20,24 @@ public static class DriverListingBuilder
     {
         List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(root, options.RunningKernel, log);
         PresentDevices hardware = PresentDevices.None;
-        KernelCatalog[] catalogs = CatalogReader.ReadAll(root, kernels, log, alongside: () => hardware = options.ReadHardware(), onlyFolder: options.OnlyDriver);
+        KernelCatalog[] catalogs = CatalogReader.ReadAll(root, kernels, log, alongside: () => hardware = options.ReadHardware());
+        DriverGroups groups = DriverGroups.Of(catalogs, log);
+        var ownership = new LinkOwnership(root, catalogs);
         var selections = new KernelSelection[catalogs.Length];
         for (int i = 0; i < catalogs.Length; i++)
         {
-            selections[i] = UpdatesLinkScanner.Scan(root, catalogs[i], catalogs, log);
+            selections[i] = UpdatesLinkScanner.Scan(root, catalogs[i], ownership, groups.NameOf, log);
         }
 
         var loaded = new LoadedModules(root, log);
         var drivers = new List<DriverEntry>();
-        foreach ((string name, List<CatalogVariant> variants) in GroupByDriver(catalogs))
+        foreach ((string name, List<CatalogVariant> variants) in groups.Groups)
         {
             drivers.Add(BuildDriver(name, variants, selections, hardware, loaded, log));
         }
 
         drivers.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         return new DriverListing(drivers, catalogs, selections, options.RunningKernel, hardware);
-    }
-
-    private static IEnumerable<(string Name, List<CatalogVariant> Variants)> GroupByDriver(IEnumerable<KernelCatalog> catalogs)
-    {
-        var groups = new Dictionary<string, List<CatalogVariant>>(StringComparer.Ordinal);
-        var order = new List<string>();
-        foreach (KernelCatalog catalog in catalogs)
-        {
-            foreach (CatalogVariant variant in catalog.Variants)
-            {
-                if (!groups.TryGetValue(variant.Info.Driver, out List<CatalogVariant>? group))
-                {
-                    group = new List<CatalogVariant>();
-                    groups[variant.Info.Driver] = group;
-                    order.Add(variant.Info.Driver);
-                }
-
-                group.Add(variant);
-            }
-        }
-
-        foreach (string name in order)
-        {
-            yield return (name, groups[name]);
-        }
     }
 
     private static DriverEntry BuildDriver(string name, List<CatalogVariant> sources, KernelSelection[] selections, PresentDevices hardware, LoadedModules loaded, DiagnosticLog log)

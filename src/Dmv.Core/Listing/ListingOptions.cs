@@ -8,9 +8,6 @@ namespace Dmv.Core.Listing;
 /// </summary>
 public sealed record ListingOptions(Func<PresentDevices> ReadHardware, string? RunningKernel)
 {
-    /// <summary>When set, only the driver whose catalog folder is dmv/&lt;OnlyDriver&gt;/ is read and listed.</summary>
-    public string? OnlyDriver { get; init; }
-
     public ListingOptions(PresentDevices hardware, string? runningKernel)
         : this(() => hardware, runningKernel)
     {

@@ -10,7 +10,7 @@ namespace Dmv.Core.Selection;
 /// when the state folder and the journal belong to the effective user and nobody else may write
 /// them, its format is one this version wrote, and every name and target in it stays where a
 /// switch of its driver could have put it: the folder is /lib/modules/K/updates, link names are
-/// single components, new targets lie inside <c>dmv/DRIVER/</c> next to the updates/ folder.
+/// single components, new targets lie inside <c>dmv/</c> next to the updates/ folder.
 /// </summary>
 public static class JournalTrust
 {
@@ -54,7 +54,7 @@ public static class JournalTrust
                 }
             }
 
-            if (change.NewTarget is not null && TargetProblem(journal, change) is { } target)
+            if (change.NewTarget is not null && TargetProblem(change) is { } target)
             {
                 return target;
             }
@@ -73,20 +73,18 @@ public static class JournalTrust
         return null;
     }
 
-    /// <summary>A switch links NAME to ../dmv/DRIVER/VARIANT/…/NAME, the journal's own variant, and nothing else.</summary>
-    private static string? TargetProblem(SwitchJournal journal, LinkChange change)
+    /// <summary>
+    /// A switch links NAME to ../dmv/DRIVER/…/NAME: a module file inside its own kernel's
+    /// catalog, never outside it. (A driver's variants may sit in several folders below dmv/.)
+    /// </summary>
+    private static string? TargetProblem(LinkChange change)
     {
-        string ownFolder = $"../dmv/{journal.Driver}/";
+        const string Catalog = "../dmv/";
         string target = change.NewTarget!;
-        string[] inside = target.StartsWith(ownFolder, StringComparison.Ordinal) ? target[ownFolder.Length..].Split('/') : [];
+        string[] inside = target.StartsWith(Catalog, StringComparison.Ordinal) ? target[Catalog.Length..].Split('/') : [];
         if (inside.Length < 2 || inside.Any(part => part is "" or "." or ".."))
         {
-            return $"target '{target}' does not lie inside dmv/{journal.Driver}/VARIANT/";
-        }
-
-        if (inside[0] != journal.Variant)
-        {
-            return $"target '{target}' is not in the journal's variant '{journal.Variant}'";
+            return $"target '{target}' does not lie inside a folder of dmv/";
         }
 
         return inside[^1] == change.Name ? null : $"target '{target}' is not the module '{change.Name}' the link is named after";

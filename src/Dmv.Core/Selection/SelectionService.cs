@@ -26,36 +26,37 @@ public static class SelectionService
 
         using (session)
         {
-            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel) { OnlyDriver = driver }, log);
-            var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
-            if (!planner.TryPlanSelect(driver, variant, options.Force, out SwitchPlan? plan, out failure))
+            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            failure = NameResolver.ResolveDriver(listing, driver, log, out DriverEntry? entry);
+            VariantEntry? chosen = null;
+            if (failure is not null || (failure = NameResolver.ResolveVariant(entry!, variant, out chosen)) is not null)
             {
                 return false;
             }
 
-            if (!options.Force && !HardwarePresent(listing, driver, variant))
+            if (!options.Force && !chosen!.HardwarePresent)
             {
-                failure = new Failure(Errno.ENODEV, $"no hardware present matches variant '{variant}' of driver '{driver}'; --force selects it anyway");
+                failure = new Failure(Errno.ENODEV, $"no hardware present matches variant '{chosen.Name}' of driver '{entry!.Name}'; --force selects it anyway");
                 return false;
             }
 
-            failure = CheckIntegrity(root, listing, driver, variant, options, log);
-            if (failure is not null)
+            using var gate = new IntegrityGate(root, options, log);
+            SwitchPlan plan = Planner(session!, listing).PlanSelect(DriverScope.Of(entry!), chosen!, options.Force, gate.Judge);
+            if ((failure = PrimaryFailure(listing, plan, chosen!.Sources.Select(static s => s.Kernel))) is not null || !TryApply(session!, plan, options, log, out failure))
             {
                 return false;
             }
 
-            if (!TryApply(session!, plan!, options, log, out failure))
-            {
-                return false;
-            }
+            WarnFailedKernels(entry!.Name, plan.Failed, log);
 
             // An explicit select ends an administrator's deselection: auto-select may act again.
-            RecordDecision(session!, driver, deselected: false, log);
-            DriverListing after = listing.AfterSwitch(driver, variant, plan!.Kernels);
+            RecordDecision(session!, entry.Name, deselected: false, log);
+            DriverListing after = listing.AfterSwitch(entry.Name, chosen.Name, plan.Kernels);
             session!.ReleaseTree();
-            List<HookResult> hooks = RunHooks(session, plan.Kernels, AddedModules(root, plan), options);
-            outcome = new SwitchOutcome(driver, variant, plan.Kernels, plan.MovedAside, hooks, after.RebootRequired);
+            var changes = new KernelChanges();
+            changes.Add(plan);
+            List<HookResult> hooks = RunHooks(session, changes.Kernels, changes.Added, options);
+            outcome = new SwitchOutcome(entry.Name, chosen.Name, plan.Kernels, plan.MovedAside, hooks, after.RebootRequired, plan.Failed);
             return true;
         }
     }
@@ -71,18 +72,20 @@ public static class SelectionService
 
         using (session)
         {
-            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel) { OnlyDriver = driver }, log);
-            var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
-            if (!planner.TryPlanDeselect(driver, out SwitchPlan? plan, out failure) || !TryApply(session!, plan!, options, log, out failure))
+            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+            if (!TryScope(session!, listing, driver, log, out DriverScope? scope, out SwitchPlan? plan, out failure)
+                || (failure = PrimaryFailure(listing, plan!, [])) is not null
+                || !TryApply(session!, plan!, options, log, out failure))
             {
                 return false;
             }
 
-            RecordDecision(session!, driver, deselected: true, log);
-            DriverListing after = listing.AfterSwitch(driver, null, plan!.Kernels);
+            WarnFailedKernels(scope!.Name, plan!.Failed, log);
+            RecordDecision(session!, scope.Name, deselected: true, log);
+            DriverListing after = listing.AfterSwitch(scope.Name, null, plan.Kernels);
             session!.ReleaseTree();
             List<HookResult> hooks = RunHooks(session, plan.Kernels, new Dictionary<string, IReadOnlyList<string>>(), options);
-            outcome = new SwitchOutcome(driver, null, plan.Kernels, [], hooks, after.RebootRequired);
+            outcome = new SwitchOutcome(scope.Name, null, plan.Kernels, [], hooks, after.RebootRequired, plan.Failed);
             return true;
         }
     }
@@ -116,35 +119,32 @@ public static class SelectionService
             List<AutoSelectChoice> choices = AutoSelector.Plan(listing).Where(c => !left.Contains(c.Driver)).ToList();
             var switched = new List<SwitchOutcome>();
             var refused = new List<(string Driver, Failure Failure)>();
-            var changedKernels = new List<string>();
-            var added = new Dictionary<string, IReadOnlyList<string>>();
+            var changes = new KernelChanges();
+            using var gate = new IntegrityGate(root, options, log);
             foreach (AutoSelectChoice choice in choices)
             {
                 // One refused driver (an untrusted signature, say) must not keep the others, or the
                 // hooks for those already switched, from running: at boot that is the difference
                 // between one driver and every driver falling back to the in-tree module.
-                var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
-                if (!planner.TryPlanSelect(choice.Driver, choice.Variant, options.Force, out SwitchPlan? plan, out failure)
-                    || (failure = CheckIntegrity(root, listing, choice.Driver, choice.Variant, options, log)) is not null
-                    || !TryApply(session!, plan!, options, log, out failure))
+                DriverEntry entry = listing.Driver(choice.Driver)!;
+                VariantEntry variant = entry.Variant(choice.Variant)!;
+                SwitchPlan plan = Planner(session!, listing).PlanSelect(DriverScope.Of(entry), variant, options.Force, gate.Judge);
+                if ((failure = PrimaryFailure(listing, plan, variant.Sources.Select(static s => s.Kernel))) is not null
+                    || !TryApply(session!, plan, options, log, out failure))
                 {
                     log.Warn(choice.Driver, $"'{choice.Variant}' not selected: {failure!.Message}");
                     refused.Add((choice.Driver, failure));
                     continue;
                 }
 
-                listing = listing.AfterSwitch(choice.Driver, choice.Variant, plan!.Kernels);
-                changedKernels.AddRange(plan.Kernels.Where(k => !changedKernels.Contains(k)));
-                foreach ((string kernel, IReadOnlyList<string> modules) in AddedModules(root, plan))
-                {
-                    added[kernel] = [.. added.GetValueOrDefault(kernel) ?? [], .. modules];
-                }
-
-                switched.Add(new SwitchOutcome(choice.Driver, choice.Variant, plan.Kernels, plan.MovedAside, [], false));
+                WarnFailedKernels(entry.Name, plan.Failed, log);
+                listing = listing.AfterSwitch(choice.Driver, choice.Variant, plan.Kernels);
+                changes.Add(plan);
+                switched.Add(new SwitchOutcome(choice.Driver, choice.Variant, plan.Kernels, plan.MovedAside, [], false, plan.Failed));
             }
 
             session!.ReleaseTree();
-            List<HookResult> hooks = RunHooks(session, changedKernels, added, options);
+            List<HookResult> hooks = RunHooks(session, changes.Kernels, changes.Added, options);
             outcome = new AutoSelectOutcome(choices, switched, refused, hooks, listing.RebootRequired, DryRun: false);
             failure = null;
             return true;
@@ -155,8 +155,10 @@ public static class SelectionService
     /// Brings drivers whose variants were just installed, upgraded or removed (by packages) back
     /// to a valid selection: a selected variant that is still there is re-pointed (its files may
     /// have moved), one that is gone is deselected, and a driver left with nothing selected gets
-    /// auto-select's choice. Hooks run once, for every kernel changed. With <paramref name="pending"/>
-    /// the drivers are those the package scriptlets recorded, taken under the lock.
+    /// auto-select's choice. Each kernel is judged on its own: a kernel whose copy of the selected
+    /// variant is refused is deselected there and reported, and the other kernels keep it. Hooks
+    /// run once, for every kernel changed. With <paramref name="pending"/> the drivers are those
+    /// the package scriptlets recorded, taken under the lock.
     /// </summary>
     public static bool TryReconcile(HostRoot root, IReadOnlyList<string> named, bool pending, SwitchOptions options, DiagnosticLog log, out List<ReconcileAction> actions, out List<HookResult> hooks, out Failure? failure)
     {
@@ -177,116 +179,211 @@ public static class SelectionService
 
         using (session)
         {
-            DriverListing? listing = null;
-            if (named.Count > 0)
+            DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
+
+            // A name given on the command line that has neither variants nor links is a mistake, as
+            // for select (ENOENT), not "nothing to do". Checked before the pending list is taken.
+            var scopes = new List<DriverScope>();
+            foreach (string name in named)
             {
-                // A name given on the command line that has neither variants nor links is a mistake, as
-                // for select (ENOENT), not "nothing to do". Checked before the pending list is taken.
-                listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
-                var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
-                foreach (string name in named)
+                if (!TryScope(session!, listing, name, log, out DriverScope? scope, out _, out failure))
                 {
-                    if (listing.Driver(name) is null
-                        && !(planner.TryPlanDeselect(name, out SwitchPlan? links, out _, evenIfUnknown: true) && !links!.ChangesNothing))
-                    {
-                        failure = new Failure(Errno.ENOENT, $"unknown driver '{name}'");
-                        return false;
-                    }
+                    return false;
+                }
+
+                scopes.Add(scope!);
+            }
+
+            foreach (string name in pending ? PendingDrivers.Take(session!.State!, log) : [])
+            {
+                // A package's name for its driver may be neither listed nor a folder any more (it was removed): nothing to do then.
+                if (TryScope(session!, listing, name, log, out DriverScope? scope, out _, out Failure? unknown))
+                {
+                    scopes.Add(scope!);
+                }
+                else if (unknown!.Errno != Errno.ENOENT)
+                {
+                    log.Warn(name, unknown.Message);
                 }
             }
 
-            List<string> drivers = [.. named, .. pending ? PendingDrivers.Take(session!.State!, log) : []];
-            drivers = drivers.Distinct(StringComparer.Ordinal).ToList();
-            if (drivers.Count == 0)
+            var changes = new KernelChanges();
+            using var gate = new IntegrityGate(root, options, log);
+            foreach (DriverScope scope in scopes.DistinctBy(static s => s.Name, StringComparer.Ordinal))
             {
-                return true;
-            }
-
-            listing ??= DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
-            var changedKernels = new List<string>();
-            var added = new Dictionary<string, IReadOnlyList<string>>();
-            foreach (string driver in drivers)
-            {
-                ReconcileAction action = ReconcileOne(root, session!, listing, driver, options, log, changedKernels, added, out listing);
-                actions.Add(action);
+                actions.Add(ReconcileOne(session!, listing, scope, options, gate, changes, log, out listing));
             }
 
             session!.ReleaseTree();
-            hooks = RunHooks(session, changedKernels, added, options);
+            hooks = RunHooks(session, changes.Kernels, changes.Added, options);
             return true;
         }
     }
 
-    private static ReconcileAction ReconcileOne(HostRoot root, HostSession session, DriverListing listing, string driver, SwitchOptions options, DiagnosticLog log, List<string> changedKernels, Dictionary<string, IReadOnlyList<string>> added, out DriverListing after)
+    private static ReconcileAction ReconcileOne(HostSession session, DriverListing listing, DriverScope scope, SwitchOptions options, IntegrityGate gate, KernelChanges changes, DiagnosticLog log, out DriverListing after)
     {
         after = listing;
-        DriverEntry? entry = listing.Driver(driver);
-        var planner = new SwitchPlanner(session!.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
+        DriverEntry? entry = listing.Driver(scope.Name);
+        SwitchPlanner planner = Planner(session, listing);
 
         // Links left dangling by an upgrade that moved the files still say which variant was chosen.
-        string? selected = entry?.Selected ?? planner.VariantNamedByLinks(driver);
-
-        if (selected is not null && entry?.Variant(selected) is not null)
+        VariantEntry? selected = entry?.Selected is string name ? entry.Variant(name) : null;
+        string? selectedName = entry?.Selected;
+        if (selected is null && planner.VariantFolderNamedByLinks(scope) is string folder)
         {
-            // Still there: point the links at its files as they are now. Its hardware was accepted when it was selected.
-            if (planner.TryPlanSelect(driver, selected, force: true, out SwitchPlan? plan, out Failure? failure)
-                && (failure = CheckIntegrity(root, listing, driver, selected, options, log)) is null
-                && TryApply(session, plan!, options, log, out failure))
+            selectedName ??= folder;
+            if (entry is not null && NameResolver.ResolveVariant(entry, folder, out VariantEntry? byFolder) is null)
             {
-                Note(plan!, changedKernels, added, root);
-                return new ReconcileAction(driver, plan!.ChangesNothing ? "kept" : "re-pointed", selected, plan.ChangesNothing ? "links already right" : $"links re-pointed in {string.Join(", ", plan.Kernels)}");
+                selected = byFolder;
+                selectedName = byFolder!.Name;
+            }
+        }
+
+        IReadOnlyList<KernelFailure> failedKernels = [];
+        if (selected is not null)
+        {
+            // Still there: point the links at its files as they are now, in each kernel that can take
+            // them. Its hardware was accepted when it was selected.
+            SwitchPlan plan = planner.PlanSelect(scope, selected, force: true, gate.Judge);
+            var kept = selected.Sources.Select(static s => s.Kernel).Except(plan.Failed.Select(static f => f.Kernel)).ToList();
+            if (kept.Count > 0)
+            {
+                if (!TryApply(session, plan, options, log, out Failure? failure))
+                {
+                    return new ReconcileAction(scope.Name, "failed", selected.Name, $"cannot re-point the links of '{selected.Name}': {failure!.Message}", failure);
+                }
+
+                changes.Add(plan);
+                Failure? notKept = DeselectFailedKernels(session, listing, scope, plan.Failed, options, changes, log);
+                string detail = plan.ChangesNothing ? "links already right" : $"links re-pointed in {string.Join(", ", plan.Kernels)}";
+                return new ReconcileAction(scope.Name, plan.ChangesNothing ? "kept" : "re-pointed", selected.Name, detail + FailedKernelsText(plan.Failed), PrimaryFailure(listing, plan, selected.Sources.Select(static s => s.Kernel)) ?? notKept, plan.Failed);
             }
 
-            log.Warn(driver, $"the selected variant '{selected}' cannot stay selected: {failure?.Message}; deselecting");
+            log.Warn(scope.Name, $"the selected variant '{selected.Name}' cannot stay selected in any kernel: {plan.Failed.FirstOrDefault()?.Failure.Message}; deselecting");
+            failedKernels = plan.Failed;
         }
 
-        if (planner.TryPlanDeselect(driver, out SwitchPlan? removal, out Failure? deselectFailure, evenIfUnknown: true)
-            && TryApply(session, removal!, options, log, out deselectFailure))
+        SwitchPlan removal = planner.PlanDeselect(scope);
+        if (!TryApply(session, removal, options, log, out Failure? deselectFailure) || removal.Failed.Count > 0)
         {
-            Note(removal!, changedKernels, added, root);
-            after = listing.AfterSwitch(driver, null, removal!.Kernels);
-        }
-        else
-        {
-            return new ReconcileAction(driver, "failed", selected, $"cannot deselect: {deselectFailure!.Message}", deselectFailure);
+            deselectFailure ??= removal.Failed[0].Failure;
+            return new ReconcileAction(scope.Name, "failed", selectedName, $"cannot deselect: {deselectFailure.Message}", deselectFailure, removal.Failed);
         }
 
-        if (entry is not null && !options.IncludeDeselected && DeselectionRecord.Read(session.State, log).Contains(driver))
+        changes.Add(removal);
+        after = listing.AfterSwitch(scope.Name, null, removal.Kernels);
+        if (entry is not null && !options.IncludeDeselected && DeselectionRecord.Read(session.State, log).Contains(scope.Name))
         {
             return removal is { ChangesNothing: false }
-                ? new ReconcileAction(driver, "deselected", null, $"variant '{selected}' is gone; the driver was deselected by an administrator, so nothing else is selected")
-                : new ReconcileAction(driver, "kept", null, "deselected by an administrator: auto-select leaves it alone until it is selected again");
+                ? new ReconcileAction(scope.Name, "deselected", null, $"variant '{selectedName}' is gone; the driver was deselected by an administrator, so nothing else is selected")
+                : new ReconcileAction(scope.Name, "kept", null, "deselected by an administrator: auto-select leaves it alone until it is selected again");
         }
 
-        AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(driver)! with { Selected = null }] }).FirstOrDefault();
-        if (choice is not null)
+        AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(scope.Name)! with { Selected = null }] }).FirstOrDefault();
+        if (choice is not null && !(failedKernels.Count > 0 && choice.Variant == selectedName))
         {
-            var chooser = new SwitchPlanner(session!.Folders, after.Kernels, NewId(), DateTimeOffset.UtcNow);
-            if (chooser.TryPlanSelect(driver, choice.Variant, options.Force, out SwitchPlan? plan, out Failure? failure)
-                && (failure = CheckIntegrity(root, after, driver, choice.Variant, options, log)) is null
-                && TryApply(session, plan!, options, log, out failure))
+            VariantEntry variant = entry!.Variant(choice.Variant)!;
+            SwitchPlan plan = Planner(session, after).PlanSelect(scope, variant, options.Force, gate.Judge);
+            Failure? failure = PrimaryFailure(after, plan, variant.Sources.Select(static s => s.Kernel));
+            if (failure is null && TryApply(session, plan, options, log, out failure))
             {
-                Note(plan!, changedKernels, added, root);
-                after = after.AfterSwitch(driver, choice.Variant, plan!.Kernels);
-                return new ReconcileAction(driver, "selected", choice.Variant, choice.Reason);
+                changes.Add(plan);
+                WarnFailedKernels(scope.Name, plan.Failed, log);
+                after = after.AfterSwitch(scope.Name, choice.Variant, plan.Kernels);
+                return new ReconcileAction(scope.Name, "selected", choice.Variant, choice.Reason + FailedKernelsText(plan.Failed), null, plan.Failed);
             }
 
-            return new ReconcileAction(driver, "failed", choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure!.Message}", failure);
+            return new ReconcileAction(scope.Name, "failed", choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure!.Message}", failure, plan.Failed);
+        }
+
+        if (failedKernels.Count > 0)
+        {
+            Failure first = failedKernels[0].Failure;
+            return new ReconcileAction(scope.Name, "failed", selectedName, $"'{selectedName}' cannot stay selected: {first.Message}; deselected", first, failedKernels);
         }
 
         return removal is { ChangesNothing: false }
-            ? new ReconcileAction(driver, "deselected", null, selected is null ? "links into removed variants taken away" : $"variant '{selected}' is gone")
-            : new ReconcileAction(driver, "kept", null, "nothing selected and nothing to select");
+            ? new ReconcileAction(scope.Name, "deselected", null, selectedName is null ? "links into removed variants taken away" : $"variant '{selectedName}' is gone")
+            : new ReconcileAction(scope.Name, "kept", null, "nothing selected and nothing to select");
     }
 
-    private static void Note(SwitchPlan plan, List<string> changedKernels, Dictionary<string, IReadOnlyList<string>> added, HostRoot root)
+    /// <summary>The kernels whose copy of the kept variant is refused lose the driver's links there: the in-tree module loads instead.</summary>
+    private static Failure? DeselectFailedKernels(HostSession session, DriverListing listing, DriverScope scope, IReadOnlyList<KernelFailure> failed, SwitchOptions options, KernelChanges changes, DiagnosticLog log)
     {
-        changedKernels.AddRange(plan.Kernels.Where(k => !changedKernels.Contains(k)));
-        foreach ((string kernel, IReadOnlyList<string> modules) in AddedModules(root, plan))
+        if (failed.Count == 0)
         {
-            added[kernel] = [.. added.GetValueOrDefault(kernel) ?? [], .. modules];
+            return null;
+        }
+
+        WarnFailedKernels(scope.Name, failed, log);
+        SwitchPlan removal = Planner(session, listing).PlanDeselect(scope, failed.Select(static f => f.Kernel).ToHashSet(StringComparer.Ordinal));
+        if (!TryApply(session, removal, options, log, out Failure? failure))
+        {
+            return failure;
+        }
+
+        changes.Add(removal);
+        return removal.Failed.Count > 0 ? removal.Failed[0].Failure : null;
+    }
+
+    /// <summary>
+    /// The driver a deselect or reconcile names: as -l lists it, by folder, or — when its catalog
+    /// is gone but links into dmv/NAME/ remain — by that folder alone. ENOENT when none of these.
+    /// </summary>
+    private static bool TryScope(HostSession session, DriverListing listing, string name, DiagnosticLog log, out DriverScope? scope, out SwitchPlan? removal, out Failure? failure)
+    {
+        failure = NameResolver.ResolveDriver(listing, name, log, out DriverEntry? entry);
+        scope = entry is null ? DriverScope.FolderOnly(name) : DriverScope.Of(entry);
+        removal = failure is null || failure.Errno == Errno.ENOENT ? Planner(session, listing).PlanDeselect(scope) : null;
+        if (failure is not null && (removal is null || (removal.ChangesNothing && removal.Failed.Count == 0)))
+        {
+            return false;
+        }
+
+        failure = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Per-kernel failures decide the command only in the kernel <c>-l</c> reports the selection
+    /// from (the running kernel, else the newest that has the variant): there, the switch must be
+    /// carried out, or nothing is changed and the command fails with that kernel's reason. Other
+    /// kernels that cannot take it keep what they have and are reported in the reply.
+    /// </summary>
+    /// <param name="candidates">Kernels that have the variant being selected (none for a deselect).</param>
+    private static Failure? PrimaryFailure(DriverListing listing, SwitchPlan plan, IEnumerable<string> candidates)
+    {
+        if (plan.Failed.Count == 0)
+        {
+            return null;
+        }
+
+        var involved = new HashSet<string>(candidates.Concat(plan.Kernels).Concat(plan.Failed.Select(static f => f.Kernel)), StringComparer.Ordinal);
+        string? primary = listing.Kernels.Select(static k => k.Release).FirstOrDefault(involved.Contains);
+        KernelFailure? failed = plan.Failed.FirstOrDefault(f => f.Kernel == primary);
+        if (failed is null)
+        {
+            return null;
+        }
+
+        return involved.Count == 1
+            ? failed.Failure
+            : failed.Failure with { Message = $"kernel {failed.Kernel}: {failed.Failure.Message}; nothing was changed in any kernel" };
+    }
+
+    private static void WarnFailedKernels(string driver, IReadOnlyList<KernelFailure> failed, DiagnosticLog log)
+    {
+        foreach (KernelFailure kernel in failed)
+        {
+            log.Warn(driver, $"not switched in kernel {kernel.Kernel}, which keeps what it had: {kernel.Failure.Message}");
         }
     }
+
+    private static string FailedKernelsText(IReadOnlyList<KernelFailure> failed) =>
+        failed.Count == 0 ? "" : "; not in " + string.Join(", ", failed.Select(static f => $"{f.Kernel} ({f.Failure.Message})"));
+
+    private static SwitchPlanner Planner(HostSession session, DriverListing listing) =>
+        new(session.Folders, listing.Kernels, NewId(), DateTimeOffset.UtcNow);
 
     private static bool TryApply(HostSession session, SwitchPlan plan, SwitchOptions options, DiagnosticLog log, out Failure? failure)
     {
@@ -305,53 +402,6 @@ public static class SelectionService
         session.RecordHistory(plan.Journal, plan.Kernels, plan.MovedAside, log);
         return true;
     }
-
-    /// <summary>Signatures, kABI and notes of the variant in every kernel that has it, judged by the policy; the first refusal, or null.</summary>
-    private static Failure? CheckIntegrity(HostRoot root, DriverListing listing, string driver, string variant, SwitchOptions options, DiagnosticLog log)
-    {
-        if (options.Integrity is null)
-        {
-            return null;
-        }
-
-        using var codecs = new Modules.NativeCodecs();
-        var checker = new Integrity.IntegrityChecker(root, options.Integrity, codecs);
-        foreach (CatalogVariant source in listing.Kernels.SelectMany(k => k.Variants).Where(v => IsVariantFolder(v, driver, variant)))
-        {
-            Failure? refusal = checker.Judge(checker.Check(source), options.Force, log);
-            if (refusal is not null)
-            {
-                return refusal;
-            }
-        }
-
-        return null;
-    }
-
-    private static bool HardwarePresent(DriverListing listing, string driver, string variant)
-    {
-        foreach (DriverEntry entry in listing.Drivers)
-        {
-            foreach (VariantEntry candidate in entry.Variants)
-            {
-                if (candidate.Sources.Any(s => IsVariantFolder(s, driver, variant)))
-                {
-                    return candidate.HardwarePresent;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsVariantFolder(CatalogVariant source, string driver, string variant) =>
-        source.Directory.EndsWith("/dmv/" + driver + "/" + variant, StringComparison.Ordinal);
-
-    private static Dictionary<string, IReadOnlyList<string>> AddedModules(HostRoot root, SwitchPlan plan) =>
-        plan.Journal.Changes
-            .Where(c => c.NewTarget is not null)
-            .GroupBy(c => c.Kernel)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(c => c.Updates + "/" + c.Name).ToList());
 
     private static List<HookResult> RunHooks(HostSession session, IReadOnlyList<string> kernels, IReadOnlyDictionary<string, IReadOnlyList<string>> added, SwitchOptions options) =>
         session.RunHooks(kernels, added, options.Hooks, options.LockTimeout);

@@ -3,7 +3,8 @@ using Dmv.Core.State;
 namespace Dmv.Core.Selection;
 
 /// <summary>What a select or deselect will change: the journal to run, and what it reports.</summary>
-public sealed record SwitchPlan(SwitchJournal Journal, IReadOnlyList<string> Kernels, IReadOnlyList<string> MovedAside)
+/// <param name="Failed">Kernels the switch cannot be carried out in; the journal leaves them as they are.</param>
+public sealed record SwitchPlan(SwitchJournal Journal, IReadOnlyList<string> Kernels, IReadOnlyList<string> MovedAside, IReadOnlyList<KernelFailure> Failed)
 {
     public bool ChangesNothing => Journal.Changes.Count == 0;
 }

@@ -1,14 +1,15 @@
 using Dmv.Core.Catalog;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Kernels;
+using Dmv.Core.Listing;
 using Dmv.Core.State;
 
 namespace Dmv.Core.Selection;
 
 /// <summary>
 /// Works out the link changes of a select or deselect, kernel by kernel, without touching
-/// anything. A regular file or a foreign link where a module link must go stops the plan with
-/// EEXIST, unless forced, in which case it is moved aside under a name the kernel ignores.
+/// anything. A regular file or a foreign link where a module link must go stops that kernel's
+/// plan with EEXIST, unless forced, in which case it is moved aside under a name the kernel ignores.
 /// </summary>
 public sealed class SwitchPlanner
 {
@@ -17,6 +18,7 @@ public sealed class SwitchPlanner
     private readonly IReadOnlyList<KernelCatalog> _catalogs;
     private readonly string _id;
     private readonly string _stamp;
+    private readonly LinkOwnership _ownership;
 
     /// <param name="folders">Where updates/ folders are opened by descriptor: the executor writes through the same ones.</param>
     public SwitchPlanner(OpenFolders folders, IReadOnlyList<KernelCatalog> catalogs, string id, DateTimeOffset now)
@@ -25,130 +27,163 @@ public sealed class SwitchPlanner
         _folders = folders;
         _catalogs = catalogs;
         _id = id;
+        _ownership = new LinkOwnership(_root, catalogs);
         _stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>True when any kernel has a dmv/ folder for the driver.</summary>
-    public bool KnowsDriver(string driver) => _catalogs.Any(c => c.RealDmvDirectory is not null && Directory.Exists(c.RealDmvDirectory + "/" + driver));
-
-    public bool TryPlanSelect(string driver, string variant, bool force, out SwitchPlan? plan, out Failure? failure)
+    /// <summary>
+    /// Points the driver's links, in every kernel that has the variant, at that kernel's copy of it.
+    /// Each kernel is planned on its own: a kernel whose copy cannot be linked (refused by
+    /// <paramref name="gate"/>, no module files, a foreign file in the way) is reported in
+    /// <see cref="SwitchPlan.Failed"/> and left as it is, and the other kernels are planned as usual.
+    /// </summary>
+    /// <param name="onlyKernels">When set, only these kernels are planned.</param>
+    public SwitchPlan PlanSelect(DriverScope driver, VariantEntry variant, bool force, Func<CatalogVariant, Failure?>? gate, IReadOnlySet<string>? onlyKernels = null)
     {
-        plan = null;
         var changes = new List<LinkChange>();
         var kernels = new List<string>();
         var movedAside = new List<string>();
+        var failed = new List<KernelFailure>();
         foreach (KernelCatalog catalog in _catalogs)
         {
-            if (catalog.RealDmvDirectory is null)
+            if (onlyKernels is not null && !onlyKernels.Contains(catalog.Release))
             {
                 continue;
             }
 
-            string variantDirectory = catalog.RealDmvDirectory + "/" + driver + "/" + variant;
-            if (!Directory.Exists(variantDirectory))
+            CatalogVariant? source = variant.Sources.FirstOrDefault(s => s.Kernel == catalog.Release);
+            if (source is null)
             {
+                string? rejected = RejectedCopy(catalog, variant);
+                if (rejected is not null)
+                {
+                    failed.Add(new KernelFailure(catalog.Release, new Failure(Errno.ENOENT, $"{rejected}: no valid info.json; variant '{variant.Name}' cannot be selected in kernel {catalog.Release}")));
+                }
+
                 continue;
             }
 
-            if (!catalog.Variants.Any(v => v.Directory == variantDirectory))
+            var kernelChanges = new List<LinkChange>();
+            var kernelAside = new List<string>();
+            Failure? failure = gate?.Invoke(source) ?? PlanKernelSelect(catalog, driver, source, force, kernelChanges, kernelAside);
+            if (failure is not null)
             {
-                failure = new Failure(Errno.ENOENT, $"{variantDirectory}: no valid info.json; this variant cannot be selected");
-                return false;
+                failed.Add(new KernelFailure(catalog.Release, failure));
+                continue;
             }
 
-            if (!VariantModules.TryFind(variantDirectory, out SortedDictionary<string, string> modules, out failure))
+            changes.AddRange(kernelChanges);
+            movedAside.AddRange(kernelAside);
+            if (kernelChanges.Count > 0)
             {
-                return false;
-            }
-
-            if (modules.Count == 0)
-            {
-                failure = new Failure(Errno.ENOENT, $"{variantDirectory}: variant '{variant}' of driver '{driver}' has no module files");
-                return false;
-            }
-
-            if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out failure))
-            {
-                return false;
-            }
-
-            int before = changes.Count;
-            foreach ((string module, string relative) in modules)
-            {
-                string target = $"../dmv/{driver}/{variant}/{relative}";
-                entries.TryGetValue(module, out UpdatesEntry? existing);
-                if (existing is not null && existing.OwnedByDriver && existing.LinkTarget == target)
-                {
-                    continue;
-                }
-
-                string? aside = null;
-                if (existing is not null && !existing.OwnedByDriver)
-                {
-                    if (!force)
-                    {
-                        failure = new Failure(Errno.EEXIST, $"{_root.RealPathOf(hostUpdates)}/{module}: {existing.Description} that driver-tool does not own stands where the module link must go; --force moves it aside");
-                        return false;
-                    }
-
-                    aside = $"{module}.saved-by-driver-tool-{_stamp}";
-                    movedAside.Add($"{hostUpdates}/{module} -> {hostUpdates}/{aside}");
-                }
-
-                changes.Add(new LinkChange
-                {
-                    Kernel = catalog.Release,
-                    Updates = hostUpdates,
-                    Name = module,
-                    OldTarget = existing?.OwnedByDriver == true ? existing.LinkTarget : null,
-                    NewTarget = target,
-                    Staged = $".{module}.driver-tool-{_id}",
-                    SetAside = aside,
-                });
-            }
-
-            foreach (UpdatesEntry entry in entries.Values.Where(e => e.OwnedByDriver && !modules.ContainsKey(e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal))
-            {
-                changes.Add(new LinkChange { Kernel = catalog.Release, Updates = hostUpdates, Name = entry.Name, OldTarget = entry.LinkTarget });
-            }
-
-            kernels.Add(catalog.Release);
-            if (changes.Count == before)
-            {
-                kernels.RemoveAt(kernels.Count - 1);
+                kernels.Add(catalog.Release);
             }
         }
 
-        if (kernels.Count == 0 && changes.Count == 0 && !_catalogs.Any(c => c.RealDmvDirectory is not null && Directory.Exists(c.RealDmvDirectory + "/" + driver + "/" + variant)))
-        {
-            failure = KnowsDriver(driver)
-                ? new Failure(Errno.ENOENT, $"driver '{driver}' has no variant '{variant}' in any kernel")
-                : new Failure(Errno.ENOENT, $"unknown driver '{driver}'");
-            return false;
-        }
-
-        failure = null;
-        plan = new SwitchPlan(NewJournal("select", driver, variant, changes), kernels, movedAside);
-        return true;
+        return new SwitchPlan(NewJournal("select", driver.Name, variant.Name, changes), kernels, movedAside, failed);
     }
 
-    /// <param name="evenIfUnknown">Also for a driver whose dmv/ folders are all gone, whose links now dangle (reconcile after a package removal).</param>
-    public bool TryPlanDeselect(string driver, out SwitchPlan? plan, out Failure? failure, bool evenIfUnknown = false)
+    private Failure? PlanKernelSelect(KernelCatalog catalog, DriverScope driver, CatalogVariant source, bool force, List<LinkChange> changes, List<string> movedAside)
     {
-        plan = null;
-        if (!evenIfUnknown && !KnowsDriver(driver))
+        if (source.Folder.Length == 0)
         {
-            failure = new Failure(Errno.ENOENT, $"unknown driver '{driver}'");
-            return false;
+            // Its module links would point at dmv/ itself, where no driver's links can be told apart.
+            return new Failure(Errno.EINVAL, $"{source.InfoPath}: an info.json directly in dmv/ is not a variant that can be selected; a variant lives in dmv/DRIVER/VARIANT/");
         }
 
+        if (!VariantModules.TryFind(source.Directory, out SortedDictionary<string, string> modules, out Failure? failure))
+        {
+            return failure;
+        }
+
+        if (modules.Count == 0)
+        {
+            return new Failure(Errno.ENOENT, $"{source.Directory}: variant '{source.Info.Variant}' of driver '{driver.Name}' has no module files");
+        }
+
+        if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out failure))
+        {
+            return failure;
+        }
+
+        foreach ((string module, string relative) in modules)
+        {
+            string target = $"../dmv/{source.Folder}/{relative}";
+            entries.TryGetValue(module, out UpdatesEntry? existing);
+            if (existing is not null && existing.OwnedByDriver && existing.LinkTarget == target)
+            {
+                continue;
+            }
+
+            string? aside = null;
+            if (existing is not null && !existing.OwnedByDriver)
+            {
+                if (!force)
+                {
+                    return new Failure(Errno.EEXIST, $"{_root.RealPathOf(hostUpdates)}/{module}: {existing.Description} that driver-tool does not own stands where the module link must go; --force moves it aside");
+                }
+
+                aside = $"{module}.saved-by-driver-tool-{_stamp}";
+                movedAside.Add($"{hostUpdates}/{module} -> {hostUpdates}/{aside}");
+            }
+
+            changes.Add(new LinkChange
+            {
+                Kernel = catalog.Release,
+                Updates = hostUpdates,
+                Name = module,
+                OldTarget = existing?.OwnedByDriver == true ? existing.LinkTarget : null,
+                NewTarget = target,
+                Staged = $".{module}.driver-tool-{_id}",
+                SetAside = aside,
+            });
+        }
+
+        foreach (UpdatesEntry entry in entries.Values.Where(e => e.OwnedByDriver && !modules.ContainsKey(e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            changes.Add(new LinkChange { Kernel = catalog.Release, Updates = hostUpdates, Name = entry.Name, OldTarget = entry.LinkTarget });
+        }
+
+        return null;
+    }
+
+    /// <summary>A folder of this kernel where the variant's info.json is in another kernel, but was rejected here.</summary>
+    private static string? RejectedCopy(KernelCatalog catalog, VariantEntry variant)
+    {
+        if (catalog.RealDmvDirectory is null)
+        {
+            return null;
+        }
+
+        foreach (CatalogVariant other in variant.Sources)
+        {
+            string here = catalog.RealDmvDirectory + "/" + other.Folder;
+            if (catalog.IsRejected(here))
+            {
+                return here;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Removes the driver's links in every kernel (or only <paramref name="onlyKernels"/>); a kernel whose updates/ cannot be read is reported in <see cref="SwitchPlan.Failed"/>.</summary>
+    public SwitchPlan PlanDeselect(DriverScope driver, IReadOnlySet<string>? onlyKernels = null)
+    {
         var changes = new List<LinkChange>();
         var kernels = new List<string>();
+        var failed = new List<KernelFailure>();
         foreach (KernelCatalog catalog in _catalogs)
         {
-            if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out failure))
+            if (onlyKernels is not null && !onlyKernels.Contains(catalog.Release))
             {
-                return false;
+                continue;
+            }
+
+            if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out Failure? failure))
+            {
+                failed.Add(new KernelFailure(catalog.Release, failure!));
+                continue;
             }
 
             int before = changes.Count;
@@ -163,16 +198,14 @@ public sealed class SwitchPlanner
             }
         }
 
-        failure = null;
-        plan = new SwitchPlan(NewJournal("deselect", driver, null, changes), kernels, []);
-        return true;
+        return new SwitchPlan(NewJournal("deselect", driver.Name, null, changes), kernels, [], failed);
     }
 
     /// <summary>
-    /// The variant the driver's links name by their text, even dangling ones (a package upgrade may
-    /// have moved the files): the one variant they all name, or null.
+    /// The variant folder the driver's links name by their text, even dangling ones (a package
+    /// upgrade may have moved the files): the one variant folder they all name, or null.
     /// </summary>
-    public string? VariantNamedByLinks(string driver)
+    public string? VariantFolderNamedByLinks(DriverScope driver)
     {
         var named = new HashSet<string>(StringComparer.Ordinal);
         foreach (KernelCatalog catalog in _catalogs)
@@ -184,11 +217,9 @@ public sealed class SwitchPlanner
 
             foreach (UpdatesEntry entry in entries.Values.Where(e => e.OwnedByDriver && e.LinkTarget is not null))
             {
-                string[] parts = LexicalTarget(hostUpdates, entry.LinkTarget!).Split('/');
-                int dmv = Array.IndexOf(parts, "dmv");
-                if (dmv >= 0 && parts.Length > dmv + 2 && parts[dmv + 1] == driver)
+                if (_ownership.FoldersNamedBy(hostUpdates, entry.LinkTarget!).VariantFolder is string variant)
                 {
-                    named.Add(parts[dmv + 2]);
+                    named.Add(variant);
                 }
             }
         }
@@ -200,7 +231,7 @@ public sealed class SwitchPlanner
     /// Reads a kernel's updates/ and sorts out which entries are the driver's own links: those whose
     /// target lies (or, when dangling, would lie) inside a dmv/DRIVER/ folder.
     /// </summary>
-    private bool TryReadUpdates(KernelCatalog catalog, string driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out Failure? failure)
+    private bool TryReadUpdates(KernelCatalog catalog, DriverScope driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out Failure? failure)
     {
         entries = new Dictionary<string, UpdatesEntry>(StringComparer.Ordinal);
         failure = null;
@@ -235,8 +266,6 @@ public sealed class SwitchPlanner
             return false;
         }
 
-        string ownedPrefix = _root.HostPathOf(catalog.RealKernelDirectory) + "/dmv/" + driver + "/";
-        var dmvFolders = _catalogs.Where(c => c.RealDmvDirectory is not null).Select(c => c.RealDmvDirectory + "/" + driver + "/").ToList();
         foreach (DirectoryEntry entry in listed)
         {
             if (!entry.NameIsValid)
@@ -256,42 +285,11 @@ public sealed class SwitchPlanner
             }
 
             PathResolution resolved = _root.ResolveFrom(resolvedUpdates, entry.Name);
-            // A link whose target is gone is judged by its text: it is the driver's if it points into dmv/DRIVER/.
-            bool owned = resolved.Succeeded
-                ? dmvFolders.Any(folder => resolved.RealPath!.StartsWith(folder, StringComparison.Ordinal))
-                : LexicalTarget(resolvedUpdates, target).StartsWith(ownedPrefix, StringComparison.Ordinal);
+            bool owned = _ownership.BelongsTo(driver, catalog, resolvedUpdates, target, resolved);
             entries[entry.Name] = new UpdatesEntry(entry.Name, owned, target, $"a link to {target}");
         }
 
         return true;
-    }
-
-    /// <summary>Where a dangling link's target would be, by text alone.</summary>
-    private static string LexicalTarget(string hostDirectory, string target)
-    {
-        string combined = target.StartsWith('/') ? target : hostDirectory + "/" + target;
-        var parts = new List<string>();
-        foreach (string part in combined.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-
-                continue;
-            }
-
-            parts.Add(part);
-        }
-
-        return "/" + string.Join('/', parts);
     }
 
     private SwitchJournal NewJournal(string operation, string driver, string? variant, List<LinkChange> changes) => new()

@@ -14,7 +14,8 @@ public static class UpdatesLinkScanner
 {
     public const string UpdatesFolder = "updates";
 
-    public static KernelSelection Scan(HostRoot root, KernelCatalog kernel, IReadOnlyList<KernelCatalog> allKernels, DiagnosticLog log)
+    /// <param name="nameOf">The name the listing gives a variant's driver: selections are keyed by it.</param>
+    public static KernelSelection Scan(HostRoot root, KernelCatalog kernel, LinkOwnership ownership, Func<CatalogVariant, string> nameOf, DiagnosticLog log)
     {
         var byDriver = new Dictionary<string, List<(string Link, CatalogVariant Variant)>>(StringComparer.Ordinal);
         string updatesPath = kernel.RealKernelDirectory + "/" + UpdatesFolder;
@@ -60,7 +61,7 @@ public static class UpdatesLinkScanner
                 continue;
             }
 
-            CatalogVariant? owner = FindOwner(target.RealPath!, kernel, allKernels, out bool insideCatalog, out bool ownerRejected);
+            CatalogVariant? owner = ownership.OwnerOf(target.RealPath!, kernel, out bool insideCatalog, out bool ownerRejected);
             if (owner is null)
             {
                 // A link into a variant whose info.json was rejected has been reported with that file.
@@ -72,10 +73,11 @@ public static class UpdatesLinkScanner
                 continue;
             }
 
-            if (!byDriver.TryGetValue(owner.Info.Driver, out var links))
+            string driver = nameOf(owner);
+            if (!byDriver.TryGetValue(driver, out var links))
             {
                 links = new List<(string, CatalogVariant)>();
-                byDriver[owner.Info.Driver] = links;
+                byDriver[driver] = links;
             }
 
             links.Add((entry.Name, owner));
@@ -95,27 +97,5 @@ public static class UpdatesLinkScanner
         }
 
         return new KernelSelection(kernel.Release, selected);
-    }
-
-    private static CatalogVariant? FindOwner(string realTarget, KernelCatalog kernel, IReadOnlyList<KernelCatalog> allKernels, out bool insideCatalog, out bool ownerRejected)
-    {
-        insideCatalog = false;
-        ownerRejected = false;
-        foreach (KernelCatalog candidate in allKernels.Prepend(kernel))
-        {
-            if (!candidate.Covers(realTarget))
-            {
-                continue;
-            }
-
-            insideCatalog = true;
-            CatalogVariant? owner = candidate.OwnerOf(realTarget, out ownerRejected);
-            if (owner is not null || ownerRejected)
-            {
-                return owner;
-            }
-        }
-
-        return null;
     }
 }

@@ -1,0 +1,30 @@
+using Dmv.Core.Catalog;
+using Dmv.Core.Listing;
+
+namespace Dmv.Core.Selection;
+
+/// <summary>
+/// What a switch treats as one driver: the name it is listed under, the catalog variants that
+/// make it up (in any folder), and the folders below dmv/ they sit in. A driver whose catalog is
+/// gone (its links left dangling by a package removal) is known by its folder alone.
+/// </summary>
+public sealed record DriverScope(string Name, IReadOnlyList<CatalogVariant> Sources, IReadOnlyList<string> Folders)
+{
+    public static DriverScope Of(DriverEntry entry) =>
+        new(entry.Name, entry.Variants.SelectMany(static v => v.Sources).ToList(), entry.Folders);
+
+    public static DriverScope FolderOnly(string folder) => new(folder, [], [folder]);
+
+    public bool Owns(CatalogVariant variant)
+    {
+        foreach (CatalogVariant source in Sources)
+        {
+            if (source.Directory == variant.Directory)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,119 @@
+using Dmv.Core.Catalog;
+using Dmv.Core.FileSystem;
+
+namespace Dmv.Core.Selection;
+
+/// <summary>
+/// Whose a link in a kernel's <c>updates/</c> is: the one rule list, select, deselect, reconcile
+/// and verify share. A link that resolves belongs to the variant whose own info.json stands in the
+/// nearest folder above its target, however deep the module sits, in the link's kernel or another
+/// (kernels may share a catalog). A link whose target is gone is judged by its text: the folders
+/// below one of the kernels' own dmv/ folders that it names. A link anywhere else — a folder of
+/// another vendor that happens to be called dmv, say — is never driver-tool's.
+/// </summary>
+public sealed class LinkOwnership
+{
+    private readonly IReadOnlyList<KernelCatalog> _catalogs;
+    private readonly List<string> _hostDmvFolders;
+
+    public LinkOwnership(HostRoot root, IReadOnlyList<KernelCatalog> catalogs)
+    {
+        _catalogs = catalogs;
+        _hostDmvFolders = catalogs
+            .Select(c => root.HostPathOf(c.RealDmvDirectory ?? c.RealKernelDirectory + "/dmv") + "/")
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// The variant that owns a resolved target. <paramref name="insideCatalog"/>: the target lies in
+    /// some kernel's dmv/; <paramref name="ownerRejected"/>: its nearest info.json was rejected (and reported).
+    /// </summary>
+    public CatalogVariant? OwnerOf(string realTarget, KernelCatalog kernel, out bool insideCatalog, out bool ownerRejected)
+    {
+        insideCatalog = false;
+        ownerRejected = false;
+        foreach (KernelCatalog candidate in _catalogs.Prepend(kernel))
+        {
+            if (!candidate.Covers(realTarget))
+            {
+                continue;
+            }
+
+            insideCatalog = true;
+            CatalogVariant? owner = candidate.OwnerOf(realTarget, out ownerRejected);
+            if (owner is not null || ownerRejected)
+            {
+                return owner;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// True when a link of <paramref name="kernel"/>'s updates/ (at <paramref name="hostUpdates"/>,
+    /// reading <paramref name="linkText"/>, resolving as <paramref name="resolved"/>) is one of the driver's.
+    /// </summary>
+    public bool BelongsTo(DriverScope driver, KernelCatalog kernel, string hostUpdates, string linkText, PathResolution resolved)
+    {
+        if (resolved.Succeeded)
+        {
+            CatalogVariant? owner = OwnerOf(resolved.RealPath!, kernel, out bool inside, out _);
+            if (owner is not null)
+            {
+                return driver.Owns(owner);
+            }
+
+            // Inside dmv/ but owned by no valid info.json (it was rejected, or the file lies outside
+            // any variant): the driver's if it lies in one of the driver's folders.
+            return inside && _catalogs.Any(c => c.RealDmvDirectory is not null
+                && driver.Folders.Any(f => KernelCatalog.IsBelow(resolved.RealPath!, c.RealDmvDirectory + "/" + f)));
+        }
+
+        (string? folder, _) = FoldersNamedBy(hostUpdates, linkText);
+        return folder is not null && driver.Folders.Contains(folder);
+    }
+
+    /// <summary>
+    /// The driver and variant folders a link's text names — dmv/DRIVER/VARIANT/…/FILE below one of
+    /// the kernels' own dmv/ folders — whether or not the target exists; null for what it does not name.
+    /// </summary>
+    public (string? DriverFolder, string? VariantFolder) FoldersNamedBy(string hostUpdates, string linkText)
+    {
+        string lexical = LexicalTarget(hostUpdates, linkText);
+        foreach (string folder in _hostDmvFolders)
+        {
+            if (lexical.StartsWith(folder, StringComparison.Ordinal))
+            {
+                string[] inside = lexical[folder.Length..].Split('/');
+                return (inside.Length >= 2 ? inside[0] : null, inside.Length >= 3 ? inside[1] : null);
+            }
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>Where a link's target would be, by text alone: "." and ".." folded, nothing followed.</summary>
+    public static string LexicalTarget(string hostDirectory, string target)
+    {
+        string combined = target.StartsWith('/') ? target : hostDirectory + "/" + target;
+        var parts = new List<string>();
+        foreach (string part in combined.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+
+        return "/" + string.Join('/', parts);
+    }
+}

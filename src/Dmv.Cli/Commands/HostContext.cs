@@ -125,10 +125,12 @@ public sealed class HostContext
         try
         {
             bool fromStdin = invocation.Lspci == "-";
-            using Stream input = fromStdin
-                ? new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1)
-                : new FileStream(invocation.Lspci, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using Microsoft.Win32.SafeHandles.SafeFileHandle? file = fromStdin ? null : File.OpenHandle(invocation.Lspci, FileMode.Open, FileAccess.Read);
+            using var input = new DescriptorStream(fromStdin ? 0 : (int)file!.DangerousGetHandle());
             string sourceName = fromStdin ? "<stdin>" : invocation.Lspci;
+
+            // Not a wait on another thread: a DescriptorStream's ReadAsync reads on this thread and
+            // returns a finished task, so the pipe reader never suspends and GetResult() only unwraps.
             var devices = new PresentDevices(LspciReader.ReadAsync(input, sourceName, log).GetAwaiter().GetResult());
             hardware = () => devices;
             return true;

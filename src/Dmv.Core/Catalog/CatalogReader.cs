@@ -20,7 +20,7 @@ public static class CatalogReader
     {
         // Sized for a catalog's distinct names; the default table (2048) costs more to clear than a small listing takes.
         var strings = new StringPool(256);
-        var scratchPool = new DefaultObjectPool<ScanScratch>(new ScanScratchPolicy(), Environment.ProcessorCount);
+        var scratchPool = new DefaultObjectPool<ScanScratch>(new DefaultPooledObjectPolicy<ScanScratch>(), Environment.ProcessorCount);
         var plans = new KernelScanPlan[kernels.Count];
         ScanScratch first = scratchPool.Get();
         for (int k = 0; k < kernels.Count; k++)

@@ -12,13 +12,11 @@ public ref struct ElfNoteReader
 {
     private const int HeaderSize = 12;
     private readonly ReadOnlySpan<byte> _data;
-    private readonly bool _bigEndian;
     private int _offset;
 
-    public ElfNoteReader(ReadOnlySpan<byte> data, bool bigEndian = false)
+    public ElfNoteReader(ReadOnlySpan<byte> data)
     {
         _data = data;
-        _bigEndian = bigEndian;
         _offset = 0;
         Error = null;
     }
@@ -75,8 +73,8 @@ public ref struct ElfNoteReader
 
     private static long Align4(uint value) => ((long)value + 3) & ~3L;
 
-    private uint ReadUInt32(ReadOnlySpan<byte> bytes) =>
-        _bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+    private static uint ReadUInt32(ReadOnlySpan<byte> bytes) =>
+        BinaryPrimitives.ReadUInt32LittleEndian(bytes);
 
     private bool Fail(string reason)
     {

@@ -1,13 +1,15 @@
 namespace Dmv.Core.FileSystem;
 
 /// <summary>
-/// A write-only stream over an inherited descriptor (standard output or error) that calls write(2)
-/// and nothing else: no seeking (a FileStream over a file keeps its own offset and would overwrite
-/// what `>>` appends to), no console set-up, and a failed write is an IOException carrying the errno.
+/// A stream over a descriptor (standard input, output or error, or an open --lspci file) that
+/// calls read(2) and write(2) and nothing else: no seeking (a FileStream over a file keeps its own
+/// offset and would overwrite what `>>` appends to), no console set-up, no thread-pool hop for an
+/// asynchronous read (it completes on the caller's thread), and a failure is an IOException
+/// carrying the errno.
 /// </summary>
 public sealed class DescriptorStream(int descriptor) : Stream
 {
-    public override bool CanRead => false;
+    public override bool CanRead => true;
 
     public override bool CanSeek => false;
 
@@ -32,7 +34,32 @@ public sealed class DescriptorStream(int descriptor) : Stream
     {
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override unsafe int Read(Span<byte> buffer)
+    {
+        fixed (byte* start = buffer)
+        {
+            while (true)
+            {
+                nint read = NativeMethods.Read(descriptor, start, buffer.Length);
+                if (read >= 0)
+                {
+                    return (int)read;
+                }
+
+                int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                if (errno != Errno.EINTR)
+                {
+                    throw new IOException(Errno.Describe(errno), errno);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads on the caller's thread: the returned task is already complete.</summary>
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Read(buffer.Span));
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 

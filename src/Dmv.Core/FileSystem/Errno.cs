@@ -4,6 +4,7 @@ namespace Dmv.Core.FileSystem;
 public static partial class Errno
 {
     public const int EPERM = 1;
+    public const int EINTR = 4;
     public const int EBADF = 9;
     public const int ENFILE = 23;
     public const int EMFILE = 24;

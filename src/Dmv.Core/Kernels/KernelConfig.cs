@@ -164,7 +164,4 @@ public sealed class KernelConfig
     public bool IsSet(string name) => Value(name) is "y" or "m";
 
     public bool Has(string name) => _values.ContainsKey(name);
-
-    public IEnumerable<KeyValuePair<string, string>> WithPrefix(string prefix) =>
-        _values.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && p.Value != "n").OrderBy(p => p.Key, StringComparer.Ordinal);
 }

@@ -47,7 +47,6 @@ public sealed class LoadedModules
     }
 
     /// <summary>False when there is no /sys/module to ask (a chroot without sysfs, an offline tree).</summary>
-    public bool IsAvailable => _realSysModule is not null;
 
     public LoadedModule Get(string moduleFile)
     {

@@ -18,7 +18,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
     private const long LargestReadWhole = 4L << 20;
 
     // One read buffer per worker, grown to the largest module it has met, instead of one per file.
-    private readonly DefaultObjectPool<ReadBuffer> _buffers = new(new ReadBufferPolicy(), Environment.ProcessorCount);
+    private readonly DefaultObjectPool<ReadBuffer> _buffers = new(new DefaultPooledObjectPolicy<ReadBuffer>(), Environment.ProcessorCount);
 
     /// <param name="withBytes">Called with the module's bytes (decompressed) while they are still at hand, e.g. to verify its signature.</param>
     /// <param name="symbols">Read the imported symbols' names and the exports (for kABI); otherwise only their count.</param>
@@ -105,13 +105,6 @@ public sealed class ModuleInspector(NativeCodecs codecs)
     private sealed class ReadBuffer
     {
         public byte[] Bytes { get; set; } = new byte[256 * 1024];
-    }
-
-    private sealed class ReadBufferPolicy : PooledObjectPolicy<ReadBuffer>
-    {
-        public override ReadBuffer Create() => new();
-
-        public override bool Return(ReadBuffer buffer) => true;
     }
 
     private static ModuleReport Visit(ModuleReport report, ReadOnlySpan<byte> module, ModuleBytesVisitor? visitor)

@@ -22,7 +22,6 @@ public sealed class PresentDevices
 
     public static PresentDevices None { get; } = new(Array.Empty<PciDevice>());
 
-    public IReadOnlyList<PciDevice> Devices => _devices;
 
     public bool Matches(PciId id) => _firstDeviceByKey.ContainsKey(PciMatchKey.Of(id));
 

@@ -17,9 +17,6 @@ public sealed class CrashPoint
 
     public static CrashPoint Disarmed => new();
 
-    /// <summary>How many steps have passed.</summary>
-    public int Steps => _steps;
-
     public void Passed()
     {
         _steps++;

@@ -4,6 +4,27 @@ set -uo pipefail
 config=${1:-Release}
 mkdir -p build
 log=build/test.log
+
+# Checked once, up front, with one line each: otherwise every test that needs them fails on its own.
+check=${CHECK_CONTRACT:-../shared/tools/check-contract.py}
+if [ ! -f "$check" ]; then
+  echo "make test: $check not found: the project's ../shared folder must be beside the repository (or set CHECK_CONTRACT)" >&2
+  exit 2
+fi
+bin=${DRIVER_TOOL:-build/obj/driver-tool}
+if [ ! -x "$bin" ]; then
+  echo "make test: $bin is missing or not executable: run make publish" >&2
+  exit 2
+fi
+if [ -z "${DRIVER_TOOL:-}" ] && [ -n "$(find src -name '*.cs' -newer "$bin" -print -quit)" ]; then
+  echo "make test: $bin is older than the sources under src/: run make publish" >&2
+  exit 2
+fi
+if ! "$bin" --version >/dev/null 2>&1; then
+  echo "make test: $bin does not run ($bin --version failed)" >&2
+  exit 2
+fi
+
 dotnet test Dmv.Aot.sln -c "$config" --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 read -r passed failed skipped < <(

@@ -33,8 +33,12 @@ public class CompressedModuleTests
                 return copy.ToJsonString();
             }
 
-            Assert.All(modules.Skip(1), m => Assert.Equal(Normal(modules[0]), Normal(m)));
-            Assert.Equal(191, modules[0]!["versions"]!.GetValue<int>());
+            NonEmpty.All(modules.Skip(1), m => Assert.Equal(Normal(modules[0]), Normal(m)));
+
+            // kmod's own count of the module's __versions entries, whatever kernel Debian ships today.
+            int versions = ExternalCommand.Check(["modprobe", "--dump-modversions", plain]).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+            Assert.True(versions > 0);
+            Assert.Equal(versions, modules[0]!["versions"]!.GetValue<int>());
         }
         finally
         {

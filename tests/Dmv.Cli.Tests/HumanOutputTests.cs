@@ -290,7 +290,7 @@ public class HumanOutputTests
             Assert.Equal("", result.Stderr);
             JsonElement[] depmod = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("hooks").EnumerateArray().Where(h => h.GetProperty("hook").GetString() == "depmod").ToArray();
             Assert.NotEmpty(depmod);
-            Assert.All(depmod, h => Assert.True(h.GetProperty("status").GetString() == "ok" && h.GetProperty("detail").ValueKind == JsonValueKind.Null, h.ToString()));
+            NonEmpty.All(depmod, h => Assert.True(h.GetProperty("status").GetString() == "ok" && h.GetProperty("detail").ValueKind == JsonValueKind.Null, h.ToString()));
         }
         finally
         {

@@ -100,7 +100,10 @@ public class KernelsTests
         Assert.False(xen.GetProperty("pv_only").GetBoolean());
         Assert.True(xen.GetProperty("pvops_guest").GetBoolean());
         Assert.True(xen.GetProperty("pvh").GetBoolean());
-        Assert.Equal(4023, kernel.GetProperty("modules").GetInt32());
+        // Counted by find(1), not by driver-tool's code: the package's module files, whatever Debian ships today.
+        int shipped = ExternalCommand.Check(["find", DebianKernel.ModulesDirectory, "-name", "*.ko", "-o", "-name", "*.ko.xz", "-o", "-name", "*.ko.gz", "-o", "-name", "*.ko.zst"]).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
+        Assert.True(shipped > 1000, $"{shipped} module files");
+        Assert.Equal(shipped, kernel.GetProperty("modules").GetInt32());
         Assert.Equal($"/boot/vmlinuz-{DebianKernel.Release}", kernel.GetProperty("image").GetString());
     }
 

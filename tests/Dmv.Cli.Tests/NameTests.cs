@@ -18,6 +18,9 @@ public class NameTests
         return JsonDocument.Parse(list.Stdout).RootElement.GetProperty("drivers");
     }
 
+    /// <summary>As xapi and the installer call it.</summary>
+    private static ProcessResult Select(HandTree tree, string driver, string variant) => tree.Run("-s", "-n", driver, "-v", variant, "--no-hooks");
+
     private static string? Selected(HandTree tree, string driver)
     {
         JsonElement selected = Listed(tree).GetProperty(driver).GetProperty("selected");
@@ -35,7 +38,7 @@ public class NameTests
         Assert.Equal(["intel-ice"], drivers.EnumerateObject().Select(d => d.Name));
         Assert.Equal(["dell", "generic"], drivers.GetProperty("intel-ice").GetProperty("variants").EnumerateObject().Select(v => v.Name));
 
-        ProcessResult select = tree.Run("-s", "-n", "intel-ice", "-v", "dell", "--no-hooks");
+        ProcessResult select = Select(tree, "intel-ice", "dell");
         Assert.True(select.ExitCode == 0, select.ToString());
         ContractChecker.AssertAccepted("select", select.Stdout, "intel-ice", "dell");
         Assert.Equal("../dmv/ice/dell-v2/ice.ko", tree.LinkTarget(K, "ice.ko"));
@@ -49,7 +52,7 @@ public class NameTests
         Assert.Equal(["intel-ice"], File.ReadAllLines(tree.Path("var/lib/driver-tool/deselected")));
 
         // The installer's chroot call may name the folders: the same variant, reported by its listed names.
-        ProcessResult byFolder = tree.Run("-s", "-n", "ice", "-v", "dell-v2", "--no-hooks");
+        ProcessResult byFolder = Select(tree, "ice", "dell-v2");
         Assert.True(byFolder.ExitCode == 0, byFolder.ToString());
         ContractChecker.AssertAccepted("select", byFolder.Stdout, "intel-ice", "dell");
         Assert.Equal("dell", Selected(tree, "intel-ice"));
@@ -94,7 +97,7 @@ public class NameTests
         Assert.Equal(["ice-a", "ice-b"], drivers.EnumerateObject().Select(d => d.Name));
         Assert.Equal("intel-ice", drivers.GetProperty("ice-b").GetProperty("friendly_name").GetString());
 
-        ProcessResult select = tree.Run("-s", "-n", "ice-b", "-v", "dell", "--no-hooks");
+        ProcessResult select = Select(tree, "ice-b", "dell");
         Assert.True(select.ExitCode == 0, select.ToString());
         Assert.Equal("../dmv/ice-b/dell/ice.ko", tree.LinkTarget(K, "ice.ko"));
         Assert.Equal("dell", Selected(tree, "ice-b"));
@@ -119,7 +122,7 @@ public class NameTests
         }
 
         Assert.Empty(tree.UpdatesNames(K));
-        Assert.Equal(0, tree.Run("-s", "-n", "alpha", "-v", "a", "--no-hooks").ExitCode);
+        Assert.Equal(0, Select(tree, "alpha", "a").ExitCode);
         Assert.Equal("../dmv/mix/a/alpha.ko", tree.LinkTarget(K, "alpha.ko"));
     }
 
@@ -130,7 +133,7 @@ public class NameTests
             .Variant(K, "ice", "v1", ["ice.ko"], name: ("intel-ice", "generic"))
             .Variant(K, "ice-dell", "v1", ["ice.ko"], name: ("intel-ice", "dell"));
 
-        ProcessResult result = tree.Run("-s", "-n", "intel-ice", "-v", "v1", "--no-hooks");
+        ProcessResult result = Select(tree, "intel-ice", "v1");
 
         Assert.True(result.ExitCode == 22, result.ToString());
         Assert.Contains("dmv/ice/v1", result.Stderr);
@@ -146,7 +149,7 @@ public class NameTests
             .Variant(K, "a", "v", ["one.ko"], name: ("b", "v"))
             .Variant(K, "b", "v", ["two.ko"], name: ("a", "v"));
 
-        ProcessResult result = tree.Run("-s", "-n", "a", "-v", "v", "--no-hooks");
+        ProcessResult result = Select(tree, "a", "v");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("../dmv/b/v/two.ko", tree.LinkTarget(K, "two.ko"));
@@ -154,5 +157,55 @@ public class NameTests
         Assert.Contains("also the folder dmv/a/ of driver 'b'", result.Stderr);
         Assert.Equal("v", Selected(tree, "a"));
         Assert.Null(Selected(tree, "b"));
+    }
+
+    [Fact]
+    public void A_variant_folder_holding_another_variants_folder_links_only_its_own_modules()
+    {
+        using HandTree tree = new HandTree()
+            .Variant(K, "x", "a", ["x.ko"], name: ("drvx", "a"))
+            .Variant(K, "x", "a/inner", ["z.ko"], name: ("drvz", "b"));
+
+        ProcessResult result = Select(tree, "drvx", "a");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["x.ko"], tree.UpdatesNames(K));
+        Assert.Null(Selected(tree, "drvz"));
+    }
+
+    [Fact]
+    public void Links_into_a_duplicate_the_listing_left_out_are_still_the_drivers()
+    {
+        using HandTree tree = new HandTree()
+            .Variant(K, "ice", "dell2", ["ice.ko"], name: ("intel-ice", "dell"))
+            .Variant(K, "ice", "generic", ["ice.ko"], name: ("intel-ice", "generic"));
+        Assert.Equal(0, Select(tree, "intel-ice", "dell").ExitCode);
+        Assert.Equal("../dmv/ice/dell2/ice.ko", tree.LinkTarget(K, "ice.ko"));
+
+        // A package adds another folder with the same variant; the listing keeps that one.
+        tree.Variant(K, "ice", "dell", ["ice.ko"], name: ("intel-ice", "dell"));
+        ProcessResult select = Select(tree, "intel-ice", "generic");
+
+        Assert.True(select.ExitCode == 0, select.ToString());
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K, "ice.ko"));
+        Assert.Equal(0, tree.Run("-d", "intel-ice", "--no-hooks").ExitCode);
+        Assert.Empty(tree.UpdatesNames(K));
+    }
+
+    [Fact]
+    public void A_listed_name_with_a_slash_is_selectable_and_verify_takes_listed_names()
+    {
+        using HandTree tree = new HandTree()
+            .Variant(K, "ab", "v", ["m.ko"], name: ("a/b", "v"))
+            .Variant(K, "ice", "gen", ["ice.ko"], name: ("intel-ice", "generic"));
+
+        Assert.Equal(0, Select(tree, "a/b", "v").ExitCode);
+        Assert.Equal("v", Selected(tree, "a/b"));
+
+        tree.Link($"lib/modules/{K}/updates/ice.ko", "../dmv/ice/gen/gone.ko");
+        ProcessResult verify = tree.Run("verify", "intel-ice");
+        Assert.Equal(117, verify.ExitCode);
+        Assert.Contains("dangling-link", verify.Stdout);
+        Assert.Equal(0, tree.Run("verify", "a/b").ExitCode);
     }
 }

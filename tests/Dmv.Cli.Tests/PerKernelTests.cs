@@ -95,4 +95,40 @@ public class PerKernelTests
         Assert.Null(tree.LinkTarget(Running, "ice.ko"));
         Assert.Null(tree.LinkTarget(Newer, "ice.ko"));
     }
+
+    [Fact]
+    public void Reconcile_keeps_each_kernels_own_selection_when_another_variant_is_refused_there()
+    {
+        using HandTree tree = new HandTree()
+            .Variant(Running, "ice", "generic", ["ice.ko"]).Variant(Newer, "ice", "generic", ["ice.ko"])
+            .Variant(Running, "ice", "dell", ["ice.ko"], subVendor: "1028")
+            .Variant(Newer, "ice", "dell", ["ice.ko"], subVendor: "1028", builtFor: Running);
+        Assert.Equal(0, tree.Run("-s", "-n", "ice", "-v", "generic", "--no-hooks", "--running-kernel", Running).ExitCode);
+        Assert.Equal(0, tree.Run("-s", "-n", "ice", "-v", "dell", "--no-hooks", "--running-kernel", Running).ExitCode);
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(Newer, "ice.ko"));
+
+        ProcessResult result = tree.Run("reconcile", "ice", "--no-hooks", "--running-kernel", Running);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("../dmv/ice/dell/ice.ko", tree.LinkTarget(Running, "ice.ko"));
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(Newer, "ice.ko"));
+        Assert.Empty(JsonDocument.Parse(result.Stdout).RootElement.GetProperty("reconciled")[0].GetProperty("failed_kernels").EnumerateArray());
+    }
+
+    [Fact]
+    public void Select_fails_when_the_kernel_listed_first_lacks_the_variant_and_keeps_another()
+    {
+        // The newest kernel (no running one) has only generic, selected; dell is in the older kernel only.
+        using HandTree tree = new HandTree()
+            .Variant(Newer, "ice", "generic", ["ice.ko"])
+            .Variant(Running, "ice", "dell", ["ice.ko"], subVendor: "1028");
+        Assert.Equal(0, tree.Run("-s", "-n", "ice", "-v", "generic", "--no-hooks").ExitCode);
+
+        ProcessResult result = tree.Run("-s", "-n", "ice", "-v", "dell", "--no-hooks");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"kernel {Newer} has no variant 'dell'", result.Stderr);
+        Assert.Null(tree.LinkTarget(Running, "ice.ko"));
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(Newer, "ice.ko"));
+    }
 }

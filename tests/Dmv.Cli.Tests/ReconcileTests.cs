@@ -58,6 +58,8 @@ public class ReconcileTests
         using HandTree tree = new HandTree().Variant(K, "ice", "generic", ["ice.ko"]);
 
         Assert.Equal(22, tree.Run("reconcile").ExitCode);
-        Assert.Equal(22, tree.Run("reconcile", "../x").ExitCode);
+        // A name is looked up, never used as a path: '../x' is simply no driver here.
+        Assert.Equal(2, tree.Run("reconcile", "../x").ExitCode);
+        Assert.Equal(22, tree.Run("reconcile", "a\nb").ExitCode);
     }
 }

@@ -24,7 +24,7 @@ public static class ExplainCommand
             return exitCode;
         }
 
-        if (NameRules.CheckComponent("driver", invocation.Driver!) is Failure bad)
+        if (NameRules.CheckName("driver", invocation.Driver!) is Failure bad)
         {
             return Replies.Fail(terminal, log, bad);
         }

@@ -88,7 +88,7 @@ public sealed class HostContext
             ? Path.GetFullPath(invocation.TrustedKeys)
             : Root.Resolve(TrustStore.DefaultFolder).RealPath ?? Root.RealPathOf(TrustStore.DefaultFolder);
         TrustStore trust = TrustStore.Load(folder, log);
-        if (invocation.TrustedKeys is not null && !Directory.Exists(folder))
+        if (invocation.TrustedKeys is not null && !(FileStatus.Of(folder, out FileStatus status) == 0 && status.Kind == EntryKind.Directory))
         {
             log.Warn(folder, "no such folder of trusted certificates");
         }

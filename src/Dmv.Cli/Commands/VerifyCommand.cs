@@ -7,6 +7,8 @@ using Dmv.Core.Integrity;
 using Dmv.Core.Modules;
 using Dmv.Core.Json;
 using Dmv.Core.Kernels;
+using Dmv.Core.Listing;
+using Dmv.Core.Pci;
 using Dmv.Core.Selection;
 using Dmv.Core.Verification;
 
@@ -23,7 +25,7 @@ public static class VerifyCommand
         }
 
         var log = new DiagnosticLog();
-        if (invocation.Driver is not null && NameRules.CheckComponent("driver", invocation.Driver) is Failure bad)
+        if (invocation.Driver is not null && NameRules.CheckName("driver", invocation.Driver) is Failure bad)
         {
             return Replies.Fail(terminal, log, bad);
         }
@@ -49,15 +51,32 @@ public static class VerifyCommand
             int before = log.Count;
             List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(host.Root, host.RunningKernel, log);
             KernelCatalog[] catalogs = CatalogReader.ReadAll(host.Root, kernels, log);
+            DriverScope? only = null;
+            if (invocation.Driver is not null)
+            {
+                // The name as -l prints it: looked up in a listing whose warnings are not this command's
+                // (the links it would warn about are verify's own problems, reported once below).
+                DriverListing listing = DriverListingBuilder.Build(host.Root, new ListingOptions(PresentDevices.None, host.RunningKernel), new DiagnosticLog());
+                if (NameResolver.ResolveDriver(listing, invocation.Driver, log, out DriverEntry? entry) is Failure unknown)
+                {
+                    // A driver whose catalog is gone is still verified by its folder: its dangling links are what to report.
+                    if (unknown.Errno != Errno.ENOENT || NameRules.CheckComponent("driver", invocation.Driver) is not null)
+                    {
+                        return Replies.Fail(terminal, log, unknown);
+                    }
+                }
+
+                only = entry is null ? DriverScope.FolderOnly(invocation.Driver) : DriverScope.Of(entry);
+            }
 
             // What -l warns about in the tree (a malformed info.json, a kernel folder it skips) is a
             // problem here; with --strict, so is every other warning (a recovered switch, an unheld lock).
             problems = log.EntriesAfter(invocation.Strict ? 0 : before)
                 .Select(d => new TreeProblem(TreeVerifier.TreeWarning, d.Path, d.Reason, false))
                 .ToList();
-            problems.AddRange(TreeVerifier.Check(host.Root, session.State, catalogs, invocation.Driver, invocation.Repair));
+            problems.AddRange(TreeVerifier.Check(host.Root, session.State, catalogs, DriverGroups.Of(catalogs, new DiagnosticLog()).NameOf, only, invocation.Repair));
             using var codecs = new NativeCodecs();
-            problems.AddRange(VariantVerifier.Check(catalogs, invocation.Driver, new IntegrityChecker(host.Root, host.Integrity(invocation, log), codecs)));
+            problems.AddRange(VariantVerifier.Check(catalogs, only, new IntegrityChecker(host.Root, host.Integrity(invocation, log), codecs)));
         }
 
         Replies.Warnings(terminal, log);

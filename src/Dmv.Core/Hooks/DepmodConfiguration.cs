@@ -23,7 +23,7 @@ public static class DepmodConfiguration
         foreach (string folder in Folders)
         {
             PathResolution resolved = root.Resolve(folder);
-            if (resolved.Succeeded && Directory.Exists(resolved.RealPath) && !folders.Contains(resolved.RealPath!))
+            if (resolved.Succeeded && FileStatus.Of(resolved.RealPath!, out FileStatus status) == 0 && status.Kind == EntryKind.Directory && !folders.Contains(resolved.RealPath!))
             {
                 folders.Add(resolved.RealPath!);
             }

@@ -64,7 +64,7 @@ public static class HookRunner
 
     private static HookResult WeakModules(HostRoot root, string kernel, IReadOnlyList<string> modules, HookOptions options)
     {
-        string? weakModules = ToolLocator.Find("weak-modules", options.SearchPath, root.IsSystemRoot ? "" : root.RealRoot);
+        string? weakModules = ToolLocator.Find("weak-modules", options.SearchPath, root);
         if (weakModules is null)
         {
             return new HookResult(kernel, "weak-modules", HookResult.Skipped, null, "the system has no weak-modules");
@@ -96,13 +96,13 @@ public static class HookRunner
         }
 
         string prefix = root.IsSystemRoot ? "" : root.RealRoot;
-        string? dracut = ToolLocator.Find("dracut", options.SearchPath, prefix);
+        string? dracut = ToolLocator.Find("dracut", options.SearchPath, root);
         if (dracut is null)
         {
             return new HookResult(kernel, "dracut", HookResult.Skipped, null, "the system has no dracut");
         }
 
-        string image = InitrdPath(prefix, kernel);
+        string image = InitrdPath(root, kernel);
         if (root.IsSystemRoot)
         {
             return Execute(kernel, "dracut", dracut, ["-f", image, kernel], stdin: null);
@@ -118,11 +118,11 @@ public static class HookRunner
     }
 
     /// <summary>The initrd the system already has for the kernel (XenServer's initrd-K.img, or initramfs-K.img), else initrd-K.img.</summary>
-    private static string InitrdPath(string prefix, string kernel)
+    private static string InitrdPath(HostRoot root, string kernel)
     {
         foreach (string name in new[] { $"/boot/initrd-{kernel}.img", $"/boot/initramfs-{kernel}.img", $"/boot/initrd.img-{kernel}" })
         {
-            if (File.Exists(prefix + name))
+            if (root.Resolve(name).RealPath is string real && FileStatus.Of(real, out FileStatus status) == 0 && status.IsRegular)
             {
                 return name;
             }

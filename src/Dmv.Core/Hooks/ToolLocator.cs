@@ -1,3 +1,5 @@
+using Dmv.Core.FileSystem;
+
 namespace Dmv.Core.Hooks;
 
 /// <summary>
@@ -16,15 +18,21 @@ public static class ToolLocator
     public static IReadOnlyList<string> SearchPath(string? testFolder) =>
         testFolder is { Length: > 1 } && testFolder.StartsWith('/') ? [testFolder, .. SystemFolders] : SystemFolders;
 
-    /// <summary>The first executable file named <paramref name="name"/>, looked up below <paramref name="prefix"/> ("" for this machine).</summary>
-    public static string? Find(string name, IReadOnlyList<string> folders, string prefix = "")
+    /// <summary>
+    /// The first executable file named <paramref name="name"/>: on this machine, or with
+    /// <paramref name="within"/> in that managed system (resolved inside its root). The path is
+    /// returned as the system names it, below the root's real path.
+    /// </summary>
+    public static string? Find(string name, IReadOnlyList<string> folders, HostRoot? within = null)
     {
+        const uint AnyExecute = 0x49; // 0111
         foreach (string folder in folders)
         {
-            string candidate = prefix + folder + "/" + name;
-            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            string path = folder + "/" + name;
+            string? real = within is null ? path : within.Resolve(path).RealPath;
+            if (real is not null && FileStatus.Of(real, out FileStatus status) == 0 && status.IsRegular && (status.Permissions & AnyExecute) != 0)
             {
-                return candidate;
+                return within is null ? path : within.RealPathOf(path);
             }
         }
 

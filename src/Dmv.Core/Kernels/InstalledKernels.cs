@@ -59,7 +59,7 @@ public static class InstalledKernels
                 {
                     log.Warn(path, target.Reason ?? Errno.Describe(target.Errno));
                 }
-                else if (Directory.Exists(target.RealPath))
+                else if (FileStatus.Of(target.RealPath!, out FileStatus status) == 0 && status.Kind == EntryKind.Directory)
                 {
                     kernels.Add(new KernelDirectory(entry.Name, target.RealPath!));
                 }

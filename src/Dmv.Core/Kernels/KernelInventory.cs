@@ -165,15 +165,6 @@ public static class KernelInventory
             return buffer.AsSpan(0, length).Count((byte)':');
         }
 
-        int count = 0;
-        foreach (string file in Directory.EnumerateFiles(realDirectory, "*.ko*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
-        {
-            if (ModuleName.IsModuleFile(Path.GetFileName(file)) && !file.Contains("/dmv/", StringComparison.Ordinal) && !file.Contains("/updates/", StringComparison.Ordinal))
-            {
-                count++;
-            }
-        }
-
-        return count;
+        return ModuleFiles.Under(realDirectory, new HashSet<string>(StringComparer.Ordinal) { "dmv", "updates" }).Count();
     }
 }

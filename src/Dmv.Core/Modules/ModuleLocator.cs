@@ -36,9 +36,9 @@ public static class ModuleLocator
             }
         }
 
-        foreach (string file in Directory.EnumerateFiles(modules.RealPath!, "*.ko*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
+        foreach (string file in ModuleFiles.Under(modules.RealPath!, new HashSet<string>(StringComparer.Ordinal) { "dmv" }))
         {
-            if (ModuleName.IsModuleFile(Path.GetFileName(file)) && ModuleName.KernelName(file) == wanted && !file.Contains("/dmv/", StringComparison.Ordinal))
+            if (ModuleName.KernelName(file) == wanted)
             {
                 realPath = file;
                 reason = "";

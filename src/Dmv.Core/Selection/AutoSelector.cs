@@ -17,9 +17,13 @@ public static class AutoSelector
     {
         var choices = new List<AutoSelectChoice>();
         PresentDevices hardware = listing.Hardware ?? PresentDevices.None;
+
+        // Folders listed apart because they define the same variants of one info.json name (see
+        // DriverGroups) are one driver to the kernel: once one is selected, the others are left alone.
+        var taken = listing.Drivers.Where(static d => d.Selected is not null).Select(static d => d.InfoName).ToHashSet(StringComparer.Ordinal);
         foreach (DriverEntry driver in listing.Drivers)
         {
-            if (driver.Selected is not null)
+            if (driver.Selected is not null || taken.Contains(driver.InfoName))
             {
                 continue;
             }
@@ -43,6 +47,7 @@ public static class AutoSelector
                     ? $"the only variant matching {best.MatchedDevice}"
                     : $"highest priority of {candidates} variants matching the hardware ({best.MatchedDevice})";
                 choices.Add(new AutoSelectChoice(driver.Name, best.Name, best.Priority.Text, bestSpecificity, best.Version, reason));
+                taken.Add(driver.InfoName);
             }
         }
 

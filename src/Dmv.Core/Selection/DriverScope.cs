@@ -8,12 +8,13 @@ namespace Dmv.Core.Selection;
 /// make it up (in any folder), and the folders below dmv/ they sit in. A driver whose catalog is
 /// gone (its links left dangling by a package removal) is known by its folder alone.
 /// </summary>
-public sealed record DriverScope(string Name, IReadOnlyList<CatalogVariant> Sources, IReadOnlyList<string> Folders)
+/// <param name="InfoName">info.json's name: a variant of that name in one of the driver's folders is the driver's, even one the listing left out as a duplicate.</param>
+public sealed record DriverScope(string Name, string InfoName, IReadOnlyList<CatalogVariant> Sources, IReadOnlyList<string> Folders)
 {
     public static DriverScope Of(DriverEntry entry) =>
-        new(entry.Name, entry.Variants.SelectMany(static v => v.Sources).ToList(), entry.Folders);
+        new(entry.Name, entry.InfoName, entry.Variants.SelectMany(static v => v.Sources).ToList(), entry.Folders);
 
-    public static DriverScope FolderOnly(string folder) => new(folder, [], [folder]);
+    public static DriverScope FolderOnly(string folder) => new(folder, folder, [], [folder]);
 
     public bool Owns(CatalogVariant variant)
     {
@@ -25,6 +26,6 @@ public sealed record DriverScope(string Name, IReadOnlyList<CatalogVariant> Sour
             }
         }
 
-        return false;
+        return variant.Info.Driver == InfoName && Folders.Contains(variant.DriverFolder);
     }
 }

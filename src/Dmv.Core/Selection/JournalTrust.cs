@@ -29,7 +29,7 @@ public static class JournalTrust
             return $"journal in an unknown state '{journal.State}'";
         }
 
-        if (NameRules.CheckComponent("driver", journal.Driver) is { } badDriver)
+        if (NameRules.CheckName("driver", journal.Driver) is { } badDriver)
         {
             return badDriver.Message;
         }
@@ -59,12 +59,12 @@ public static class JournalTrust
                 return target;
             }
 
-            if (change.Staged is not null && change.Staged != $".{change.Name}.driver-tool-{journal.Id}")
+            if (change.Staged is not null && change.Staged != LinkChange.StagedName(change.Name, journal.Id))
             {
                 return $"staged link '{change.Staged}' is not the name a switch stages '{change.Name}' under";
             }
 
-            if (change.SetAside is not null && !change.SetAside.StartsWith(change.Name + ".saved-by-driver-tool-", StringComparison.Ordinal))
+            if (change.SetAside is not null && !LinkChange.IsAsideName(change.SetAside, change.Name))
             {
                 return $"'{change.SetAside}' is not the name a switch moves '{change.Name}' aside to";
             }

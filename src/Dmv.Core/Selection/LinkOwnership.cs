@@ -15,6 +15,7 @@ public sealed class LinkOwnership
 {
     private readonly IReadOnlyList<KernelCatalog> _catalogs;
     private readonly List<string> _hostDmvFolders;
+    private readonly List<(string HostDirectory, CatalogVariant Variant)> _variantsDeepestFirst;
 
     public LinkOwnership(HostRoot root, IReadOnlyList<KernelCatalog> catalogs)
     {
@@ -22,6 +23,11 @@ public sealed class LinkOwnership
         _hostDmvFolders = catalogs
             .Select(c => root.HostPathOf(c.RealDmvDirectory ?? c.RealKernelDirectory + "/dmv") + "/")
             .Distinct(StringComparer.Ordinal)
+            .ToList();
+        _variantsDeepestFirst = catalogs
+            .SelectMany(static c => c.Variants)
+            .Select(v => (root.HostPathOf(v.Directory) + "/", v))
+            .OrderByDescending(static p => p.Item1.Length)
             .ToList();
     }
 
@@ -71,8 +77,31 @@ public sealed class LinkOwnership
                 && driver.Folders.Any(f => KernelCatalog.IsBelow(resolved.RealPath!, c.RealDmvDirectory + "/" + f)));
         }
 
+        // Gone: the variant whose folder the text names is the owner, however deep; only when no
+        // variant has that folder any more (a package removed it) does the driver folder decide.
+        CatalogVariant? named = VariantNamedBy(hostUpdates, linkText);
+        if (named is not null)
+        {
+            return driver.Owns(named);
+        }
+
         (string? folder, _) = FoldersNamedBy(hostUpdates, linkText);
         return folder is not null && driver.Folders.Contains(folder);
+    }
+
+    /// <summary>The variant (of any kernel) whose folder a link's text leads into, by text alone, deepest first; null when none does.</summary>
+    public CatalogVariant? VariantNamedBy(string hostUpdates, string linkText)
+    {
+        string lexical = LexicalTarget(hostUpdates, linkText);
+        foreach ((string directory, CatalogVariant variant) in _variantsDeepestFirst)
+        {
+            if (lexical.StartsWith(directory, StringComparison.Ordinal))
+            {
+                return variant;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -1,8 +1,25 @@
 namespace Dmv.Core.Selection;
 
-/// <summary>Driver and variant names become folder names under dmv/: each must be one plain path component.</summary>
+/// <summary>
+/// What a name must be. A driver or variant name is looked up in the listing, never used as a
+/// path, so it may be anything info.json says except empty or holding a control character (which
+/// no line-based record or one-line message can carry). A name used as a path component (a folder
+/// below dmv/, a link in updates/) must be one plain component.
+/// </summary>
 public static class NameRules
 {
+    public static Failure? CheckName(string what, string name)
+    {
+        if (name.Length == 0)
+        {
+            return new Failure(FileSystem.Errno.EINVAL, $"the {what} name is empty");
+        }
+
+        return name.Any(char.IsControl)
+            ? new Failure(FileSystem.Errno.EINVAL, $"the {what} name '{name.ReplaceLineEndings(" ")}' holds a control character")
+            : null;
+    }
+
     public static Failure? CheckComponent(string what, string name)
     {
         if (name.Length == 0)

@@ -13,10 +13,12 @@ public static class PendingDrivers
     public const string Name = "pending";
 
     /// <summary>
-    /// Reads and empties the list (the caller holds the tree's lock). Like every state file it is
-    /// obeyed only when it is ours (the scriptlets run as root); otherwise it is reported and left.
+    /// Reads the list (the caller holds the tree's lock, and calls <see cref="Clear"/> once every
+    /// driver in it is reconciled, so a crash half way leaves the rest for the next reconcile). Like
+    /// every state file it is obeyed only when it is ours (the scriptlets run as root); otherwise it
+    /// is reported and left.
     /// </summary>
-    public static List<string> Take(StateDirectory state, Diagnostics.DiagnosticLog log)
+    public static List<string> Read(StateDirectory state, Diagnostics.DiagnosticLog log)
     {
         byte[] buffer = new byte[4096];
         if (!state.TryReadTrusted(Name, "pending list", 1 << 20, ref buffer, out int length, out int errno, out string? problem))
@@ -29,13 +31,18 @@ public static class PendingDrivers
             return [];
         }
 
-        var drivers = System.Text.Encoding.UTF8.GetString(buffer, 0, length)
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(name => NameRules.CheckComponent("driver", name) is null)
+            .Where(name => NameRules.CheckName("driver", name) is null)
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        state.Folder.Remove(Name);
-        state.Folder.Sync();
-        return drivers;
+    }
+
+    public static void Clear(StateDirectory state)
+    {
+        if (state.Folder.Remove(Name) == 0)
+        {
+            state.Folder.Sync();
+        }
     }
 }

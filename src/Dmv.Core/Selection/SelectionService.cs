@@ -18,7 +18,7 @@ public static class SelectionService
     public static bool TrySelect(HostRoot root, string driver, string variant, SwitchOptions options, DiagnosticLog log, out SwitchOutcome? outcome, out Failure? failure)
     {
         outcome = null;
-        failure = NameRules.CheckComponent("driver", driver) ?? NameRules.CheckComponent("variant", variant);
+        failure = NameRules.CheckName("driver", driver) ?? NameRules.CheckName("variant", variant);
         if (failure is not null || !HostSession.TryBeginWrite(root, options.LockTimeout, log, out HostSession? session, out failure))
         {
             return false;
@@ -42,7 +42,7 @@ public static class SelectionService
 
             using var gate = new IntegrityGate(root, options, log);
             SwitchPlan plan = Planner(session!, listing).PlanSelect(DriverScope.Of(entry!), chosen!, options.Force, gate.Judge);
-            if ((failure = PrimaryFailure(listing, plan, chosen!.Sources.Select(static s => s.Kernel))) is not null || !TryApply(session!, plan, options, log, out failure))
+            if ((failure = SelectFailure(listing, plan, entry!.Name, chosen!)) is not null || !TryApply(session!, plan, options, log, out failure))
             {
                 return false;
             }
@@ -51,7 +51,7 @@ public static class SelectionService
 
             // An explicit select ends an administrator's deselection: auto-select may act again.
             RecordDecision(session!, entry.Name, deselected: false, log);
-            DriverListing after = listing.AfterSwitch(entry.Name, chosen.Name, plan.Kernels);
+            DriverListing after = listing.AfterSwitch(entry.Name, chosen!.Name, plan.Kernels);
             session!.ReleaseTree();
             var changes = new KernelChanges();
             changes.Add(plan);
@@ -64,7 +64,7 @@ public static class SelectionService
     public static bool TryDeselect(HostRoot root, string driver, SwitchOptions options, DiagnosticLog log, out SwitchOutcome? outcome, out Failure? failure)
     {
         outcome = null;
-        failure = NameRules.CheckComponent("driver", driver);
+        failure = NameRules.CheckName("driver", driver);
         if (failure is not null || !HostSession.TryBeginWrite(root, options.LockTimeout, log, out HostSession? session, out failure))
         {
             return false;
@@ -74,7 +74,7 @@ public static class SelectionService
         {
             DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
             if (!TryScope(session!, listing, driver, log, out DriverScope? scope, out SwitchPlan? plan, out failure)
-                || (failure = PrimaryFailure(listing, plan!, [])) is not null
+                || (failure = PrimaryFailure(listing, plan!)) is not null
                 || !TryApply(session!, plan!, options, log, out failure))
             {
                 return false;
@@ -129,7 +129,7 @@ public static class SelectionService
                 DriverEntry entry = listing.Driver(choice.Driver)!;
                 VariantEntry variant = entry.Variant(choice.Variant)!;
                 SwitchPlan plan = Planner(session!, listing).PlanSelect(DriverScope.Of(entry), variant, options.Force, gate.Judge);
-                if ((failure = PrimaryFailure(listing, plan, variant.Sources.Select(static s => s.Kernel))) is not null
+                if ((failure = SelectFailure(listing, plan, entry.Name, variant)) is not null
                     || !TryApply(session!, plan, options, log, out failure))
                 {
                     log.Warn(choice.Driver, $"'{choice.Variant}' not selected: {failure!.Message}");
@@ -166,7 +166,7 @@ public static class SelectionService
         hooks = [];
         foreach (string name in named)
         {
-            if ((failure = NameRules.CheckComponent("driver", name)) is not null)
+            if ((failure = NameRules.CheckName("driver", name)) is not null)
             {
                 return false;
             }
@@ -194,7 +194,7 @@ public static class SelectionService
                 scopes.Add(scope!);
             }
 
-            foreach (string name in pending ? PendingDrivers.Take(session!.State!, log) : [])
+            foreach (string name in pending ? PendingDrivers.Read(session!.State!, log) : [])
             {
                 // A package's name for its driver may be neither listed nor a folder any more (it was removed): nothing to do then.
                 if (TryScope(session!, listing, name, log, out DriverScope? scope, out _, out Failure? unknown))
@@ -214,6 +214,11 @@ public static class SelectionService
                 actions.Add(ReconcileOne(session!, listing, scope, options, gate, changes, log, out listing));
             }
 
+            if (pending)
+            {
+                PendingDrivers.Clear(session!.State!);
+            }
+
             session!.ReleaseTree();
             hooks = RunHooks(session, changes.Kernels, changes.Added, options);
             return true;
@@ -226,104 +231,100 @@ public static class SelectionService
         DriverEntry? entry = listing.Driver(scope.Name);
         SwitchPlanner planner = Planner(session, listing);
 
-        // Links left dangling by an upgrade that moved the files still say which variant was chosen.
-        VariantEntry? selected = entry?.Selected is string name ? entry.Variant(name) : null;
-        string? selectedName = entry?.Selected;
-        if (selected is null && planner.VariantFolderNamedByLinks(scope) is string folder)
+        // Each kernel keeps its own selection, named by its links (even dangling ones: an upgrade
+        // may have moved the files); a kernel with no link of the driver yet (a new kernel) gets
+        // the selection -l reports, when it has that variant.
+        string? reported = entry?.Selected ?? planner.VariantNamedByLinks(scope);
+        var keep = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var drop = new HashSet<string>(StringComparer.Ordinal);
+        for (int k = 0; k < listing.Kernels.Count; k++)
         {
-            selectedName ??= folder;
-            if (entry is not null && NameResolver.ResolveVariant(entry, folder, out VariantEntry? byFolder) is null)
+            string kernel = listing.Kernels[k].Release;
+            bool linked = !planner.PlanDeselect(scope, new HashSet<string>(StringComparer.Ordinal) { kernel }).ChangesNothing;
+            string? target = linked ? listing.Selections[k].SelectedOf(scope.Name) ?? planner.VariantNamedByLinks(scope, kernel) : reported;
+            VariantEntry? variant = target is null ? null : entry?.Variant(target);
+            if (variant is not null && variant.Sources.Any(s => s.Kernel == kernel))
             {
-                selected = byFolder;
-                selectedName = byFolder!.Name;
+                keep.TryAdd(variant.Name, []);
+                keep[variant.Name].Add(kernel);
+            }
+            else if (linked)
+            {
+                drop.Add(kernel);
             }
         }
 
-        IReadOnlyList<KernelFailure> failedKernels = [];
-        if (selected is not null)
+        var failed = new List<KernelFailure>();
+        var kept = new List<string>();
+        bool repointed = false;
+        foreach ((string name, List<string> kernels) in keep)
         {
-            // Still there: point the links at its files as they are now, in each kernel that can take
-            // them. Its hardware was accepted when it was selected.
-            SwitchPlan plan = planner.PlanSelect(scope, selected, force: true, gate.Judge);
-            var kept = selected.Sources.Select(static s => s.Kernel).Except(plan.Failed.Select(static f => f.Kernel)).ToList();
-            if (kept.Count > 0)
+            // Its hardware was accepted when it was selected: forced past that check, never past the gate.
+            SwitchPlan plan = planner.PlanSelect(scope, entry!.Variant(name)!, force: true, gate.Judge, kernels.ToHashSet(StringComparer.Ordinal));
+            if (!TryApply(session, plan, options, log, out Failure? failure))
             {
-                if (!TryApply(session, plan, options, log, out Failure? failure))
-                {
-                    return new ReconcileAction(scope.Name, "failed", selected.Name, $"cannot re-point the links of '{selected.Name}': {failure!.Message}", failure);
-                }
-
-                changes.Add(plan);
-                Failure? notKept = DeselectFailedKernels(session, listing, scope, plan.Failed, options, changes, log);
-                string detail = plan.ChangesNothing ? "links already right" : $"links re-pointed in {string.Join(", ", plan.Kernels)}";
-                return new ReconcileAction(scope.Name, plan.ChangesNothing ? "kept" : "re-pointed", selected.Name, detail + FailedKernelsText(plan.Failed), PrimaryFailure(listing, plan, selected.Sources.Select(static s => s.Kernel)) ?? notKept, plan.Failed);
+                return new ReconcileAction(scope.Name, "failed", name, $"cannot re-point the links of '{name}': {failure!.Message}", failure);
             }
 
-            log.Warn(scope.Name, $"the selected variant '{selected.Name}' cannot stay selected in any kernel: {plan.Failed.FirstOrDefault()?.Failure.Message}; deselecting");
-            failedKernels = plan.Failed;
+            changes.Add(plan);
+            repointed |= !plan.ChangesNothing;
+            failed.AddRange(plan.Failed);
+            drop.UnionWith(plan.Failed.Select(static f => f.Kernel));
+            kept.AddRange(kernels.Except(plan.Failed.Select(static f => f.Kernel)));
         }
 
-        SwitchPlan removal = planner.PlanDeselect(scope);
+        WarnFailedKernels(scope.Name, failed, log);
+        SwitchPlan removal = planner.PlanDeselect(scope, drop);
         if (!TryApply(session, removal, options, log, out Failure? deselectFailure) || removal.Failed.Count > 0)
         {
             deselectFailure ??= removal.Failed[0].Failure;
-            return new ReconcileAction(scope.Name, "failed", selectedName, $"cannot deselect: {deselectFailure.Message}", deselectFailure, removal.Failed);
+            return new ReconcileAction(scope.Name, "failed", reported, $"cannot deselect: {deselectFailure.Message}", deselectFailure, [.. failed, .. removal.Failed]);
         }
 
         changes.Add(removal);
+        string? primary = listing.Kernels.Select(static c => c.Release).FirstOrDefault(k => kept.Contains(k) || drop.Contains(k));
+        Failure? primaryFailure = failed.FirstOrDefault(f => f.Kernel == primary)?.Failure;
+        if (kept.Count > 0)
+        {
+            string variant = listing.Kernels.Select(static c => c.Release).Where(kept.Contains).Select(k => keep.First(p => p.Value.Contains(k)).Key).First();
+            after = listing.AfterSwitch(scope.Name, variant, kept);
+            string detail = repointed || !removal.ChangesNothing ? $"links re-pointed in {string.Join(", ", kept)}" : "links already right";
+            return new ReconcileAction(scope.Name, repointed ? "re-pointed" : "kept", variant, detail + FailedKernelsText(failed), primaryFailure, failed);
+        }
+
         after = listing.AfterSwitch(scope.Name, null, removal.Kernels);
         if (entry is not null && !options.IncludeDeselected && DeselectionRecord.Read(session.State, log).Contains(scope.Name))
         {
             return removal is { ChangesNothing: false }
-                ? new ReconcileAction(scope.Name, "deselected", null, $"variant '{selectedName}' is gone; the driver was deselected by an administrator, so nothing else is selected")
+                ? new ReconcileAction(scope.Name, "deselected", null, $"variant '{reported}' is gone; the driver was deselected by an administrator, so nothing else is selected")
                 : new ReconcileAction(scope.Name, "kept", null, "deselected by an administrator: auto-select leaves it alone until it is selected again");
         }
 
         AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(scope.Name)! with { Selected = null }] }).FirstOrDefault();
-        if (choice is not null && !(failedKernels.Count > 0 && choice.Variant == selectedName))
+        if (choice is not null)
         {
             VariantEntry variant = entry!.Variant(choice.Variant)!;
             SwitchPlan plan = Planner(session, after).PlanSelect(scope, variant, options.Force, gate.Judge);
-            Failure? failure = PrimaryFailure(after, plan, variant.Sources.Select(static s => s.Kernel));
+            Failure? failure = SelectFailure(after, plan, scope.Name, variant);
             if (failure is null && TryApply(session, plan, options, log, out failure))
             {
                 changes.Add(plan);
                 WarnFailedKernels(scope.Name, plan.Failed, log);
                 after = after.AfterSwitch(scope.Name, choice.Variant, plan.Kernels);
-                return new ReconcileAction(scope.Name, "selected", choice.Variant, choice.Reason + FailedKernelsText(plan.Failed), null, plan.Failed);
+                return new ReconcileAction(scope.Name, "selected", choice.Variant, choice.Reason + FailedKernelsText([.. failed, .. plan.Failed]), null, [.. failed, .. plan.Failed]);
             }
 
-            return new ReconcileAction(scope.Name, "failed", choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure!.Message}", failure, plan.Failed);
+            return new ReconcileAction(scope.Name, "failed", choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure!.Message}", failure, [.. failed, .. plan.Failed]);
         }
 
-        if (failedKernels.Count > 0)
+        if (primaryFailure is not null)
         {
-            Failure first = failedKernels[0].Failure;
-            return new ReconcileAction(scope.Name, "failed", selectedName, $"'{selectedName}' cannot stay selected: {first.Message}; deselected", first, failedKernels);
+            return new ReconcileAction(scope.Name, "failed", reported, $"'{reported}' cannot stay selected: {primaryFailure.Message}; deselected", primaryFailure, failed);
         }
 
         return removal is { ChangesNothing: false }
-            ? new ReconcileAction(scope.Name, "deselected", null, selectedName is null ? "links into removed variants taken away" : $"variant '{selectedName}' is gone")
+            ? new ReconcileAction(scope.Name, "deselected", null, (reported is null ? "links into removed variants taken away" : $"variant '{reported}' is gone") + FailedKernelsText(failed), null, failed)
             : new ReconcileAction(scope.Name, "kept", null, "nothing selected and nothing to select");
-    }
-
-    /// <summary>The kernels whose copy of the kept variant is refused lose the driver's links there: the in-tree module loads instead.</summary>
-    private static Failure? DeselectFailedKernels(HostSession session, DriverListing listing, DriverScope scope, IReadOnlyList<KernelFailure> failed, SwitchOptions options, KernelChanges changes, DiagnosticLog log)
-    {
-        if (failed.Count == 0)
-        {
-            return null;
-        }
-
-        WarnFailedKernels(scope.Name, failed, log);
-        SwitchPlan removal = Planner(session, listing).PlanDeselect(scope, failed.Select(static f => f.Kernel).ToHashSet(StringComparer.Ordinal));
-        if (!TryApply(session, removal, options, log, out Failure? failure))
-        {
-            return failure;
-        }
-
-        changes.Add(removal);
-        return removal.Failed.Count > 0 ? removal.Failed[0].Failure : null;
     }
 
     /// <summary>
@@ -334,7 +335,8 @@ public static class SelectionService
     {
         failure = NameResolver.ResolveDriver(listing, name, log, out DriverEntry? entry);
         scope = entry is null ? DriverScope.FolderOnly(name) : DriverScope.Of(entry);
-        removal = failure is null || failure.Errno == Errno.ENOENT ? Planner(session, listing).PlanDeselect(scope) : null;
+        bool folderOnly = entry is null && failure!.Errno == Errno.ENOENT && NameRules.CheckComponent("driver", name) is null;
+        removal = failure is null || folderOnly ? Planner(session, listing).PlanDeselect(scope) : null;
         if (failure is not null && (removal is null || (removal.ChangesNothing && removal.Failed.Count == 0)))
         {
             return false;
@@ -350,15 +352,14 @@ public static class SelectionService
     /// carried out, or nothing is changed and the command fails with that kernel's reason. Other
     /// kernels that cannot take it keep what they have and are reported in the reply.
     /// </summary>
-    /// <param name="candidates">Kernels that have the variant being selected (none for a deselect).</param>
-    private static Failure? PrimaryFailure(DriverListing listing, SwitchPlan plan, IEnumerable<string> candidates)
+    private static Failure? PrimaryFailure(DriverListing listing, SwitchPlan plan)
     {
         if (plan.Failed.Count == 0)
         {
             return null;
         }
 
-        var involved = new HashSet<string>(candidates.Concat(plan.Kernels).Concat(plan.Failed.Select(static f => f.Kernel)), StringComparer.Ordinal);
+        var involved = new HashSet<string>(plan.Kernels.Concat(plan.Failed.Select(static f => f.Kernel)), StringComparer.Ordinal);
         string? primary = listing.Kernels.Select(static k => k.Release).FirstOrDefault(involved.Contains);
         KernelFailure? failed = plan.Failed.FirstOrDefault(f => f.Kernel == primary);
         if (failed is null)
@@ -369,6 +370,36 @@ public static class SelectionService
         return involved.Count == 1
             ? failed.Failure
             : failed.Failure with { Message = $"kernel {failed.Kernel}: {failed.Failure.Message}; nothing was changed in any kernel" };
+    }
+
+    /// <summary>
+    /// A select succeeds when the next -l shows it: the first kernel in -l's order that either has
+    /// the variant or already has another selection of the driver decides. It must take the
+    /// switch; one without the variant keeps its other selection, which -l would go on reporting.
+    /// </summary>
+    private static Failure? SelectFailure(DriverListing listing, SwitchPlan plan, string driver, VariantEntry variant)
+    {
+        bool several = variant.Sources.Select(static s => s.Kernel).Concat(plan.Failed.Select(static f => f.Kernel)).Distinct(StringComparer.Ordinal).Count() > 1;
+        for (int k = 0; k < listing.Kernels.Count; k++)
+        {
+            string kernel = listing.Kernels[k].Release;
+            if (plan.Failed.FirstOrDefault(f => f.Kernel == kernel) is KernelFailure failed)
+            {
+                return several ? failed.Failure with { Message = $"kernel {kernel}: {failed.Failure.Message}; nothing was changed in any kernel" } : failed.Failure;
+            }
+
+            if (variant.Sources.Any(s => s.Kernel == kernel))
+            {
+                return null;
+            }
+
+            if (listing.Selections[k].SelectedOf(driver) is string other)
+            {
+                return new Failure(Errno.ENOENT, $"kernel {kernel} has no variant '{variant.Name}' of '{driver}' and keeps '{other}', which -l reports; nothing was changed in any kernel");
+            }
+        }
+
+        return null;
     }
 
     private static void WarnFailedKernels(string driver, IReadOnlyList<KernelFailure> failed, DiagnosticLog log)

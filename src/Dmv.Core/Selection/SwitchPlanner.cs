@@ -123,7 +123,7 @@ public sealed class SwitchPlanner
                     return new Failure(Errno.EEXIST, $"{_root.RealPathOf(hostUpdates)}/{module}: {existing.Description} that driver-tool does not own stands where the module link must go; --force moves it aside");
                 }
 
-                aside = $"{module}.saved-by-driver-tool-{_stamp}";
+                aside = LinkChange.AsideName(module, _stamp);
                 movedAside.Add($"{hostUpdates}/{module} -> {hostUpdates}/{aside}");
             }
 
@@ -134,7 +134,7 @@ public sealed class SwitchPlanner
                 Name = module,
                 OldTarget = existing?.OwnedByDriver == true ? existing.LinkTarget : null,
                 NewTarget = target,
-                Staged = $".{module}.driver-tool-{_id}",
+                Staged = LinkChange.StagedName(module, _id),
                 SetAside = aside,
             });
         }
@@ -202,13 +202,14 @@ public sealed class SwitchPlanner
     }
 
     /// <summary>
-    /// The variant folder the driver's links name by their text, even dangling ones (a package
-    /// upgrade may have moved the files): the one variant folder they all name, or null.
+    /// The variant the driver's links name by their text, even dangling ones (a package upgrade may
+    /// have moved the files): the one variant they all name, or null.
     /// </summary>
-    public string? VariantFolderNamedByLinks(DriverScope driver)
+    /// <param name="kernel">Only that kernel's links, when set.</param>
+    public string? VariantNamedByLinks(DriverScope driver, string? kernel = null)
     {
         var named = new HashSet<string>(StringComparer.Ordinal);
-        foreach (KernelCatalog catalog in _catalogs)
+        foreach (KernelCatalog catalog in _catalogs.Where(c => kernel is null || c.Release == kernel))
         {
             if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out _))
             {
@@ -217,9 +218,9 @@ public sealed class SwitchPlanner
 
             foreach (UpdatesEntry entry in entries.Values.Where(e => e.OwnedByDriver && e.LinkTarget is not null))
             {
-                if (_ownership.FoldersNamedBy(hostUpdates, entry.LinkTarget!).VariantFolder is string variant)
+                if (_ownership.VariantNamedBy(hostUpdates, entry.LinkTarget!) is CatalogVariant variant)
                 {
-                    named.Add(variant);
+                    named.Add(variant.Info.Variant);
                 }
             }
         }

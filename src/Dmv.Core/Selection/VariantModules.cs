@@ -3,7 +3,10 @@ using Dmv.Core.Modules;
 
 namespace Dmv.Core.Selection;
 
-/// <summary>The module files of one variant folder, found at any depth (links are not followed).</summary>
+/// <summary>
+/// The module files of one variant folder, found at any depth (links are not followed), except in
+/// a sub-folder with an info.json of its own: that is another variant, with its own modules.
+/// </summary>
 public static class VariantModules
 {
     /// <summary>Module file name → path relative to the variant folder.</summary>
@@ -23,6 +26,11 @@ public static class VariantModules
             {
                 failure = new Failure(errno, $"{directory}: {reason}");
                 return false;
+            }
+
+            if (relative.Length != 0 && entries.Any(static e => e.Name == Catalog.CatalogScanner.InfoFileName))
+            {
+                continue;
             }
 
             foreach (DirectoryEntry entry in entries)

@@ -34,9 +34,10 @@ public static class DeselectionRecord
             return drivers;
         }
 
-        foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        // Names are kept exactly (a name may start with a space); only what no name can be is dropped.
+        foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (Selection.NameRules.CheckComponent("driver", line) is null)
+            if (Selection.NameRules.CheckName("driver", line) is null)
             {
                 drivers.Add(line);
             }

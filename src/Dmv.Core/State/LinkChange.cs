@@ -34,4 +34,19 @@ public sealed class LinkChange
     /// <summary>With --force: the name a foreign file standing in the way is moved to (kept, never deleted).</summary>
     [JsonPropertyName("set_aside")]
     public string? SetAside { get; init; }
+
+    private const string StagedMark = ".driver-tool-";
+    private const string AsideMark = ".saved-by-driver-tool-";
+
+    /// <summary>The hidden name a switch stages a module's new link under: neither depmod nor the kernel looks at it.</summary>
+    public static string StagedName(string module, string switchId) => "." + module + StagedMark + switchId;
+
+    /// <summary>The name a foreign file standing where a module link must go is moved to (with --force).</summary>
+    public static string AsideName(string module, string stamp) => module + AsideMark + stamp;
+
+    /// <summary>True for a name a switch stages a link under, whichever switch.</summary>
+    public static bool IsStagedName(string name) => name.StartsWith('.') && name.Contains(StagedMark, StringComparison.Ordinal);
+
+    /// <summary>True when <paramref name="name"/> is a name a foreign file in <paramref name="module"/>'s place is moved aside to.</summary>
+    public static bool IsAsideName(string name, string module) => name.StartsWith(module + AsideMark, StringComparison.Ordinal);
 }

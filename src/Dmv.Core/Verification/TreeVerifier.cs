@@ -1,5 +1,6 @@
 using Dmv.Core.Catalog;
 using Dmv.Core.FileSystem;
+using Dmv.Core.Selection;
 using Dmv.Core.State;
 
 namespace Dmv.Core.Verification;
@@ -21,7 +22,9 @@ public static class TreeVerifier
     public const string DepmodSeesDmv = "dmv-not-excluded-from-depmod";
     public const string TreeWarning = "unreadable-entry";
 
-    public static List<TreeProblem> Check(HostRoot root, StateDirectory? state, IReadOnlyList<KernelCatalog> catalogs, string? driver, bool repair)
+    /// <param name="nameOf">The name the listing gives a variant's driver: links are grouped by it.</param>
+    /// <param name="only">Only this driver's links, when set.</param>
+    public static List<TreeProblem> Check(HostRoot root, StateDirectory? state, IReadOnlyList<KernelCatalog> catalogs, Func<CatalogVariant, string> nameOf, DriverScope? only, bool repair)
     {
         var problems = new List<TreeProblem>();
         if (state is not null)
@@ -33,9 +36,10 @@ public static class TreeVerifier
             }
         }
 
+        var ownership = new LinkOwnership(root, catalogs);
         foreach (KernelCatalog catalog in catalogs)
         {
-            CheckUpdates(root, catalog, catalogs, driver, repair, problems);
+            CheckUpdates(root, catalog, ownership, nameOf, only, repair, problems);
         }
 
         if (catalogs.Any(c => c.RealDmvDirectory is not null) && !Hooks.DepmodConfiguration.ExcludesDmv(root))
@@ -49,7 +53,7 @@ public static class TreeVerifier
         return problems;
     }
 
-    private static void CheckUpdates(HostRoot root, KernelCatalog catalog, IReadOnlyList<KernelCatalog> catalogs, string? driver, bool repair, List<TreeProblem> problems)
+    private static void CheckUpdates(HostRoot root, KernelCatalog catalog, LinkOwnership ownership, Func<CatalogVariant, string> nameOf, DriverScope? only, bool repair, List<TreeProblem> problems)
     {
         PathResolution updates = root.ResolveFrom(root.HostPathOf(catalog.RealKernelDirectory), "updates");
         var entries = new List<DirectoryEntry>();
@@ -65,9 +69,6 @@ public static class TreeVerifier
         }
 
         string hostUpdates = root.HostPathOf(updates.RealPath!);
-        List<string> dmvFolders = catalogs.Where(c => c.RealDmvDirectory is not null)
-            .SelectMany(c => new[] { root.HostPathOf(c.RealDmvDirectory!) + "/", root.HostPathOf(c.RealKernelDirectory) + "/dmv/" })
-            .Distinct(StringComparer.Ordinal).ToList();
         var variantsByDriver = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         foreach (DirectoryEntry entry in entries.Where(e => e.Kind == EntryKind.Link && e.NameIsValid))
@@ -78,39 +79,30 @@ public static class TreeVerifier
                 continue;
             }
 
-            (string? ownerDriver, string? ownerVariant) = DmvOwner(hostUpdates, target, dmvFolders);
-            if (driver is not null && ownerDriver != driver)
+            PathResolution resolved = root.ResolveFrom(hostUpdates, entry.Name);
+            if (only is not null && !ownership.BelongsTo(only, catalog, hostUpdates, target, resolved))
             {
                 continue;
             }
 
-            if (entry.Name.StartsWith('.') && entry.Name.Contains(".driver-tool-", StringComparison.Ordinal))
+            if (LinkChange.IsStagedName(entry.Name))
             {
                 bool repaired = repair && folder.Remove(entry.Name) == 0;
                 problems.Add(new TreeProblem(LeftoverStaged, path, $"a link staged by a switch that never finished (to {target})", repaired));
                 continue;
             }
 
-            PathResolution resolved = root.ResolveFrom(hostUpdates, entry.Name);
             if (!resolved.Succeeded)
             {
-                bool ours = ownerDriver is not null;
+                // Only a link into one of the kernels' own dmv/ folders is driver-tool's to mend: a link
+                // to /opt/vendor/dmv/… or any other folder that happens to be called dmv is someone else's.
+                bool ours = ownership.FoldersNamedBy(hostUpdates, target).DriverFolder is not null;
                 bool repaired = repair && ours && folder.Remove(entry.Name) == 0;
                 problems.Add(new TreeProblem(DanglingLink, path, $"points to {target}: {resolved.Reason}" + (ours ? "" : " (not a DMV link; left alone)"), repaired));
                 continue;
             }
 
-            CatalogVariant? owner = null;
-            bool insideDmv = false;
-            foreach (KernelCatalog candidate in catalogs)
-            {
-                if (candidate.RealDmvDirectory is not null && KernelCatalog.IsBelow(resolved.RealPath!, candidate.RealDmvDirectory))
-                {
-                    insideDmv = true;
-                    owner ??= candidate.OwnerOf(resolved.RealPath!);
-                }
-            }
-
+            CatalogVariant? owner = ownership.OwnerOf(resolved.RealPath!, catalog, out bool insideDmv, out _);
             if (!insideDmv)
             {
                 continue;
@@ -122,14 +114,14 @@ public static class TreeVerifier
                 continue;
             }
 
-            string key = ownerDriver ?? owner.Info.Driver;
+            string key = nameOf(owner);
             if (!variantsByDriver.TryGetValue(key, out SortedSet<string>? variants))
             {
                 variants = new SortedSet<string>(StringComparer.Ordinal);
                 variantsByDriver[key] = variants;
             }
 
-            variants.Add(ownerVariant ?? owner.Info.Variant);
+            variants.Add(owner.Info.Variant);
         }
 
         foreach ((string name, SortedSet<string> variants) in variantsByDriver.Where(p => p.Value.Count > 1))
@@ -150,42 +142,5 @@ public static class TreeVerifier
         {
             return folder.WriteFileAtomically(Path.GetFileName(snippet), System.Text.Encoding.UTF8.GetBytes(Hooks.DepmodConfiguration.Snippet), 0x1A4) == 0;
         }
-    }
-
-    /// <summary>
-    /// The dmv/DRIVER/VARIANT a link target names, by its text (it may dangle): only a target inside
-    /// one of the kernels' own dmv/ folders is driver-tool's. A link to /opt/vendor/dmv/… or any other
-    /// folder that happens to be called dmv belongs to someone else and is never repaired away.
-    /// </summary>
-    private static (string? Driver, string? Variant) DmvOwner(string hostUpdates, string target, IReadOnlyList<string> hostDmvFolders)
-    {
-        string combined = target.StartsWith('/') ? target : hostUpdates + "/" + target;
-        var parts = new List<string>();
-        foreach (string part in combined.Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-            }
-            else if (part != ".")
-            {
-                parts.Add(part);
-            }
-        }
-
-        string lexical = "/" + string.Join('/', parts);
-        foreach (string folder in hostDmvFolders)
-        {
-            if (lexical.StartsWith(folder, StringComparison.Ordinal))
-            {
-                string[] inside = lexical[folder.Length..].Split('/');
-                return inside.Length >= 3 ? (inside[0], inside[1]) : (null, null);
-            }
-        }
-
-        return (null, null);
     }
 }

@@ -17,10 +17,10 @@ public static class VariantVerifier
     public const string NoteMismatch = "note-mismatch";
     public const string UnreadableModule = "unreadable-module";
 
-    public static List<TreeProblem> Check(IReadOnlyList<KernelCatalog> catalogs, string? driver, IntegrityChecker checker)
+    public static List<TreeProblem> Check(IReadOnlyList<KernelCatalog> catalogs, Selection.DriverScope? only, IntegrityChecker checker)
     {
         var problems = new List<TreeProblem>();
-        foreach (CatalogVariant variant in catalogs.SelectMany(c => c.Variants).Where(v => driver is null || v.Info.Driver == driver))
+        foreach (CatalogVariant variant in catalogs.SelectMany(c => c.Variants).Where(v => only is null || only.Owns(v)))
         {
             VariantCheck check = checker.Check(variant);
             foreach (ModuleCheck module in check.Modules)

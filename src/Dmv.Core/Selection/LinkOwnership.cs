@@ -15,7 +15,8 @@ public sealed class LinkOwnership
 {
     private readonly IReadOnlyList<KernelCatalog> _catalogs;
     private readonly List<string> _hostDmvFolders;
-    private readonly List<(string HostDirectory, CatalogVariant Variant)> _variantsDeepestFirst;
+    private readonly HostRoot _root;
+    private readonly List<CatalogVariant> _variantsDeepestFirst;
 
     public LinkOwnership(HostRoot root, IReadOnlyList<KernelCatalog> catalogs)
     {
@@ -24,11 +25,9 @@ public sealed class LinkOwnership
             .Select(c => root.HostPathOf(c.RealDmvDirectory ?? c.RealKernelDirectory + "/dmv") + "/")
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        _variantsDeepestFirst = catalogs
-            .SelectMany(static c => c.Variants)
-            .Select(v => (root.HostPathOf(v.Directory) + "/", v))
-            .OrderByDescending(static p => p.Item1.Length)
-            .ToList();
+        _root = root;
+        _variantsDeepestFirst = catalogs.SelectMany(static c => c.Variants).ToList();
+        _variantsDeepestFirst.Sort(static (a, b) => b.Directory.Length.CompareTo(a.Directory.Length));
     }
 
     /// <summary>
@@ -93,9 +92,9 @@ public sealed class LinkOwnership
     public CatalogVariant? VariantNamedBy(string hostUpdates, string linkText)
     {
         string lexical = LexicalTarget(hostUpdates, linkText);
-        foreach ((string directory, CatalogVariant variant) in _variantsDeepestFirst)
+        foreach (CatalogVariant variant in _variantsDeepestFirst)
         {
-            if (lexical.StartsWith(directory, StringComparison.Ordinal))
+            if (KernelCatalog.IsBelow(lexical, _root.HostPathOf(variant.Directory)))
             {
                 return variant;
             }

@@ -15,9 +15,15 @@ public static class NameRules
             return new Failure(FileSystem.Errno.EINVAL, $"the {what} name is empty");
         }
 
-        return name.Any(char.IsControl)
-            ? new Failure(FileSystem.Errno.EINVAL, $"the {what} name '{name.ReplaceLineEndings(" ")}' holds a control character")
-            : null;
+        foreach (char c in name)
+        {
+            if (char.IsControl(c))
+            {
+                return new Failure(FileSystem.Errno.EINVAL, $"the {what} name '{name.Replace('\n', ' ').Replace('\r', ' ')}' holds a control character");
+            }
+        }
+
+        return null;
     }
 
     public static Failure? CheckComponent(string what, string name)

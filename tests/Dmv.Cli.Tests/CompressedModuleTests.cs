@@ -47,6 +47,31 @@ public class CompressedModuleTests
     }
 
     [Fact]
+    public void The_compression_is_told_by_the_first_bytes_not_the_name()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "dmv-magic-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string plainNamedGz = Path.Combine(folder, "plain.ko.gz");
+            File.Copy(Path.Combine(DebianKernel.ModulesDirectory, DebianKernel.InTree("e1000e.ko")), plainNamedGz);
+            string gzipNamedKo = Path.Combine(folder, "packed.ko");
+            Compress(plainNamedGz, "sh", "-c", $"gzip -n -c '{plainNamedGz}' > '{gzipNamedKo}'");
+
+            ProcessResult result = DriverTool.Run("inspect", plainNamedGz, gzipNamedKo);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            JsonArray modules = JsonNode.Parse(result.Stdout)!["modules"]!.AsArray();
+            Assert.Equal(["none", "gzip"], modules.Select(m => m!["compression"]!.GetValue<string>()));
+            Assert.Equal(modules[0]!["modinfo"]!.ToJsonString(), modules[1]!["modinfo"]!.ToJsonString());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Corrupt_compressed_data_is_an_error_for_that_file_only()
     {
         string folder = Path.Combine(Path.GetTempPath(), "dmv-zc-" + Guid.NewGuid().ToString("N")[..8]);

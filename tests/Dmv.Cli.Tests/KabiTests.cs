@@ -108,7 +108,7 @@ public class KabiTests
     {
         byte[] bytes = File.ReadAllBytes(module);
         Assert.True(ElfReader.TryReadSections(bytes, out List<ElfSection> sections, out _));
-        ElfSection versions = ElfReader.Find(sections, "__versions")!.Value;
+        ElfSection versions = ElfReader.Find(bytes, sections, "__versions"u8)!.Value;
         uint crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)versions.Offset));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan((int)versions.Offset), crc ^ 0x5a5a5a5a);
         File.WriteAllBytes(module, bytes);

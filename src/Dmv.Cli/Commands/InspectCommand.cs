@@ -39,9 +39,10 @@ public static class InspectCommand
             int count = Math.Min(BatchSize, invocation.Files.Count - start);
             var reports = new ModuleReport[count];
             ParallelWork.Run(count, Environment.ProcessorCount, i => reports[i] = InspectOne(host, invocation, inspector, verifier, invocation.Files[start + i]));
-            // Each batch's reports are garbage once written. The first gen0 budget is sized from the
-            // CPU cache (32 MiB of L3 here) and would otherwise let a run over thousands of modules
-            // reach ~45 MB before its first collection; one cheap gen0 collection a batch keeps it near 30 MB.
+            // Each batch's reports (the modinfo strings, notes and symbol lists being printed) are
+            // garbage once written; section names no longer cost a string. The first gen0 budget is
+            // sized from the CPU cache, so without this a run over Debian's 4,023 modules peaks at
+            // 33-37 MB instead of 19-23 MB (measured; DOTNET_GCgen0size does not lower it).
             GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             foreach (ModuleReport report in reports)
             {

@@ -1,11 +1,15 @@
 namespace Dmv.Core.Elf;
 
-/// <summary>One section header of an ELF file: its name, type and where its bytes are (already checked to lie inside the file).</summary>
-public readonly record struct ElfSection(string Name, uint Type, long Offset, long Size)
+/// <summary>
+/// One section of an ELF file, checked to lie inside it: its type, where its bytes are, and where
+/// its name is in the file (compared in place as UTF-8: no string per section).
+/// </summary>
+public readonly record struct ElfSection(int NameStart, int NameLength, uint Type, long Offset, long Size)
 {
-    public const uint NoBits = 8;
-    public const uint Note = 7;
-
     public ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> file) =>
-        Type == NoBits ? ReadOnlySpan<byte>.Empty : file.Slice((int)Offset, (int)Size);
+        Type == ElfLayout.SectionNoBits ? ReadOnlySpan<byte>.Empty : file.Slice((int)Offset, (int)Size);
+
+    public bool NameIs(ReadOnlySpan<byte> file, ReadOnlySpan<byte> name) => file.Slice(NameStart, NameLength).SequenceEqual(name);
+
+    public string Name(ReadOnlySpan<byte> file) => System.Text.Encoding.UTF8.GetString(file.Slice(NameStart, NameLength));
 }

@@ -24,7 +24,7 @@ public static class KernelImage
             return null;
         }
 
-        Compression compression = NativeCodecs.Detect("", payload[..Math.Min(8, payload.Length)]);
+        Compression compression = NativeCodecs.Detect(payload);
         if (compression == Compression.None)
         {
             reason = $"the image's payload is compressed with {Name(payload)}, which is not supported (gzip, xz, zstd are)";

@@ -6,9 +6,11 @@ using Microsoft.Extensions.ObjectPool;
 namespace Dmv.Core.Modules;
 
 /// <summary>
-/// Reads a module file (plain, gzip, xz or zstd): its notes, .modinfo, __versions and appended
-/// signature. Plain files are mapped, not copied. Any problem is a reason in the report for that
-/// file; nothing escapes as an exception.
+/// Reads a module file (plain, gzip, xz or zstd, told apart by their first bytes): its notes,
+/// .modinfo, __versions and appended signature. A file up to 4 MiB is read with pread into a
+/// worker's reused buffer (only the sections a report needs, when no signature is checked); a
+/// larger one is mapped. Any problem is a reason in the report for that file; nothing escapes as
+/// an exception.
 /// </summary>
 public sealed class ModuleInspector(NativeCodecs codecs)
 {
@@ -45,11 +47,10 @@ public sealed class ModuleInspector(NativeCodecs codecs)
         try
         {
             byte[] bytes = buffer.Bytes;
-            int length = 0;
-            int errno = 0;
-            // Without a signature to check, only the parts a report needs are read (compressed files excepted).
-            bool read = (withBytes is null && !IsCompressedName(realPath) && SparseModuleRead.TryRead(realPath, symbols, ref bytes, out length))
-                || FileContent.TryReadWhole(realPath, MaxFileBytes, ref bytes, out length, out errno);
+            int length;
+            int errno;
+            // Without a signature to check, only the parts a report needs are read.
+            bool read = SparseModuleRead.TryRead(realPath, status.Size, sparse: withBytes is null, symbols, ref bytes, out length, out errno);
             buffer.Bytes = bytes;
             if (!read)
             {
@@ -57,7 +58,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             }
 
             ReadOnlySpan<byte> data = bytes.AsSpan(0, length);
-            Compression compression = NativeCodecs.Detect(realPath, data[..Math.Min(8, data.Length)]);
+            Compression compression = NativeCodecs.Detect(data);
             if (compression == Compression.None)
             {
                 return Visit(Read(data, displayPath, compression, symbols), data, withBytes);
@@ -86,7 +87,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
         using (mapped)
         {
             ReadOnlySpan<byte> data = mapped!.Span;
-            Compression compression = NativeCodecs.Detect(realPath, data[..Math.Min(8, data.Length)]);
+            Compression compression = NativeCodecs.Detect(data);
             if (compression == Compression.None)
             {
                 return Visit(Read(data, displayPath, compression, symbols), data, withBytes);
@@ -97,9 +98,6 @@ public sealed class ModuleInspector(NativeCodecs codecs)
                 : new ModuleReport { File = displayPath, Compression = compression, Error = error };
         }
     }
-
-    private static bool IsCompressedName(string path) =>
-        path.EndsWith(".gz", StringComparison.Ordinal) || path.EndsWith(".xz", StringComparison.Ordinal) || path.EndsWith(".zst", StringComparison.Ordinal);
 
     /// <summary>A worker's module buffer.</summary>
     private sealed class ReadBuffer
@@ -136,7 +134,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
 
         foreach (ElfSection section in sections)
         {
-            if (section.Type != ElfSection.Note)
+            if (section.Type != ElfLayout.SectionNote)
             {
                 continue;
             }
@@ -144,22 +142,22 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             var reader = new ElfNoteReader(section.Bytes(image));
             while (reader.TryReadNext(out ElfNote note))
             {
-                report.Notes.Add(new NoteRecord(section.Name, System.Text.Encoding.UTF8.GetString(note.Name), note.Type, note.Descriptor.ToArray()));
+                report.Notes.Add(new NoteRecord(section.Name(image), System.Text.Encoding.UTF8.GetString(note.Name), note.Type, note.Descriptor.ToArray()));
             }
 
             if (reader.Error is not null)
             {
-                report.Error = $"{section.Name}: {reader.Error}";
+                report.Error = $"{section.Name(image)}: {reader.Error}";
                 return report;
             }
         }
 
-        if (ElfReader.Find(sections, ".modinfo") is ElfSection modinfo)
+        if (ElfReader.Find(image, sections, ".modinfo"u8) is ElfSection modinfo)
         {
             report.ModInfo = ModInfo.Parse(modinfo.Bytes(image));
         }
 
-        if (symbols && ElfReader.Find(sections, "__ksymtab_strings") is ElfSection exports)
+        if (symbols && ElfReader.Find(image, sections, "__ksymtab_strings"u8) is ElfSection exports)
         {
             foreach (string symbol in System.Text.Encoding.UTF8.GetString(exports.Bytes(image)).Split('\0', StringSplitOptions.RemoveEmptyEntries))
             {
@@ -167,7 +165,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             }
         }
 
-        if (ElfReader.Find(sections, "__versions") is ElfSection versions)
+        if (ElfReader.Find(image, sections, "__versions"u8) is ElfSection versions)
         {
             report.HasVersions = true;
             List<SymbolVersion> entries = [];

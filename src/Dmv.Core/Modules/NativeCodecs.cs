@@ -18,24 +18,23 @@ public sealed unsafe class NativeCodecs : IDisposable
     private bool _lzmaTried;
     private bool _zstdTried;
 
-    public static Compression Detect(string fileName, ReadOnlySpan<byte> head)
+    /// <summary>
+    /// The compression of a module file by its first bytes, as kmod chooses (comp_types[]): never by
+    /// its name, so a plain ELF named x.ko.gz is read as ELF and a gzip file named x.ko is inflated.
+    /// </summary>
+    public static Compression Detect(ReadOnlySpan<byte> file)
     {
-        if (fileName.EndsWith(".gz", StringComparison.Ordinal) || head.StartsWith(new byte[] { 0x1f, 0x8b }))
+        if (file.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b]))
         {
             return Compression.Gzip;
         }
 
-        if (fileName.EndsWith(".xz", StringComparison.Ordinal) || head.StartsWith(new byte[] { 0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00 }))
+        if (file.StartsWith((ReadOnlySpan<byte>)[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))
         {
             return Compression.Xz;
         }
 
-        if (fileName.EndsWith(".zst", StringComparison.Ordinal) || head.StartsWith(new byte[] { 0x28, 0xb5, 0x2f, 0xfd }))
-        {
-            return Compression.Zstd;
-        }
-
-        return Compression.None;
+        return file.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd]) ? Compression.Zstd : Compression.None;
     }
 
     public bool TryDecompress(Compression compression, ReadOnlySpan<byte> data, out byte[] module, out string error) => compression switch

@@ -1,26 +1,29 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Dmv.Core.Elf;
 using Dmv.Core.FileSystem;
 
 namespace Dmv.Core.Modules;
 
 /// <summary>
-/// Reads only the parts of a module file that inspecting it looks at — the ELF header, the section
+/// Reads a module file into a buffer the size of the file, through one descriptor. Without a
+/// signature to check, only the parts inspecting looks at are read — the ELF header, the section
 /// table and its names, the note sections, .modinfo, __versions (and __ksymtab_strings when symbols
-/// are wanted), the signature trailer and signature — into a buffer the size of the file. The same
-/// bounds-checked reader then runs over that buffer; it touches nothing else. Anything unusual (a
-/// table that does not fit, a short read) makes the caller read the whole file instead, so the
-/// reader, not this shortcut, reports what is wrong.
+/// are wanted), the signature trailer and signature; the same bounds-checked reader then runs over
+/// that buffer and touches nothing else. Whatever is not a plain ELF by its first bytes (a
+/// compressed module, or anything else) and anything unusual (a table that does not fit, a short
+/// read) is read whole instead, so the reader, not this shortcut, reports what is wrong.
 /// </summary>
 internal static unsafe class SparseModuleRead
 {
-    private const int HeaderSize = 64;
     private const int TrailerSize = 40;
 
-    public static bool TryRead(string realPath, bool symbols, ref byte[] buffer, out int length)
+    /// <param name="size">The file's size, from the stat that found it a regular file.</param>
+    /// <param name="sparse">Read only the parts a report needs, when the file is a plain ELF.</param>
+    public static bool TryRead(string realPath, long size, bool sparse, bool symbols, ref byte[] buffer, out int length, out int errno)
     {
         length = 0;
-        int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out _);
+        int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC | NativeMethods.O_NONBLOCK, out errno);
         if (descriptor < 0)
         {
             return false;
@@ -28,75 +31,26 @@ internal static unsafe class SparseModuleRead
 
         try
         {
-            long fileSize = NativeMethods.Seek(descriptor, 0, 2);
-            if (fileSize < HeaderSize + TrailerSize || fileSize > int.MaxValue - 64)
+            if (size > int.MaxValue - 64)
             {
+                errno = Errno.EFBIG;
                 return false;
             }
 
-            if (buffer.Length < fileSize)
+            if (buffer.Length < size)
             {
-                buffer = new byte[fileSize];
+                buffer = new byte[size];
             }
 
-            int total = (int)fileSize;
-            if (!Fill(descriptor, buffer, 0, HeaderSize, total) || !buffer.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) || buffer[4] != 2 || buffer[5] != 1)
+            int total = (int)size;
+            if (!(sparse && TrySparse(descriptor, buffer, total, symbols)) && !Fill(descriptor, buffer, 0, total, total))
             {
+                errno = Errno.EIO;
                 return false;
-            }
-
-            ulong table = BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(40));
-            int count = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(60));
-            int names = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(62));
-            if (count == 0 || names >= count || table > (ulong)total || (ulong)count * 64 > (ulong)total - table
-                || !Fill(descriptor, buffer, (long)table, count * 64, total))
-            {
-                return false;
-            }
-
-            if (!FillSection(descriptor, buffer, (int)table, names, total, out long namesOffset, out long namesSize))
-            {
-                return false;
-            }
-
-            for (int index = 1; index < count; index++)
-            {
-                ReadOnlySpan<byte> header = buffer.AsSpan((int)table + index * 64, 64);
-                uint nameOffset = BinaryPrimitives.ReadUInt32LittleEndian(header);
-                uint type = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-                if (nameOffset >= namesSize)
-                {
-                    return false;
-                }
-
-                ReadOnlySpan<byte> sectionName = buffer.AsSpan((int)(namesOffset + nameOffset), (int)(namesSize - nameOffset));
-                int end = sectionName.IndexOf((byte)0);
-                sectionName = end < 0 ? sectionName : sectionName[..end];
-                bool wanted = type == 7
-                    || sectionName.SequenceEqual(".modinfo"u8)
-                    || sectionName.SequenceEqual("__versions"u8)
-                    || (symbols && sectionName.SequenceEqual("__ksymtab_strings"u8));
-                if (wanted && !FillSection(descriptor, buffer, (int)table, index, total, out _, out _))
-                {
-                    return false;
-                }
-            }
-
-            if (!Fill(descriptor, buffer, total - TrailerSize, TrailerSize, total))
-            {
-                return false;
-            }
-
-            if (buffer.AsSpan(total - 28, 28).SequenceEqual("~Module signature appended~\n"u8))
-            {
-                uint signature = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(total - 28 - 4));
-                if (signature > 0 && signature <= total - TrailerSize && !Fill(descriptor, buffer, total - TrailerSize - signature, (int)signature, total))
-                {
-                    return false;
-                }
             }
 
             length = total;
+            errno = 0;
             return true;
         }
         finally
@@ -105,13 +59,74 @@ internal static unsafe class SparseModuleRead
         }
     }
 
+    private static bool TrySparse(int descriptor, byte[] buffer, int total, bool symbols)
+    {
+        if (total < ElfLayout.HeaderSize + TrailerSize
+            || !Fill(descriptor, buffer, 0, ElfLayout.HeaderSize, total)
+            || !ElfHeader.TryRead(buffer.AsSpan(0, ElfLayout.HeaderSize), out ElfHeader header, out _))
+        {
+            return false;
+        }
+
+        ulong table = header.SectionTableOffset;
+        int count = header.SectionCount;
+        int names = header.SectionNamesIndex;
+        const int Entry = ElfLayout.SectionHeaderSize;
+        if (count == 0 || names >= count || header.SectionEntrySize != Entry || table > (ulong)total || (ulong)count * Entry > (ulong)total - table
+            || !Fill(descriptor, buffer, (long)table, count * Entry, total))
+        {
+            return false;
+        }
+
+        if (!FillSection(descriptor, buffer, (int)table, names, total, out long namesOffset, out long namesSize))
+        {
+            return false;
+        }
+
+        for (int index = 1; index < count; index++)
+        {
+            ElfSectionHeader section = ElfSectionHeader.Read(buffer.AsSpan((int)table + index * Entry, Entry));
+            if (section.NameOffset >= namesSize)
+            {
+                return false;
+            }
+
+            ReadOnlySpan<byte> sectionName = buffer.AsSpan((int)(namesOffset + section.NameOffset), (int)(namesSize - section.NameOffset));
+            int end = sectionName.IndexOf((byte)0);
+            sectionName = end < 0 ? sectionName : sectionName[..end];
+            bool wanted = section.Type == ElfLayout.SectionNote
+                || sectionName.SequenceEqual(".modinfo"u8)
+                || sectionName.SequenceEqual("__versions"u8)
+                || (symbols && sectionName.SequenceEqual("__ksymtab_strings"u8));
+            if (wanted && !FillSection(descriptor, buffer, (int)table, index, total, out _, out _))
+            {
+                return false;
+            }
+        }
+
+        if (!Fill(descriptor, buffer, total - TrailerSize, TrailerSize, total))
+        {
+            return false;
+        }
+
+        if (buffer.AsSpan(total - 28, 28).SequenceEqual("~Module signature appended~\n"u8))
+        {
+            uint signature = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(total - 28 - 4));
+            if (signature > 0 && signature <= total - TrailerSize && !Fill(descriptor, buffer, total - TrailerSize - signature, (int)signature, total))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool FillSection(int descriptor, byte[] buffer, int table, int index, int total, out long offset, out long size)
     {
-        ReadOnlySpan<byte> header = buffer.AsSpan(table + index * 64, 64);
-        offset = (long)BinaryPrimitives.ReadUInt64LittleEndian(header[24..]);
-        size = (long)BinaryPrimitives.ReadUInt64LittleEndian(header[32..]);
-        uint type = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        if (type == 8)
+        ElfSectionHeader section = ElfSectionHeader.Read(buffer.AsSpan(table + index * ElfLayout.SectionHeaderSize, ElfLayout.SectionHeaderSize));
+        offset = (long)section.DataOffset;
+        size = (long)section.Size;
+        if (!section.HasData)
         {
             size = 0;
             return true;

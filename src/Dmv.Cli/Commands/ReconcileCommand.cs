@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
@@ -52,28 +51,19 @@ public static class ReconcileCommand
             return exit;
         }
 
-        terminal.WriteDocument(json =>
+        terminal.WriteJson(new ReconcileReply
         {
-            json.WriteStartObject();
-            json.WriteStartArray("reconciled");
-            foreach (ReconcileAction action in actions)
+            Reconciled = actions.Select(a => new ReconciledReply
             {
-                json.WriteStartObject();
-                json.WriteString("driver", action.Driver);
-                json.WriteString("action", action.Action);
-                json.WriteOptional("variant", action.Variant);
-                json.WriteString("detail", action.Detail);
-                json.WritePropertyName("failed_kernels");
-                JsonSerializer.Serialize(json, Replies.FailedKernels(action.FailedKernels), DmvJsonContext.Default.ListKernelFailureReply);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WritePropertyName("hooks");
-            JsonSerializer.Serialize(json, Replies.Hooks(hooks), DmvJsonContext.Default.ListHookReply);
-            json.WriteNumber("exit", exit);
-            json.WriteEndObject();
-        });
+                Driver = a.Driver,
+                Action = a.Action,
+                Variant = a.Variant,
+                Detail = a.Detail,
+                FailedKernels = Replies.FailedKernels(a.FailedKernels),
+            }).ToList(),
+            Hooks = Replies.Hooks(hooks),
+            Exit = exit,
+        }, DmvJsonContext.Default.ReconcileReply);
         return exit;
     }
 }

@@ -14,7 +14,7 @@ namespace Dmv.Core.Json;
 [JsonSerializable(typeof(DeselectReply))]
 [JsonSerializable(typeof(AutoSelectReply))]
 [JsonSerializable(typeof(VerifyReply))]
-[JsonSerializable(typeof(List<KernelFailureReply>))]
+[JsonSerializable(typeof(ReconcileReply))]
 [JsonSerializable(typeof(Dmv.Core.State.SwitchJournal))]
 [JsonSerializable(typeof(Dmv.Core.State.HistoryEntry))]
 public sealed partial class DmvJsonContext : JsonSerializerContext

@@ -148,6 +148,38 @@ public sealed class SelectedReply
     public required List<KernelFailureReply> FailedKernels { get; init; }
 }
 
+/// <summary>The reply of reconcile: what was done for each driver, the hooks, the exit status.</summary>
+public sealed class ReconcileReply
+{
+    [JsonPropertyName("reconciled")]
+    public required List<ReconciledReply> Reconciled { get; init; }
+
+    [JsonPropertyName("hooks")]
+    public required List<HookReply> Hooks { get; init; }
+
+    [JsonPropertyName("exit")]
+    public int Exit { get; init; }
+}
+
+public sealed class ReconciledReply
+{
+    [JsonPropertyName("driver")]
+    public required string Driver { get; init; }
+
+    /// <summary>kept, re-pointed, deselected, selected or failed.</summary>
+    [JsonPropertyName("action")]
+    public required string Action { get; init; }
+
+    [JsonPropertyName("variant")]
+    public string? Variant { get; init; }
+
+    [JsonPropertyName("detail")]
+    public required string Detail { get; init; }
+
+    [JsonPropertyName("failed_kernels")]
+    public required List<KernelFailureReply> FailedKernels { get; init; }
+}
+
 /// <summary>The reply of verify: whether the tree is clean, and each problem found (and mended, with --repair).</summary>
 public sealed class VerifyReply
 {

@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using Dmv.Core.Json;
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
@@ -40,78 +40,42 @@ public static class KernelsCommand
         }
         else
         {
-            terminal.WriteDocument(json => Json(json, kernels));
+            terminal.WriteJson(Reply(kernels), DmvJsonContext.Default.KernelsReply);
         }
 
         return 0;
     }
 
-    private static void Json(Utf8JsonWriter json, List<KernelReport> kernels)
+    private static KernelsReply Reply(List<KernelReport> kernels) => new()
     {
-        json.WriteStartObject();
-        json.WriteStartArray("kernels");
-        foreach (KernelReport kernel in kernels)
+        Kernels = kernels.Select(kernel => new KernelReply
         {
-            json.WriteStartObject();
-            json.WriteString("release", kernel.Release);
-            json.WriteBoolean("running", kernel.Running);
-            json.WriteOptional("image", kernel.Image);
-            json.WriteOptional("modules_dir", kernel.ModulesDirectory);
-            json.WriteNumber("modules", kernel.Modules);
-            json.WriteStartObject("dmv");
-            json.WriteNumber("drivers", kernel.DmvDrivers);
-            json.WriteNumber("variants", kernel.DmvVariants);
-            json.WriteStartObject("selected");
-            foreach ((string driver, string variant) in kernel.Selected)
+            Release = kernel.Release,
+            Running = kernel.Running,
+            Image = kernel.Image,
+            ModulesDirectory = kernel.ModulesDirectory,
+            Modules = kernel.Modules,
+            Dmv = new KernelDmvReply { Drivers = kernel.DmvDrivers, Variants = kernel.DmvVariants, Selected = new Dictionary<string, string>(kernel.Selected, StringComparer.Ordinal) },
+            Config = kernel.Config?.Source,
+            Xen = new KernelXenReply
             {
-                json.WriteString(driver, variant);
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteOptional("config", kernel.Config?.Source);
-            json.WriteStartObject("xen");
-            json.WriteOptional("pv_only", kernel.Xen.PvOnly);
-            json.WriteOptional("pvops_guest", kernel.Xen.PvopsGuest);
-            json.WriteOptional("pvh", kernel.Xen.Pvh);
-            json.WriteOptional("pvhvm", kernel.Xen.Pvhvm);
-            if (kernel.Xen.BootsOn is null)
+                PvOnly = kernel.Xen.PvOnly,
+                PvopsGuest = kernel.Xen.PvopsGuest,
+                Pvh = kernel.Xen.Pvh,
+                Pvhvm = kernel.Xen.Pvhvm,
+                BootsOn = kernel.Xen.BootsOn?.ToList(),
+            },
+            Symvers = kernel.Symvers,
+            ModuleSigning = kernel.Config is null ? null : new ModuleSigningReply
             {
-                json.WriteNull("boots_on");
-            }
-            else
-            {
-                json.WriteStartArray("boots_on");
-                kernel.Xen.BootsOn.ToList().ForEach(json.WriteStringValue);
-                json.WriteEndArray();
-            }
-
-            json.WriteEndObject();
-            json.WriteOptional("symvers", kernel.Symvers);
-            if (kernel.Config is null)
-            {
-                json.WriteNull("module_signing");
-            }
-            else
-            {
-                json.WriteStartObject("module_signing");
-                json.WriteBoolean("sig", kernel.Config.IsSet("CONFIG_MODULE_SIG"));
-                json.WriteBoolean("sig_force", kernel.Config.IsSet("CONFIG_MODULE_SIG_FORCE"));
-                json.WriteOptional("hash", kernel.Config.Value("CONFIG_MODULE_SIG_HASH"));
-                json.WriteOptional("compression", Compression(kernel));
-                json.WriteEndObject();
-            }
-
-            json.WriteStartArray("problems");
-            kernel.ConfigProblems.ToList().ForEach(json.WriteStringValue);
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteNumber("exit", 0);
-        json.WriteEndObject();
-    }
+                Sig = kernel.Config.IsSet("CONFIG_MODULE_SIG"),
+                SigForce = kernel.Config.IsSet("CONFIG_MODULE_SIG_FORCE"),
+                Hash = kernel.Config.Value("CONFIG_MODULE_SIG_HASH"),
+                Compression = Compression(kernel),
+            },
+            Problems = kernel.ConfigProblems.ToList(),
+        }).ToList(),
+    };
 
     /// <summary>CONFIG_MODULE_COMPRESS_{NONE,GZIP,XZ,ZSTD}, as the configuration says (null when it says nothing).</summary>
     private static string? Compression(KernelReport kernel) =>

@@ -15,6 +15,7 @@ namespace Dmv.Core.Json;
 [JsonSerializable(typeof(AutoSelectReply))]
 [JsonSerializable(typeof(VerifyReply))]
 [JsonSerializable(typeof(ReconcileReply))]
+[JsonSerializable(typeof(KernelsReply))]
 [JsonSerializable(typeof(Dmv.Core.State.SwitchJournal))]
 [JsonSerializable(typeof(Dmv.Core.State.HistoryEntry))]
 public sealed partial class DmvJsonContext : JsonSerializerContext

@@ -37,7 +37,7 @@ public sealed class Terminal
     public bool WantsErrorReply => Format == CommandLine.OutputFormat.Json && !Interactive;
 
     /// <summary>Options for a JSON writer of a reply: indented for a person at a terminal, compact (as callers get it) otherwise.</summary>
-    public JsonWriterOptions JsonOptions => new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = Interactive };
+    public JsonWriterOptions JsonOptions => new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = Interactive };
 
     private TextWriter Stderr => _stderr ??= _openStderr();
 

@@ -56,7 +56,7 @@ public static class ReconcileCommand
             Reconciled = actions.Select(a => new ReconciledReply
             {
                 Driver = a.Driver,
-                Action = a.Action,
+                Action = a.Action.Word(),
                 Variant = a.Variant,
                 Detail = a.Detail,
                 FailedKernels = Replies.FailedKernels(a.FailedKernels),

@@ -75,12 +75,11 @@ public static class ChangeText
         {
             string what = action.Action switch
             {
-                "selected" => $"selected {action.Variant} for {action.Driver}",
-                "re-pointed" => $"re-pointed {action.Driver} to {action.Variant}",
-                "deselected" => $"deselected {action.Driver}",
-                "kept" => $"kept {action.Driver}{(action.Variant is null ? "" : " on " + action.Variant)}",
-                "failed" => $"FAILED {action.Driver}",
-                _ => $"{action.Action} {action.Driver}",
+                ReconcileOutcome.Selected => $"selected {action.Variant} for {action.Driver}",
+                ReconcileOutcome.RePointed => $"re-pointed {action.Driver} to {action.Variant}",
+                ReconcileOutcome.Deselected => $"deselected {action.Driver}",
+                ReconcileOutcome.Kept => $"kept {action.Driver}{(action.Variant is null ? "" : " on " + action.Variant)}",
+                _ => $"FAILED {action.Driver}",
             };
             text.Append(what).Append(": ").Append(action.Detail).Append('\n');
         }

@@ -263,7 +263,7 @@ public static class SelectionService
             SwitchPlan plan = planner.PlanSelect(scope, entry!.Variant(name)!, force: true, gate.Judge, kernels.ToHashSet(StringComparer.Ordinal));
             if (!TryApply(session, plan, options, log, out Failure? failure))
             {
-                return new ReconcileAction(scope.Name, "failed", name, $"cannot re-point the links of '{name}': {failure!.Message}", failure);
+                return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, name, $"cannot re-point the links of '{name}': {failure!.Message}", failure);
             }
 
             changes.Add(plan);
@@ -278,7 +278,7 @@ public static class SelectionService
         if (!TryApply(session, removal, options, log, out Failure? deselectFailure) || removal.Failed.Count > 0)
         {
             deselectFailure ??= removal.Failed[0].Failure;
-            return new ReconcileAction(scope.Name, "failed", reported, $"cannot deselect: {deselectFailure.Message}", deselectFailure, [.. failed, .. removal.Failed]);
+            return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, reported, $"cannot deselect: {deselectFailure.Message}", deselectFailure, [.. failed, .. removal.Failed]);
         }
 
         changes.Add(removal);
@@ -289,15 +289,15 @@ public static class SelectionService
             string variant = listing.Kernels.Select(static c => c.Release).Where(kept.Contains).Select(k => keep.First(p => p.Value.Contains(k)).Key).First();
             after = listing.AfterSwitch(scope.Name, variant, kept);
             string detail = repointed || !removal.ChangesNothing ? $"links re-pointed in {string.Join(", ", kept)}" : "links already right";
-            return new ReconcileAction(scope.Name, repointed ? "re-pointed" : "kept", variant, detail + FailedKernelsText(failed), primaryFailure, failed);
+            return new ReconcileAction(scope.Name, repointed ? ReconcileOutcome.RePointed : ReconcileOutcome.Kept, variant, detail + FailedKernelsText(failed), primaryFailure, failed);
         }
 
         after = listing.AfterSwitch(scope.Name, null, removal.Kernels);
         if (entry is not null && !options.IncludeDeselected && DeselectionRecord.Read(session.State, log).Contains(scope.Name))
         {
             return removal is { ChangesNothing: false }
-                ? new ReconcileAction(scope.Name, "deselected", null, $"variant '{reported}' is gone; the driver was deselected by an administrator, so nothing else is selected")
-                : new ReconcileAction(scope.Name, "kept", null, "deselected by an administrator: auto-select leaves it alone until it is selected again");
+                ? new ReconcileAction(scope.Name, ReconcileOutcome.Deselected, null, $"variant '{reported}' is gone; the driver was deselected by an administrator, so nothing else is selected")
+                : new ReconcileAction(scope.Name, ReconcileOutcome.Kept, null, "deselected by an administrator: auto-select leaves it alone until it is selected again");
         }
 
         AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(scope.Name)! with { Selected = null }] }).FirstOrDefault();
@@ -311,20 +311,20 @@ public static class SelectionService
                 changes.Add(plan);
                 WarnFailedKernels(scope.Name, plan.Failed, log);
                 after = after.AfterSwitch(scope.Name, choice.Variant, plan.Kernels);
-                return new ReconcileAction(scope.Name, "selected", choice.Variant, choice.Reason + FailedKernelsText([.. failed, .. plan.Failed]), null, [.. failed, .. plan.Failed]);
+                return new ReconcileAction(scope.Name, ReconcileOutcome.Selected, choice.Variant, choice.Reason + FailedKernelsText([.. failed, .. plan.Failed]), null, [.. failed, .. plan.Failed]);
             }
 
-            return new ReconcileAction(scope.Name, "failed", choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure!.Message}", failure, [.. failed, .. plan.Failed]);
+            return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure!.Message}", failure, [.. failed, .. plan.Failed]);
         }
 
         if (primaryFailure is not null)
         {
-            return new ReconcileAction(scope.Name, "failed", reported, $"'{reported}' cannot stay selected: {primaryFailure.Message}; deselected", primaryFailure, failed);
+            return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, reported, $"'{reported}' cannot stay selected: {primaryFailure.Message}; deselected", primaryFailure, failed);
         }
 
         return removal is { ChangesNothing: false }
-            ? new ReconcileAction(scope.Name, "deselected", null, (reported is null ? "links into removed variants taken away" : $"variant '{reported}' is gone") + FailedKernelsText(failed), null, failed)
-            : new ReconcileAction(scope.Name, "kept", null, "nothing selected and nothing to select");
+            ? new ReconcileAction(scope.Name, ReconcileOutcome.Deselected, null, (reported is null ? "links into removed variants taken away" : $"variant '{reported}' is gone") + FailedKernelsText(failed), null, failed)
+            : new ReconcileAction(scope.Name, ReconcileOutcome.Kept, null, "nothing selected and nothing to select");
     }
 
     /// <summary>

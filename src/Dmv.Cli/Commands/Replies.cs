@@ -71,9 +71,6 @@ public static class Replies
         return Suggestions.Known("driver", unknownDriver, listing.Drivers.Select(d => d.Name).ToList());
     }
 
-    /// <summary>The status a hook reply shows for a hook that said "warnings" in its output while exiting 0.</summary>
-    public const string HookWarnings = "warnings";
-
     /// <summary>
     /// A hook's exit status is not the whole truth: depmod exits 0 after printing "depmod: ERROR:
     /// fstatat(…)" for a module it could not index. Output with ERROR or FATAL lines makes the hook
@@ -81,7 +78,7 @@ public static class Replies
     /// make it "warnings" (a warning on stderr, exit 0).
     /// </summary>
     public static List<HookResult> Judge(IEnumerable<HookResult> hooks) =>
-        hooks.Select(h => h.Status == HookResult.Ok && h.Detail is { } output ? h with { Status = Judge(output) } : h).ToList();
+        hooks.Select(h => h.Status == HookStatus.Ok && h.Detail is { } output ? h with { Status = Judge(output) } : h).ToList();
 
     /// <summary>The first ERROR/FATAL line of a hook's output (else its first line), and how many lines follow: one line for stderr.</summary>
     private static string FirstProblem(string? output)
@@ -96,21 +93,21 @@ public static class Replies
         return lines.Length == 1 ? first : $"{first} (and {lines.Length - 1} more line(s))";
     }
 
-    private static string Judge(string output)
+    private static HookStatus Judge(string output)
     {
         string[] lines = output.Split('\n');
         if (lines.Any(l => l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("FATAL", StringComparison.Ordinal)))
         {
-            return HookResult.Failed;
+            return HookStatus.Failed;
         }
 
-        return lines.Any(l => l.Contains("WARNING", StringComparison.Ordinal)) ? HookWarnings : HookResult.Ok;
+        return lines.Any(l => l.Contains("WARNING", StringComparison.Ordinal)) ? HookStatus.Warnings : HookStatus.Ok;
     }
 
     /// <summary>One warning line per hook whose output had warnings.</summary>
     public static void HookWarningLines(Terminal terminal, IEnumerable<HookResult> hooks)
     {
-        foreach (HookResult hook in hooks.Where(h => h.Status == HookWarnings))
+        foreach (HookResult hook in hooks.Where(h => h.Status == HookStatus.Warnings))
         {
             string first = hook.Detail!.Split('\n').First(l => l.Contains("WARNING", StringComparison.Ordinal)).Trim();
             int more = hook.Detail.Split('\n').Count(l => l.Contains("WARNING", StringComparison.Ordinal)) - 1;
@@ -122,7 +119,7 @@ public static class Replies
         (failed ?? []).Select(f => new KernelFailureReply { Kernel = f.Kernel, ExitCode = f.Failure.Errno, Message = f.Failure.Message }).ToList();
 
     public static List<HookReply> Hooks(IEnumerable<HookResult> hooks) =>
-        hooks.Select(h => new HookReply { Kernel = h.Kernel, Hook = h.Hook, Status = h.Status, Command = h.Command, Detail = h.Detail }).ToList();
+        hooks.Select(h => new HookReply { Kernel = h.Kernel, Hook = h.Hook, Status = h.Status.Word(), Command = h.Command, Detail = h.Detail }).ToList();
 
     /// <summary>
     /// A failed hook makes the command fail with EIO even though the links are switched and
@@ -131,7 +128,7 @@ public static class Replies
     public static int? FailedHook(Terminal terminal, IEnumerable<HookResult> hooks, string done)
     {
         HookWarningLines(terminal, hooks);
-        HookResult? failed = hooks.FirstOrDefault(h => h.Status == HookResult.Failed);
+        HookResult? failed = hooks.FirstOrDefault(h => h.Status == HookStatus.Failed);
         if (failed is null)
         {
             return null;

@@ -1,9 +1,4 @@
 namespace Dmv.Core.Hooks;
 
-/// <summary>What one post-switch step did for one kernel: "ok", "skipped" (with why) or "failed" (with its output).</summary>
-public sealed record HookResult(string Kernel, string Hook, string Status, string? Command, string? Detail)
-{
-    public const string Ok = "ok";
-    public const string Skipped = "skipped";
-    public const string Failed = "failed";
-}
+/// <summary>What one post-switch step did for one kernel, with the command it ran and its output or why it was skipped.</summary>
+public sealed record HookResult(string Kernel, string Hook, HookStatus Status, string? Command, string? Detail);

@@ -17,14 +17,14 @@ public static class HookRunner
         {
             if (options.Skip)
             {
-                results.Add(new HookResult(kernel, "all", HookResult.Skipped, null, "--no-hooks"));
+                results.Add(new HookResult(kernel, "all", HookStatus.Skipped, null, "--no-hooks"));
                 continue;
             }
 
             // Handed to depmod and dracut as an argument: a name like "-v" or "--basedir=." would be an option.
             if (Kernels.KernelRelease.Problem(kernel) is { } problem)
             {
-                results.Add(new HookResult(kernel, "all", HookResult.Failed, null, problem));
+                results.Add(new HookResult(kernel, "all", HookStatus.Failed, null, problem));
                 continue;
             }
 
@@ -41,7 +41,7 @@ public static class HookRunner
         string? depmod = ToolLocator.Find("depmod", options.SearchPath);
         if (depmod is null)
         {
-            return new HookResult(kernel, "depmod", HookResult.Skipped, null, "depmod not found in " + string.Join(':', options.SearchPath));
+            return new HookResult(kernel, "depmod", HookStatus.Skipped, null, "depmod not found in " + string.Join(':', options.SearchPath));
         }
 
         // depmod -b ROOT resolves paths itself, on this machine: a link on the way to the kernel's
@@ -52,7 +52,7 @@ public static class HookRunner
             PathResolution resolved = root.Resolve(folder);
             if (!resolved.Succeeded || resolved.RealPath != root.RealPathOf(folder))
             {
-                return new HookResult(kernel, "depmod", HookResult.Failed, null,
+                return new HookResult(kernel, "depmod", HookStatus.Failed, null,
                     $"{root.RealPathOf(folder)} is reached through a symbolic link; depmod -b would follow it outside the root, so it was not run: run depmod -a {kernel} inside the system");
             }
         }
@@ -67,17 +67,17 @@ public static class HookRunner
         string? weakModules = ToolLocator.Find("weak-modules", options.SearchPath, root);
         if (weakModules is null)
         {
-            return new HookResult(kernel, "weak-modules", HookResult.Skipped, null, "the system has no weak-modules");
+            return new HookResult(kernel, "weak-modules", HookStatus.Skipped, null, "the system has no weak-modules");
         }
 
         if (!root.IsSystemRoot)
         {
-            return new HookResult(kernel, "weak-modules", HookResult.Skipped, null, "weak-modules cannot work on a system under --root");
+            return new HookResult(kernel, "weak-modules", HookStatus.Skipped, null, "weak-modules cannot work on a system under --root");
         }
 
         if (modules.Count == 0)
         {
-            return new HookResult(kernel, "weak-modules", HookResult.Skipped, null, "no module was added");
+            return new HookResult(kernel, "weak-modules", HookStatus.Skipped, null, "no module was added");
         }
 
         return Execute(kernel, "weak-modules", weakModules, ["--no-initramfs", "--add-modules"], string.Join('\n', modules) + "\n");
@@ -87,19 +87,19 @@ public static class HookRunner
     {
         if (options.SkipInitrd)
         {
-            return new HookResult(kernel, "dracut", HookResult.Skipped, null, "--no-initrd");
+            return new HookResult(kernel, "dracut", HookStatus.Skipped, null, "--no-initrd");
         }
 
         if (!root.IsSystemRoot && !options.ForceInitrd)
         {
-            return new HookResult(kernel, "dracut", HookResult.Skipped, null, "under --root the initrd is rebuilt only with --initrd");
+            return new HookResult(kernel, "dracut", HookStatus.Skipped, null, "under --root the initrd is rebuilt only with --initrd");
         }
 
         string prefix = root.IsSystemRoot ? "" : root.RealRoot;
         string? dracut = ToolLocator.Find("dracut", options.SearchPath, root);
         if (dracut is null)
         {
-            return new HookResult(kernel, "dracut", HookResult.Skipped, null, "the system has no dracut");
+            return new HookResult(kernel, "dracut", HookStatus.Skipped, null, "the system has no dracut");
         }
 
         string image = InitrdPath(root, kernel);
@@ -111,7 +111,7 @@ public static class HookRunner
         string? chroot = ToolLocator.Find("chroot", options.SearchPath);
         if (chroot is null)
         {
-            return new HookResult(kernel, "dracut", HookResult.Skipped, null, "chroot not found");
+            return new HookResult(kernel, "dracut", HookStatus.Skipped, null, "chroot not found");
         }
 
         return Execute(kernel, "dracut", chroot, [root.RealRoot, dracut[prefix.Length..], "-f", image, kernel], stdin: null);
@@ -136,12 +136,12 @@ public static class HookRunner
         string command = program + " " + string.Join(' ', args);
         if (!ChildProcess.TryRun(program, args, stdin, out int status, out string output, out int errno))
         {
-            return new HookResult(kernel, hook, HookResult.Failed, command, $"cannot run {program}: {Errno.Describe(errno)}");
+            return new HookResult(kernel, hook, HookStatus.Failed, command, $"cannot run {program}: {Errno.Describe(errno)}");
         }
 
         string text = output.Trim();
         return status == 0
-            ? new HookResult(kernel, hook, HookResult.Ok, command, text.Length == 0 ? null : text)
-            : new HookResult(kernel, hook, HookResult.Failed, command, $"exit status {status}" + (text.Length == 0 ? "" : ": " + text));
+            ? new HookResult(kernel, hook, HookStatus.Ok, command, text.Length == 0 ? null : text)
+            : new HookResult(kernel, hook, HookStatus.Failed, command, $"exit status {status}" + (text.Length == 0 ? "" : ": " + text));
     }
 }

@@ -98,7 +98,7 @@ public sealed class HostSession : IDisposable
                     writer!.ReleaseTree();
                     foreach (HookResult hook in writer.RunHooks([], new Dictionary<string, IReadOnlyList<string>>(), HookOptions.Default(), lockTimeout))
                     {
-                        if (hook.Status == HookResult.Failed)
+                        if (hook.Status == HookStatus.Failed)
                         {
                             log.Warn(hook.Kernel, $"{hook.Hook} after the recovered switch failed: {hook.Detail}");
                         }
@@ -172,7 +172,7 @@ public sealed class HostSession : IDisposable
 
         if (!HostLock.TryAcquire(State, StateDirectory.HooksLockName, exclusive: true, lockTimeout, out HostLock? hooksLock, out _, out string reason))
         {
-            return all.Select(k => new HookResult(k, "all", HookResult.Failed, null, reason)).ToList();
+            return all.Select(k => new HookResult(k, "all", HookStatus.Failed, null, reason)).ToList();
         }
 
         using (hooksLock)

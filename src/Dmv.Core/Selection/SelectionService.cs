@@ -73,14 +73,18 @@ public static class SelectionService
         using (session)
         {
             DriverListing listing = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
-            if (!TryScope(session!, listing, driver, log, out DriverScope? scope, out SwitchPlan? plan, out failure)
-                || (failure = PrimaryFailure(listing, plan!)) is not null
-                || !TryApply(session!, plan!, options, log, out failure))
+            if (!TryScope(session!, listing, driver, log, out DriverScope? scope, out failure))
             {
                 return false;
             }
 
-            WarnFailedKernels(scope!.Name, plan!.Failed, log);
+            SwitchPlan plan = Planner(session!, listing).PlanDeselect(scope!);
+            if ((failure = PrimaryFailure(listing, plan)) is not null || !TryApply(session!, plan, options, log, out failure))
+            {
+                return false;
+            }
+
+            WarnFailedKernels(scope!.Name, plan.Failed, log);
             RecordDecision(session!, scope.Name, deselected: true, log);
             DriverListing after = listing.AfterSwitch(scope.Name, null, plan.Kernels);
             session!.ReleaseTree();
@@ -186,7 +190,7 @@ public static class SelectionService
             var scopes = new List<DriverScope>();
             foreach (string name in named)
             {
-                if (!TryScope(session!, listing, name, log, out DriverScope? scope, out _, out failure))
+                if (!TryScope(session!, listing, name, log, out DriverScope? scope, out failure))
                 {
                     return false;
                 }
@@ -197,7 +201,7 @@ public static class SelectionService
             foreach (string name in pending ? PendingDrivers.Read(session!.State!, log) : [])
             {
                 // A package's name for its driver may be neither listed nor a folder any more (it was removed): nothing to do then.
-                if (TryScope(session!, listing, name, log, out DriverScope? scope, out _, out Failure? unknown))
+                if (TryScope(session!, listing, name, log, out DriverScope? scope, out Failure? unknown))
                 {
                     scopes.Add(scope!);
                 }
@@ -237,10 +241,11 @@ public static class SelectionService
         string? reported = entry?.Selected ?? planner.VariantNamedByLinks(scope);
         var keep = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var drop = new HashSet<string>(StringComparer.Ordinal);
+        var linkedKernels = planner.PlanDeselect(scope).Kernels.ToHashSet(StringComparer.Ordinal);
         for (int k = 0; k < listing.Kernels.Count; k++)
         {
             string kernel = listing.Kernels[k].Release;
-            bool linked = !planner.PlanDeselect(scope, new HashSet<string>(StringComparer.Ordinal) { kernel }).ChangesNothing;
+            bool linked = linkedKernels.Contains(kernel);
             string? target = linked ? listing.Selections[k].SelectedOf(scope.Name) ?? planner.VariantNamedByLinks(scope, kernel) : reported;
             VariantEntry? variant = target is null ? null : entry?.Variant(target);
             if (variant is not null && variant.Sources.Any(s => s.Kernel == kernel))
@@ -331,13 +336,19 @@ public static class SelectionService
     /// The driver a deselect or reconcile names: as -l lists it, by folder, or — when its catalog
     /// is gone but links into dmv/NAME/ remain — by that folder alone. ENOENT when none of these.
     /// </summary>
-    private static bool TryScope(HostSession session, DriverListing listing, string name, DiagnosticLog log, out DriverScope? scope, out SwitchPlan? removal, out Failure? failure)
+    private static bool TryScope(HostSession session, DriverListing listing, string name, DiagnosticLog log, out DriverScope? scope, out Failure? failure)
     {
         failure = NameResolver.ResolveDriver(listing, name, log, out DriverEntry? entry);
         scope = entry is null ? DriverScope.FolderOnly(name) : DriverScope.Of(entry);
-        bool folderOnly = entry is null && failure!.Errno == Errno.ENOENT && NameRules.CheckComponent("driver", name) is null;
-        removal = failure is null || folderOnly ? Planner(session, listing).PlanDeselect(scope) : null;
-        if (failure is not null && (removal is null || (removal.ChangesNothing && removal.Failed.Count == 0)))
+        if (failure is null)
+        {
+            return true;
+        }
+
+        // Only a name that could be a folder, and only when links into it are left, falls back to the folder.
+        bool folderOnly = failure.Errno == Errno.ENOENT && NameRules.CheckComponent("driver", name) is null;
+        SwitchPlan? removal = folderOnly ? Planner(session, listing).PlanDeselect(scope) : null;
+        if (removal is null || (removal.ChangesNothing && removal.Failed.Count == 0))
         {
             return false;
         }

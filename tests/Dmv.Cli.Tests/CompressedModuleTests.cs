@@ -47,6 +47,43 @@ public class CompressedModuleTests
     }
 
     [Fact]
+    public void Truncated_xz_and_zstd_are_refused_without_growing_buffers()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "dmv-cut-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string plain = Path.Combine(folder, "e1000e.ko");
+            File.Copy(Path.Combine(DebianKernel.ModulesDirectory, DebianKernel.InTree("e1000e.ko")), plain);
+            Compress(plain, "xz", "--check=crc32", "-f", "-k", plain);
+            Compress(plain, "zstd", "-q", "-f", "-k", "--no-content-size", plain, "-o", plain + ".zst");
+            var cut = new List<string>();
+            foreach (string packed in new[] { plain + ".xz", plain + ".zst" })
+            {
+                byte[] whole = File.ReadAllBytes(packed);
+                string half = packed + ".half.ko";
+                File.WriteAllBytes(half, whole[..(whole.Length / 2)]);
+                string magic = packed + ".magic.ko";
+                File.WriteAllBytes(magic, whole[..6]);
+                cut.AddRange([half, magic]);
+            }
+
+            ProcessResult result = ExternalCommand.Run(["/usr/bin/time", "-f", "%M", ToolPaths.DriverTool, "inspect", .. cut]);
+
+            Assert.Equal(8, result.ExitCode);
+            Assert.Equal(4, result.Stderr.Split('\n').Count(l => l.Contains("truncated", StringComparison.Ordinal) || l.Contains("corrupt", StringComparison.Ordinal)));
+
+            // Peak RSS in KiB, the last line /usr/bin/time prints: the attack this replaces took about 1 GB a file.
+            int peak = int.Parse(result.Stderr.Trim().Split('\n')[^1]);
+            Assert.True(peak < 200 * 1024, $"peak RSS {peak} KiB");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_compression_is_told_by_the_first_bytes_not_the_name()
     {
         string folder = Path.Combine(Path.GetTempPath(), "dmv-magic-" + Guid.NewGuid().ToString("N")[..8]);

@@ -96,8 +96,16 @@ public static class InspectCommand
         }
 
         // Files named on the command line are this machine's paths; with --root, absolute ones are the managed system's.
-        string path = invocation.Root is not null && argument.StartsWith('/') ? host.Root.RealPathOf(argument) : Path.GetFullPath(argument);
-        return inspector.Inspect(path, argument, withBytes, symbols: false);
+        if (invocation.Root is not null && argument.StartsWith('/'))
+        {
+            // The managed system's path, resolved inside the root: a link in it cannot lead out.
+            PathResolution resolved = host.Root.Resolve(argument);
+            return resolved.Succeeded
+                ? inspector.Inspect(resolved.RealPath!, argument, withBytes, symbols: false)
+                : new ModuleReport { File = argument, Error = resolved.Reason ?? Errno.Describe(resolved.Errno), ErrorNumber = resolved.Errno };
+        }
+
+        return inspector.Inspect(Path.GetFullPath(argument), argument, withBytes, symbols: false);
     }
 
     /// <summary>Writes the reports as one JSON document (or a modinfo-like text) while they are produced.</summary>

@@ -3,44 +3,61 @@ using Dmv.Core.FileSystem;
 namespace Dmv.Core.Modules;
 
 /// <summary>
-/// The module files (and links to them) below a kernel's module folder, found with getdents
-/// through the file-system door: folders reached through a link are not entered, unreadable ones
-/// are passed over, and the named folders (dmv/, updates/) are skipped at any depth.
+/// The module files (and links to them) below a kernel's module folder, found with getdents on
+/// folders opened one name at a time from their parent's descriptor with O_NOFOLLOW: a folder
+/// swapped for a link during the walk is not entered, so the walk cannot be led out of the root.
+/// Unreadable folders are passed over, and the named folders (dmv/, updates/) are skipped at any
+/// depth. A link found is returned as the path of the link: resolve it inside the root before
+/// reading it.
 /// </summary>
 public static class ModuleFiles
 {
-    public static IEnumerable<string> Under(string realDirectory, IReadOnlySet<string> skippedFolders)
+    // Module trees are a handful of folders deep; the bound keeps a hostile tree from holding a
+    // descriptor per level until the process runs out.
+    private const int MaxDepth = 64;
+
+    public static List<string> Under(string realDirectory, IReadOnlySet<string> skippedFolders)
     {
-        var pending = new Stack<string>();
-        pending.Push(realDirectory);
-        var entries = new List<DirectoryEntry>();
-        while (pending.Count > 0)
+        var found = new List<string>();
+        if (DirectoryHandle.TryOpen(realDirectory, out DirectoryHandle top, out _))
         {
-            string directory = pending.Pop();
-            entries.Clear();
-            if (!DirectoryReader.TryList(directory, entries, out _, out _))
+            using (top)
+            {
+                Walk(top, skippedFolders, new byte[16 * 1024], found, 0);
+            }
+        }
+
+        return found;
+    }
+
+    private static void Walk(DirectoryHandle folder, IReadOnlySet<string> skippedFolders, byte[] buffer, List<string> found, int depth)
+    {
+        var entries = new List<DirectoryEntry>();
+        if (!folder.TryList(entries, buffer, out _))
+        {
+            return;
+        }
+
+        foreach (DirectoryEntry entry in entries)
+        {
+            if (!entry.NameIsValid)
             {
                 continue;
             }
 
-            foreach (DirectoryEntry entry in entries)
+            if (entry.Kind == EntryKind.Directory)
             {
-                if (!entry.NameIsValid)
+                if (depth < MaxDepth && !skippedFolders.Contains(entry.Name) && folder.TryOpenChild(entry.Name, out DirectoryHandle child, out _))
                 {
-                    continue;
-                }
-
-                if (entry.Kind == EntryKind.Directory)
-                {
-                    if (!skippedFolders.Contains(entry.Name))
+                    using (child)
                     {
-                        pending.Push(directory + "/" + entry.Name);
+                        Walk(child, skippedFolders, buffer, found, depth + 1);
                     }
                 }
-                else if (entry.Kind is EntryKind.File or EntryKind.Link && ModuleName.IsModuleFile(entry.Name))
-                {
-                    yield return directory + "/" + entry.Name;
-                }
+            }
+            else if (entry.Kind is EntryKind.File or EntryKind.Link && ModuleName.IsModuleFile(entry.Name))
+            {
+                found.Add(folder.RealPath + "/" + entry.Name);
             }
         }
     }

@@ -7,17 +7,14 @@ namespace Dmv.Core.Modules;
 
 /// <summary>
 /// Reads a module file (plain, gzip, xz or zstd, told apart by their first bytes): its notes,
-/// .modinfo, __versions and appended signature. A file up to 4 MiB is read with pread into a
-/// worker's reused buffer (only the sections a report needs, when no signature is checked); a
-/// larger one is mapped. Any problem is a reason in the report for that file; nothing escapes as
+/// .modinfo, __versions and appended signature. Every file is read with pread into a worker's
+/// reused buffer (only the sections a report needs, when no signature is checked), never mapped:
+/// a mapped file that shrinks while it is read kills the process with SIGBUS. Any problem is a reason in the report for that file; nothing escapes as
 /// an exception.
 /// </summary>
 public sealed class ModuleInspector(NativeCodecs codecs)
 {
     private const long MaxFileBytes = 512L << 20;
-
-    // Larger files are mapped: only the pages read come in, and the few such modules make munmap's cost negligible.
-    private const long LargestReadWhole = 4L << 20;
 
     // One read buffer per worker, grown to the largest module it has met, instead of one per file.
     private readonly DefaultObjectPool<ReadBuffer> _buffers = new(new DefaultPooledObjectPolicy<ReadBuffer>(), Environment.ProcessorCount);
@@ -38,11 +35,6 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             return new ModuleReport { File = displayPath, Error = $"{status.Description}, not a module file", ErrorNumber = errno };
         }
 
-        if (status.Size > LargestReadWhole)
-        {
-            return InspectMapped(realPath, displayPath, withBytes, symbols);
-        }
-
         ReadBuffer buffer = _buffers.Get();
         try
         {
@@ -50,11 +42,11 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             int length;
             int errno;
             // Without a signature to check, only the parts a report needs are read.
-            bool read = SparseModuleRead.TryRead(realPath, status.Size, sparse: withBytes is null, symbols, ref bytes, out length, out errno);
+            bool read = SparseModuleRead.TryRead(realPath, MaxFileBytes, sparse: withBytes is null, symbols, ref bytes, out length, out errno, out string? reason);
             buffer.Bytes = bytes;
             if (!read)
             {
-                return new ModuleReport { File = displayPath, Error = errno == Errno.EFBIG ? $"larger than {MaxFileBytes >> 20} MiB" : Errno.Describe(errno), ErrorNumber = errno };
+                return new ModuleReport { File = displayPath, Error = reason ?? (errno == Errno.EFBIG ? $"larger than {MaxFileBytes >> 20} MiB" : Errno.Describe(errno)), ErrorNumber = errno };
             }
 
             ReadOnlySpan<byte> data = bytes.AsSpan(0, length);
@@ -74,28 +66,6 @@ public sealed class ModuleInspector(NativeCodecs codecs)
         finally
         {
             _buffers.Return(buffer);
-        }
-    }
-
-    private ModuleReport InspectMapped(string realPath, string displayPath, ModuleBytesVisitor? withBytes, bool symbols)
-    {
-        if (!MappedFile.TryOpen(realPath, MaxFileBytes, out MappedFile? mapped, out int errno))
-        {
-            return new ModuleReport { File = displayPath, Error = errno == Errno.EFBIG ? $"larger than {MaxFileBytes >> 20} MiB" : Errno.Describe(errno), ErrorNumber = errno };
-        }
-
-        using (mapped)
-        {
-            ReadOnlySpan<byte> data = mapped!.Span;
-            Compression compression = NativeCodecs.Detect(data);
-            if (compression == Compression.None)
-            {
-                return Visit(Read(data, displayPath, compression, symbols), data, withBytes);
-            }
-
-            return codecs.TryDecompress(compression, data, out byte[] module, out string error)
-                ? Visit(Read(module, displayPath, compression, symbols), module, withBytes)
-                : new ModuleReport { File = displayPath, Compression = compression, Error = error };
         }
     }
 

@@ -38,9 +38,11 @@ public static class ModuleLocator
 
         foreach (string file in ModuleFiles.Under(modules.RealPath!, new HashSet<string>(StringComparer.Ordinal) { "dmv" }))
         {
-            if (ModuleName.KernelName(file) == wanted)
+            // A link found by the walk is followed inside the root, never by the kernel from the path.
+            PathResolution resolved = ModuleName.KernelName(file) == wanted ? root.Resolve(root.HostPathOf(file)) : default;
+            if (resolved.Succeeded)
             {
-                realPath = file;
+                realPath = resolved.RealPath!;
                 reason = "";
                 return true;
             }

@@ -99,6 +99,10 @@ public sealed unsafe class NativeCodecs : IDisposable
         }
     }
 
+    /// <summary>
+    /// xz into one array of the size the stream's index declares (as gzip's trailer): a truncated or
+    /// corrupt stream has no index to read and is refused before any memory is taken for it.
+    /// </summary>
     private bool TryUnxz(ReadOnlySpan<byte> data, out byte[] module, out string error)
     {
         module = [];
@@ -109,35 +113,38 @@ public sealed unsafe class NativeCodecs : IDisposable
             return false;
         }
 
-        var call = (delegate* unmanaged<ulong*, uint, void*, byte*, nuint*, nuint, byte*, nuint*, nuint, int>)decode;
-        for (int capacity = Math.Max(data.Length * 4, 1 << 16); capacity <= MaxModuleBytes; capacity *= 2)
+        if (!XzIndex.TryUncompressedSize(data, out long declared, out int streamLength))
         {
-            byte[] output = new byte[capacity];
-            ulong memoryLimit = ulong.MaxValue;
-            nuint inPosition = 0, outPosition = 0;
-            int result;
-            fixed (byte* input = data)
-            fixed (byte* target = output)
-            {
-                result = call(&memoryLimit, 0, null, input, &inPosition, (nuint)data.Length, target, &outPosition, (nuint)output.Length);
-            }
-
-            if (result == 0)
-            {
-                module = output.AsSpan(0, (int)outPosition).ToArray();
-                error = "";
-                return true;
-            }
-
-            if (result != 10)
-            {
-                error = $"xz data is corrupt (liblzma error {result})";
-                return false;
-            }
+            error = "xz data is truncated or corrupt (no stream index)";
+            return false;
         }
 
-        error = $"xz data expands past {MaxModuleBytes >> 20} MiB";
-        return false;
+        if (declared > MaxModuleBytes)
+        {
+            error = $"xz data declares {declared} bytes, more than a module may have ({MaxModuleBytes >> 20} MiB)";
+            return false;
+        }
+
+        var call = (delegate* unmanaged<ulong*, uint, void*, byte*, nuint*, nuint, byte*, nuint*, nuint, int>)decode;
+        byte[] output = new byte[declared];
+        ulong memoryLimit = ulong.MaxValue;
+        nuint inPosition = 0, outPosition = 0;
+        int result;
+        fixed (byte* input = data)
+        fixed (byte* target = output)
+        {
+            result = call(&memoryLimit, 0, null, input, &inPosition, (nuint)streamLength, target, &outPosition, (nuint)output.Length);
+        }
+
+        if (result != 0 || outPosition != (nuint)output.Length)
+        {
+            error = result == 0 ? "xz data does not expand to the size its index declares" : $"xz data is corrupt (liblzma error {result})";
+            return false;
+        }
+
+        module = output;
+        error = "";
+        return true;
     }
 
     private bool TryUnzstd(ReadOnlySpan<byte> data, out byte[] module, out string error)
@@ -156,6 +163,8 @@ public sealed unsafe class NativeCodecs : IDisposable
         var size = (delegate* unmanaged<byte*, nuint, ulong>)contentSize;
         var run = (delegate* unmanaged<byte*, nuint, byte*, nuint, nuint>)decompress;
         var failed = (delegate* unmanaged<nuint, uint>)isError;
+        nint errorCode = NativeLibrary.TryGetExport(library, "ZSTD_getErrorCode", out nint code) ? code : 0;
+        const int DestinationTooSmall = 70; // ZSTD_error_dstSize_tooSmall
 
         // Only the frame itself: a kernel image appends the uncompressed size after it, which zstd takes for a broken frame.
         if (NativeLibrary.TryGetExport(library, "ZSTD_findFrameCompressedSize", out nint frameSize))
@@ -178,8 +187,8 @@ public sealed unsafe class NativeCodecs : IDisposable
             declared = size(input, (nuint)data.Length);
         }
 
-        int capacity = declared < (ulong)MaxModuleBytes ? (int)declared : Math.Max(data.Length * 4, 1 << 16);
-        for (; capacity <= MaxModuleBytes; capacity *= 2)
+        int capacity = declared < (ulong)MaxModuleBytes ? (int)declared : Math.Min(Math.Max(data.Length * 4, 1 << 16), MaxModuleBytes);
+        for (; ; capacity = (int)Math.Min(2L * capacity, MaxModuleBytes))
         {
             byte[] output = new byte[Math.Max(capacity, 1)];
             nuint result;
@@ -196,9 +205,17 @@ public sealed unsafe class NativeCodecs : IDisposable
                 return true;
             }
 
-            if (declared < (ulong)MaxModuleBytes)
+            // A larger output is tried only when the frame declared no size and zstd says the output was too small.
+            bool tooSmall = errorCode != 0 && ((delegate* unmanaged<nuint, int>)errorCode)(result) == DestinationTooSmall;
+            if (declared < (ulong)MaxModuleBytes || !tooSmall)
             {
                 break;
+            }
+
+            if (capacity == MaxModuleBytes)
+            {
+                error = $"zstd data expands past {MaxModuleBytes >> 20} MiB";
+                return false;
             }
         }
 

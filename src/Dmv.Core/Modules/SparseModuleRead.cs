@@ -18,11 +18,14 @@ internal static unsafe class SparseModuleRead
 {
     private const int TrailerSize = 40;
 
-    /// <param name="size">The file's size, from the stat that found it a regular file.</param>
     /// <param name="sparse">Read only the parts a report needs, when the file is a plain ELF.</param>
-    public static bool TryRead(string realPath, long size, bool sparse, bool symbols, ref byte[] buffer, out int length, out int errno)
+    /// <param name="reason">Why the read failed, when the errno alone does not say it.</param>
+    public static bool TryRead(string realPath, long maxBytes, bool sparse, bool symbols, ref byte[] buffer, out int length, out int errno, out string? reason)
     {
         length = 0;
+        reason = null;
+
+        // O_NONBLOCK: whatever was swapped in after the caller's stat, a FIFO must not hang the open.
         int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC | NativeMethods.O_NONBLOCK, out errno);
         if (descriptor < 0)
         {
@@ -31,7 +34,22 @@ internal static unsafe class SparseModuleRead
 
         try
         {
-            if (size > int.MaxValue - 64)
+            // What was opened, not what the earlier stat saw, decides: a folder, FIFO or device is refused here.
+            errno = DirectoryHandle.DescriptorStatus(descriptor, out FileStatus status);
+            if (errno != 0)
+            {
+                return false;
+            }
+
+            if (!status.IsRegular)
+            {
+                errno = status.Kind == EntryKind.Directory ? Errno.EISDIR : Errno.EINVAL;
+                reason = $"{status.Description}, not a module file";
+                return false;
+            }
+
+            long size = status.Size;
+            if (size > maxBytes)
             {
                 errno = Errno.EFBIG;
                 return false;
@@ -43,15 +61,16 @@ internal static unsafe class SparseModuleRead
             }
 
             int total = (int)size;
-            if (!(sparse && TrySparse(descriptor, buffer, total, symbols)) && !Fill(descriptor, buffer, 0, total, total))
+            if (sparse && TrySparse(descriptor, buffer, total, symbols))
             {
-                errno = Errno.EIO;
-                return false;
+                length = total;
+                errno = 0;
+                return true;
             }
 
-            length = total;
-            errno = 0;
-            return true;
+            // The whole file, up to its end: one that shrank since the fstat is read as it now is.
+            errno = ReadUpTo(descriptor, buffer, total, out length);
+            return errno == 0;
         }
         finally
         {
@@ -133,6 +152,37 @@ internal static unsafe class SparseModuleRead
         }
 
         return offset >= 0 && size >= 0 && offset <= total && size <= total - offset && Fill(descriptor, buffer, offset, (int)size, total);
+    }
+
+    private static int ReadUpTo(int descriptor, byte[] buffer, int count, out int done)
+    {
+        done = 0;
+        fixed (byte* start = buffer)
+        {
+            while (done < count)
+            {
+                nint read = NativeMethods.PositionedRead(descriptor, start + done, count - done, done);
+                if (read < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == NativeMethods.EINTR)
+                    {
+                        continue;
+                    }
+
+                    return errno;
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                done += (int)read;
+            }
+        }
+
+        return 0;
     }
 
     private static bool Fill(int descriptor, byte[] buffer, long offset, int count, int total)

@@ -164,6 +164,7 @@ public class ConfinementTests
     [InlineData("other-user", "belongs to user 65534")]
     [InlineData("world-writable-folder", "may be written by other users")]
     [InlineData("unknown-format", "format 2 is not one this driver-tool knows")]
+    [InlineData("unknown-state", "unknown state 'rolling'")]
     [InlineData("target-outside-dmv", "does not lie inside a folder of dmv/")]
     [InlineData("link-as-journal", "symbolic link")]
     [InlineData("foreign-folder", "is not the updates/ folder of kernel")]
@@ -176,8 +177,9 @@ public class ConfinementTests
         string target = forgery == "target-outside-dmv" ? "/evilmods/evil.ko" : "../dmv/ice/dell/ice.ko";
         string updates = forgery == "foreign-folder" ? "/etc" : $"/lib/modules/{K}/updates";
         int format = forgery == "unknown-format" ? 2 : 1;
+        string journalState = forgery == "unknown-state" ? "rolling" : "committed";
         string text = $$"""
-            {"format":{{format}},"id":"1-1","state":"committed","operation":"select","driver":"ice","variant":"dell","changes":[
+            {"format":{{format}},"id":"1-1","state":"{{journalState}}","operation":"select","driver":"ice","variant":"dell","changes":[
             {"kernel":"{{K}}","updates":"{{updates}}","name":"ice.ko","old_target":"../dmv/ice/generic/ice.ko","new_target":"{{target}}","staged":".ice.ko.driver-tool-1-1","set_aside":null}]}
             """;
         if (forgery == "link-as-journal")

@@ -48,7 +48,7 @@ public static class JournalRecovery
 
     /// <summary>Completes or undoes the journal's switch.</summary>
     public static Failure? Recover(StateDirectory state, OpenFolders folders, SwitchJournal journal) =>
-        journal.State == SwitchJournal.Committed
+        journal.State == JournalState.Committed
             ? RollForward(state, folders, journal, CrashPoint.Disarmed)
             : RollBack(state, folders, journal);
 

@@ -24,11 +24,6 @@ public static class JournalTrust
             return $"journal format {journal.Format} is not one this driver-tool knows (it writes format {Format})";
         }
 
-        if (journal.State is not (SwitchJournal.Prepared or SwitchJournal.Committed))
-        {
-            return $"journal in an unknown state '{journal.State}'";
-        }
-
         if (NameRules.CheckName("driver", journal.Driver) is { } badDriver)
         {
             return badDriver.Message;

@@ -26,7 +26,7 @@ public static class SwitchExecutor
             }
         }
 
-        journal.State = SwitchJournal.Prepared;
+        journal.State = JournalState.Prepared;
         Failure? failure = WriteJournal(state, journal);
         if (failure is not null)
         {
@@ -55,7 +55,7 @@ public static class SwitchExecutor
 
         // No folder sync here: if a staged link is lost in a power cut after the commit mark,
         // rolling forward builds it again from the journal.
-        journal.State = SwitchJournal.Committed;
+        journal.State = JournalState.Committed;
         failure = WriteJournal(state, journal);
         if (failure is not null)
         {

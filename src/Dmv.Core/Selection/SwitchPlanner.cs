@@ -296,7 +296,7 @@ public sealed class SwitchPlanner
     private SwitchJournal NewJournal(string operation, string driver, string? variant, List<LinkChange> changes) => new()
     {
         Id = _id,
-        State = SwitchJournal.Prepared,
+        State = JournalState.Prepared,
         Operation = operation,
         Driver = driver,
         Variant = variant,

@@ -42,7 +42,13 @@ public static class JournalReader
                 return false;
             }
 
-            journal = new SwitchJournal { Format = format.Value, Id = id, State = state, Operation = operation, Driver = driver, Variant = variant, Changes = changes };
+            if (!JournalStates.TryParse(state, out JournalState known))
+            {
+                reason = $"unknown state '{state}'";
+                return false;
+            }
+
+            journal = new SwitchJournal { Format = format.Value, Id = id, State = known, Operation = operation, Driver = driver, Variant = variant, Changes = changes };
             reason = "";
             return true;
         }

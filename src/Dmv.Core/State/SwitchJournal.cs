@@ -2,14 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace Dmv.Core.State;
 
-/// <summary>
-/// The record of a switch in progress. "prepared": new links may be staged, nothing visible has
-/// changed, so recovery rolls back. "committed": the switch is decided, so recovery rolls forward.
-/// </summary>
+/// <summary>The record of a switch in progress, from which recovery finishes or undoes it (see <see cref="JournalState"/>).</summary>
 public sealed class SwitchJournal
 {
-    public const string Prepared = "prepared";
-    public const string Committed = "committed";
 
     [JsonPropertyName("format")]
     public int Format { get; init; } = 1;
@@ -17,8 +12,11 @@ public sealed class SwitchJournal
     [JsonPropertyName("id")]
     public required string Id { get; init; }
 
+    [JsonIgnore]
+    public required JournalState State { get; set; }
+
     [JsonPropertyName("state")]
-    public required string State { get; set; }
+    public string StateWord => State.Word();
 
     [JsonPropertyName("operation")]
     public required string Operation { get; init; }

@@ -22,7 +22,7 @@ public static class ReconcileCommand
             return exitCode;
         }
 
-        if (!SelectionService.TryReconcile(host.Root, invocation.Files, invocation.Pending, host.SwitchOptions(invocation, hardware, log), log, out List<ReconcileAction> actions, out List<HookResult> ran, out Failure? failure))
+        if (!Reconciler.TryReconcile(host.Root, invocation.Files, invocation.Pending, host.SwitchOptions(invocation, hardware, log), log, out List<ReconcileAction> actions, out List<HookResult> ran, out Failure? failure))
         {
             return Replies.Fail(terminal, log, failure!, host);
         }

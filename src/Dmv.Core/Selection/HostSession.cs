@@ -202,7 +202,7 @@ public sealed class HostSession : IDisposable
             return failure;
         }
 
-        bool forward = journal!.State == SwitchJournal.Committed;
+        bool forward = journal!.State == JournalState.Committed;
         failure = JournalRecovery.Recover(State!, Folders, journal);
         if (failure is not null)
         {

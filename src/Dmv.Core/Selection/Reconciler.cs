@@ -1,0 +1,183 @@
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+using Dmv.Core.Hooks;
+using Dmv.Core.Listing;
+
+namespace Dmv.Core.Selection;
+
+/// <summary>
+/// reconcile's policy, run as one <see cref="SwitchTransaction"/>: brings drivers whose variants
+/// were just installed, upgraded or removed (by packages) back to a valid selection. A selected
+/// variant that is still there is re-pointed (its files may have moved), one that is gone is
+/// deselected, and a driver left with nothing selected gets auto-select's choice. Each kernel is
+/// judged on its own: a kernel whose copy of the selected variant is refused is deselected there
+/// and reported, and the other kernels keep it. With <c>pending</c> the drivers are those the
+/// package scriptlets recorded, taken under the lock.
+/// </summary>
+public static class Reconciler
+{
+    public static bool TryReconcile(HostRoot root, IReadOnlyList<string> named, bool pending, SwitchOptions options, DiagnosticLog log, out List<ReconcileAction> actions, out List<HookResult> hooks, out Failure? failure)
+    {
+        actions = [];
+        hooks = [];
+        foreach (string name in named)
+        {
+            if ((failure = NameRules.CheckName("driver", name)) is not null)
+            {
+                return false;
+            }
+        }
+
+        if (!SwitchTransaction.TryBegin(root, options, log, out SwitchTransaction? transaction, out failure))
+        {
+            return false;
+        }
+
+        using (transaction)
+        {
+            SwitchTransaction open = transaction!;
+
+            // A name given on the command line that has neither variants nor links is a mistake, as
+            // for select (ENOENT), not "nothing to do". Checked before the pending list is taken.
+            var scopes = new List<DriverScope>();
+            foreach (string name in named)
+            {
+                if (!SelectionService.TryScope(open, name, log, out DriverScope? scope, out failure))
+                {
+                    return false;
+                }
+
+                scopes.Add(scope!);
+            }
+
+            foreach (string name in pending ? PendingDrivers.Read(open.State, log) : [])
+            {
+                // A package's name for its driver may be neither listed nor a folder any more (it was removed): nothing to do then.
+                if (SelectionService.TryScope(open, name, log, out DriverScope? scope, out Failure? unknown))
+                {
+                    scopes.Add(scope!);
+                }
+                else if (unknown!.Errno != Errno.ENOENT)
+                {
+                    log.Warn(name, unknown.Message);
+                }
+            }
+
+            foreach (DriverScope scope in scopes.DistinctBy(static s => s.Name, StringComparer.Ordinal))
+            {
+                actions.Add(ReconcileOne(open, scope));
+            }
+
+            if (pending)
+            {
+                PendingDrivers.Clear(open.State);
+            }
+
+            hooks = open.Finish();
+            return true;
+        }
+    }
+
+    private static ReconcileAction ReconcileOne(SwitchTransaction transaction, DriverScope scope)
+    {
+        DriverListing listing = transaction.Listing;
+        DriverEntry? entry = listing.Driver(scope.Name);
+
+        // Each kernel keeps its own selection, named by its links (even dangling ones: an upgrade
+        // may have moved the files); a kernel with no link of the driver yet (a new kernel) gets
+        // the selection -l reports, when it has that variant.
+        string? reported = entry?.Selected ?? transaction.VariantNamedByLinks(scope);
+        var keep = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var drop = new HashSet<string>(StringComparer.Ordinal);
+        var linkedKernels = transaction.PlanDeselect(scope).Kernels.ToHashSet(StringComparer.Ordinal);
+        for (int k = 0; k < listing.Kernels.Count; k++)
+        {
+            string kernel = listing.Kernels[k].Release;
+            bool linked = linkedKernels.Contains(kernel);
+            string? target = linked ? listing.Selections[k].SelectedOf(scope.Name) ?? transaction.VariantNamedByLinks(scope, kernel) : reported;
+            VariantEntry? variant = target is null ? null : entry?.Variant(target);
+            if (variant is not null && variant.Sources.Any(s => s.Kernel == kernel))
+            {
+                keep.TryAdd(variant.Name, []);
+                keep[variant.Name].Add(kernel);
+            }
+            else if (linked)
+            {
+                drop.Add(kernel);
+            }
+        }
+
+        var failed = new List<KernelFailure>();
+        var kept = new List<string>();
+        bool repointed = false;
+        foreach ((string name, List<string> kernels) in keep)
+        {
+            // Its hardware was accepted when it was selected: forced past that check, never past the gate.
+            SwitchPlan plan = transaction.PlanSelect(scope, entry!.Variant(name)!, force: true, kernels.ToHashSet(StringComparer.Ordinal));
+            if (!transaction.TryApply(plan, out Failure? failure))
+            {
+                return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, name, $"cannot re-point the links of '{name}': {failure!.Message}", failure);
+            }
+
+            repointed |= !plan.ChangesNothing;
+            failed.AddRange(plan.Failed);
+            drop.UnionWith(plan.Failed.Select(static f => f.Kernel));
+            kept.AddRange(kernels.Except(plan.Failed.Select(static f => f.Kernel)));
+        }
+
+        transaction.WarnFailedKernels(scope.Name, failed);
+        SwitchPlan removal = transaction.PlanDeselect(scope, drop);
+        if (!transaction.TryApply(removal, out Failure? deselectFailure) || removal.Failed.Count > 0)
+        {
+            deselectFailure ??= removal.Failed[0].Failure;
+            return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, reported, $"cannot deselect: {deselectFailure.Message}", deselectFailure, [.. failed, .. removal.Failed]);
+        }
+
+        string? deciding = listing.Kernels.Select(static c => c.Release).FirstOrDefault(k => kept.Contains(k) || drop.Contains(k));
+        Failure? decidingFailure = failed.FirstOrDefault(f => f.Kernel == deciding)?.Failure;
+        if (kept.Count > 0)
+        {
+            string variant = listing.Kernels.Select(static c => c.Release).Where(kept.Contains).Select(k => keep.First(p => p.Value.Contains(k)).Key).First();
+            transaction.Switched(scope.Name, variant, kept);
+            string detail = repointed || !removal.ChangesNothing ? $"links re-pointed in {string.Join(", ", kept)}" : "links already right";
+            return new ReconcileAction(scope.Name, repointed ? ReconcileOutcome.RePointed : ReconcileOutcome.Kept, variant, detail + FailedKernelsText(failed), decidingFailure, failed);
+        }
+
+        transaction.Switched(scope.Name, null, removal.Kernels);
+        if (entry is not null && transaction.DeselectedDrivers().Contains(scope.Name))
+        {
+            return removal is { ChangesNothing: false }
+                ? new ReconcileAction(scope.Name, ReconcileOutcome.Deselected, null, $"variant '{reported}' is gone; the driver was deselected by an administrator, so nothing else is selected")
+                : new ReconcileAction(scope.Name, ReconcileOutcome.Kept, null, "deselected by an administrator: auto-select leaves it alone until it is selected again");
+        }
+
+        DriverListing after = transaction.Listing;
+        AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(scope.Name)! with { Selected = null }] }).FirstOrDefault();
+        if (choice is not null)
+        {
+            VariantEntry variant = entry!.Variant(choice.Variant)!;
+            SwitchPlan plan = transaction.PlanSelect(scope, variant, transaction.Options.Force);
+            Failure? failure = DecidingKernel.Failure(after, plan, scope.Name, variant);
+            if (failure is null && transaction.TryApply(plan, out failure))
+            {
+                transaction.WarnFailedKernels(scope.Name, plan.Failed);
+                transaction.Switched(scope.Name, choice.Variant, plan.Kernels);
+                return new ReconcileAction(scope.Name, ReconcileOutcome.Selected, choice.Variant, choice.Reason + FailedKernelsText([.. failed, .. plan.Failed]), null, [.. failed, .. plan.Failed]);
+            }
+
+            return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure!.Message}", failure, [.. failed, .. plan.Failed]);
+        }
+
+        if (decidingFailure is not null)
+        {
+            return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, reported, $"'{reported}' cannot stay selected: {decidingFailure.Message}; deselected", decidingFailure, failed);
+        }
+
+        return removal is { ChangesNothing: false }
+            ? new ReconcileAction(scope.Name, ReconcileOutcome.Deselected, null, (reported is null ? "links into removed variants taken away" : $"variant '{reported}' is gone") + FailedKernelsText(failed), null, failed)
+            : new ReconcileAction(scope.Name, ReconcileOutcome.Kept, null, "nothing selected and nothing to select");
+    }
+
+    private static string FailedKernelsText(IReadOnlyList<KernelFailure> failed) =>
+        failed.Count == 0 ? "" : "; not in " + string.Join(", ", failed.Select(static f => $"{f.Kernel} ({f.Failure.Message})"));
+}

@@ -1,10 +1,10 @@
 using System.Text;
-using System.Text.Json;
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Integrity;
+using Dmv.Core.Json;
 using Dmv.Core.Kabi;
 using Dmv.Core.Listing;
 using Dmv.Core.Modules;
@@ -54,79 +54,49 @@ public static class ExplainCommand
         }
         else
         {
-            terminal.WriteDocument(json => Json(json, driver!, explanations, choice, integrity, deselected.Contains(driver!.Name)));
+            terminal.WriteJson(Reply(driver!, explanations, choice, integrity, deselected.Contains(driver!.Name)), DmvJsonContext.Default.ExplainReply);
         }
 
         return 0;
     }
 
-    private static void Json(Utf8JsonWriter json, DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity, bool deselected)
+    private static ExplainReply Reply(DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity, bool deselected) => new()
     {
-        json.WriteStartObject();
-        json.WriteString("driver", driver.Name);
-        json.WriteOptional("selected", driver.Selected);
-        json.WriteOptional("active", driver.Active);
-        json.WriteOptional("best_eligible_choice", choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null);
-        json.WriteString("auto_select", AutoSelectStance(driver, deselected));
-        json.WriteString("signature_policy", integrity.Policy.ToString().ToLowerInvariant());
-        json.WriteNumber("trusted_certificates", integrity.Trust.Certificates.Count);
-        json.WriteStartArray("variants");
-        foreach (VariantExplanation explanation in explanations)
+        Driver = driver.Name,
+        Selected = driver.Selected,
+        Active = driver.Active,
+        BestEligibleChoice = BestEligibleChoice(explanations, choice),
+        AutoSelect = AutoSelectStance(driver, deselected),
+        SignaturePolicy = integrity.Policy.Word(),
+        TrustedCertificates = integrity.Trust.Certificates.Count,
+        Variants = explanations.Select(static explanation => new VariantExplanationReply
         {
-            json.WriteStartObject();
-            json.WriteString("variant", explanation.Variant);
-            json.WriteString("version", explanation.Version);
-            json.WritePropertyName("priority");
-            json.WriteRawValue(explanation.Priority);
-            json.WriteString("status", explanation.Status);
-            json.WriteBoolean("eligible", explanation.Eligible);
-            json.WriteStartArray("reasons");
-            explanation.Reasons.ToList().ForEach(json.WriteStringValue);
-            json.WriteEndArray();
-            json.WriteStartArray("pci_matches");
-            foreach (IdMatch match in explanation.Matches)
+            Variant = explanation.Variant,
+            Version = explanation.Version,
+            Priority = explanation.Priority,
+            Status = explanation.Status,
+            Eligible = explanation.Eligible,
+            Reasons = explanation.Reasons,
+            PciMatches = explanation.Matches.Select(static match => new PciMatchReply { Module = match.Module, Id = match.Id.ToString(), Device = match.Device?.ToString() }).ToList(),
+            Kernels = explanation.Kernels.Select(static check => new KernelCheckReply
             {
-                json.WriteStartObject();
-                json.WriteString("module", match.Module);
-                json.WriteString("id", match.Id.ToString());
-                json.WriteOptional("device", match.Device?.ToString());
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("kernels");
-            foreach (VariantCheck check in explanation.Kernels)
-            {
-                json.WriteStartObject();
-                json.WriteString("kernel", check.Kernel);
-                json.WriteStartObject("kabi");
-                json.WriteString("status", check.Kabi.Status);
-                json.WriteString("detail", check.Kabi.Detail);
-                json.WriteEndObject();
-                json.WriteStartArray("modules");
-                foreach (ModuleCheck module in check.Modules)
+                Kernel = check.Kernel,
+                Kabi = new VerdictReply { Status = check.Kabi.Status, Detail = check.Kabi.Detail },
+                Modules = check.Modules.Select(static module => new ModuleCheckReply
                 {
-                    json.WriteStartObject();
-                    json.WriteString("module", module.Module);
-                    json.WriteOptional("error", module.Report.Error);
-                    json.WriteOptional("signature", module.Signature?.StatusName);
-                    json.WriteOptional("signature_detail", module.Signature?.Detail);
-                    json.WriteOptional("note_problem", module.NoteProblem);
-                    json.WriteEndObject();
-                }
+                    Module = module.Module,
+                    Error = module.Report.Error,
+                    Signature = module.Signature?.StatusName,
+                    SignatureDetail = module.Signature?.Detail,
+                    NoteProblem = module.NoteProblem,
+                }).ToList(),
+            }).ToList(),
+        }).ToList(),
+    };
 
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteNumber("exit", 0);
-        json.WriteEndObject();
-    }
+    /// <summary>auto-select's pick when it is one of the eligible variants.</summary>
+    private static string? BestEligibleChoice(List<VariantExplanation> explanations, AutoSelectChoice? choice) =>
+        choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null;
 
     /// <summary>
     /// For a person: a summary row per variant (eligible, and if not, why, in one line), then per
@@ -142,8 +112,8 @@ public static class ExplainCommand
     private static string Table(DriverEntry driver, List<VariantExplanation> explanations, AutoSelectChoice? choice, IntegrityOptions integrity, bool deselected)
     {
         var text = new StringBuilder();
-        text.Append($"driver {driver.Name}: selected {driver.Selected ?? "-"}, active {driver.Active ?? "-"}; signatures {integrity.Policy.ToString().ToLowerInvariant()} ({integrity.Trust.Certificates.Count} trusted certificates)\n");
-        string? pick = choice is not null && explanations.Any(e => e.Variant == choice.Variant && e.Eligible) ? choice.Variant : null;
+        text.Append($"driver {driver.Name}: selected {driver.Selected ?? "-"}, active {driver.Active ?? "-"}; signatures {integrity.Policy.Word()} ({integrity.Trust.Certificates.Count} trusted certificates)\n");
+        string? pick = BestEligibleChoice(explanations, choice);
         bool autoSelectActs = driver.Selected is null && !deselected;
         text.Append(autoSelectActs
             ? pick is null ? "auto-select: nothing to select (no eligible variant)\n" : $"auto-select: would select {pick}\n"
@@ -154,7 +124,7 @@ public static class ExplainCommand
         foreach (VariantExplanation explanation in explanations)
         {
             string eligible = explanation.Eligible ? (autoSelectActs && explanation.Variant == pick ? "yes (auto-select's choice)" : "yes") : "no";
-            rows.Add([explanation.Variant, explanation.Version, explanation.Priority, explanation.Status, eligible, explanation.Eligible ? "-" : WhyNot(explanation)]);
+            rows.Add([explanation.Variant, explanation.Version, explanation.Priority.Text, explanation.Status, eligible, explanation.Eligible ? "-" : WhyNot(explanation)]);
         }
 
         text.Append(ChangeText.Columns(rows));

@@ -4,6 +4,7 @@ using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Concurrency;
 using Dmv.Core.FileSystem;
+using Dmv.Core.Json;
 using Dmv.Core.Modules;
 using Dmv.Core.Signing;
 
@@ -108,7 +109,10 @@ public static class InspectCommand
         return inspector.Inspect(Path.GetFullPath(argument), argument, withBytes, symbols: false);
     }
 
-    /// <summary>Writes the reports as one JSON document (or a modinfo-like text) while they are produced.</summary>
+    /// <summary>
+    /// Writes the reports as one JSON document (or a modinfo-like text) while they are produced:
+    /// the envelope by hand, so that only one batch is ever held, and each module as its reply type.
+    /// </summary>
     private sealed class InspectWriter
     {
         private readonly Terminal _terminal;
@@ -142,7 +146,7 @@ public static class InspectCommand
                 return;
             }
 
-            ModuleJson.Write(_json, report);
+            JsonSerializer.Serialize(_json, ModuleReplyMapper.Map(report), DmvJsonContext.Default.ModuleReply);
             if (_json.BytesPending > 64 * 1024)
             {
                 _json.Flush();

@@ -46,7 +46,7 @@ public static class SelectCommand
             Operation = new OperationState { Reboot = outcome.Reboot },
             Kernels = outcome.Kernels.ToList(),
             MovedAside = outcome.MovedAside.ToList(),
-            Signatures = options.Integrity?.Policy switch { SignaturePolicy.Enforce => "enforce", SignaturePolicy.Warn => "warn", _ => "off" } ?? "off",
+            Signatures = options.Integrity?.Policy.Word() ?? "off",
             FailedKernels = Replies.FailedKernels(outcome.FailedKernels),
             Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.SelectReply);

@@ -12,7 +12,7 @@ public static class ModuleText
         Line(text, "filename", report.File);
         if (report.Compression != Compression.None)
         {
-            Line(text, "compression", report.Compression.ToString().ToLowerInvariant());
+            Line(text, "compression", report.Compression.Word());
         }
 
         if (report.Error is not null)

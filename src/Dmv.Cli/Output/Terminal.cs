@@ -45,17 +45,13 @@ public sealed class Terminal
     public Stream Output => _stdout;
 
     /// <summary>The reply in one write: a caller reading a pipe never sees half a document, and a large listing costs one system call, not one per buffer.</summary>
-    public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo) =>
-        WriteDocument(writer => JsonSerializer.Serialize(writer, value, typeInfo));
-
-    /// <summary>A reply written by hand with <paramref name="write"/>, sent like <see cref="WriteJson{T}"/>.</summary>
-    public void WriteDocument(Action<Utf8JsonWriter> write)
+    public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         // Relaxed escaping: the reply is read by JSON parsers, never embedded in HTML, so "'" stays "'".
         using (var writer = new Utf8JsonWriter(buffer, JsonOptions))
         {
-            write(writer);
+            JsonSerializer.Serialize(writer, value, typeInfo);
         }
 
         buffer.Write("\n"u8);

@@ -109,11 +109,7 @@ public static class CatalogScanner
                 entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
                 foreach (DirectoryEntry entry in entries)
                 {
-                    if (!entry.NameIsValid)
-                    {
-                        log.Warn(directory.RealPath + "/" + entry.Name, "name is not valid UTF-8; skipped");
-                    }
-                    else if (entry.Name == InfoFileName && entry.Kind != EntryKind.Directory)
+                    if (entry.IsUsable(directory.RealPath, log) && entry.Name == InfoFileName && entry.Kind != EntryKind.Directory)
                     {
                         ReadVariant(directory, entry);
                     }

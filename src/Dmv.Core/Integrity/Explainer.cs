@@ -47,7 +47,7 @@ public static class Explainer
             }
 
             bool eligible = variant.HardwarePresent && kernels.All(k => checker.Judge(k, force: false, new DiagnosticLog()) is null);
-            explanations.Add(new VariantExplanation(variant.Name, variant.Version, variant.Priority.Text, variant.Status, matches, kernels, eligible, reasons));
+            explanations.Add(new VariantExplanation(variant.Name, variant.Version, variant.Priority, variant.Status, matches, kernels, eligible, reasons));
         }
 
         return explanations;

@@ -10,3 +10,14 @@ public enum SignaturePolicy
     Warn,
     Off,
 }
+
+public static class SignaturePolicies
+{
+    /// <summary>How --signatures and replies name it.</summary>
+    public static string Word(this SignaturePolicy policy) => policy switch
+    {
+        SignaturePolicy.Enforce => "enforce",
+        SignaturePolicy.Warn => "warn",
+        _ => "off",
+    };
+}

@@ -1,3 +1,4 @@
+using Dmv.Core.Catalog;
 using Dmv.Core.Pci;
 
 namespace Dmv.Core.Integrity;
@@ -6,7 +7,7 @@ namespace Dmv.Core.Integrity;
 public sealed record VariantExplanation(
     string Variant,
     string Version,
-    string Priority,
+    JsonNumberText Priority,
     string Status,
     IReadOnlyList<IdMatch> Matches,
     IReadOnlyList<VariantCheck> Kernels,

@@ -6,9 +6,12 @@ namespace Dmv.Core.Json;
 // Serialization only: the tool never reads these back, and the reading machinery would grow the executable every start pays for.
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(ListReply))]
-// These two write "priority" through a converter (the number exactly as info.json has it), which needs metadata.
-[JsonSerializable(typeof(VariantReply), GenerationMode = JsonSourceGenerationMode.Metadata)]
-[JsonSerializable(typeof(AutoSelectChoiceReply), GenerationMode = JsonSourceGenerationMode.Metadata)]
+// These write "priority" (the number exactly as info.json has it) or .modinfo through a converter, which needs metadata.
+[JsonSerializable(typeof(VariantReply))]
+[JsonSerializable(typeof(AutoSelectChoiceReply))]
+[JsonSerializable(typeof(VariantExplanationReply))]
+// inspect's .modinfo object is written by its converter: repeated keys become lists.
+[JsonSerializable(typeof(ModuleReply))]
 [JsonSerializable(typeof(ErrorReply))]
 [JsonSerializable(typeof(SelectReply))]
 [JsonSerializable(typeof(DeselectReply))]
@@ -16,6 +19,7 @@ namespace Dmv.Core.Json;
 [JsonSerializable(typeof(VerifyReply))]
 [JsonSerializable(typeof(ReconcileReply))]
 [JsonSerializable(typeof(KernelsReply))]
+[JsonSerializable(typeof(ExplainReply))]
 [JsonSerializable(typeof(Dmv.Core.State.SwitchJournal))]
 [JsonSerializable(typeof(Dmv.Core.State.HistoryEntry))]
 public sealed partial class DmvJsonContext : JsonSerializerContext

@@ -64,7 +64,6 @@ public sealed class VariantReply
     public bool HardwarePresent { get; init; }
 
     [JsonPropertyName("priority")]
-    [JsonConverter(typeof(JsonNumberTextConverter))]
     public JsonNumberText Priority { get; init; }
 
     [JsonPropertyName("status")]

@@ -120,7 +120,6 @@ public sealed class AutoSelectChoiceReply
     public required string Variant { get; init; }
 
     [JsonPropertyName("priority")]
-    [JsonConverter(typeof(JsonNumberTextConverter))]
     public JsonNumberText Priority { get; init; }
 
     [JsonPropertyName("version")]

@@ -36,9 +36,8 @@ public static class InstalledKernels
         foreach (DirectoryEntry entry in entries)
         {
             string path = modules.RealPath + "/" + entry.Name;
-            if (!entry.NameIsValid)
+            if (!entry.IsUsable(modules.RealPath, log))
             {
-                log.Warn(path, "name is not valid UTF-8; skipped");
                 continue;
             }
 

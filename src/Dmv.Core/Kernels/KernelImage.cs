@@ -33,7 +33,7 @@ public static class KernelImage
 
         if (!codecs.TryDecompress(compression, payload, out byte[] kernel, out string error))
         {
-            reason = $"the image's {compression.ToString().ToLowerInvariant()} payload cannot be decompressed: {error}";
+            reason = $"the image's {compression.Word()} payload cannot be decompressed: {error}";
             return null;
         }
 

@@ -8,3 +8,15 @@ public enum Compression
     Xz,
     Zstd,
 }
+
+public static class Compressions
+{
+    /// <summary>How replies and messages name it, as kmod does.</summary>
+    public static string Word(this Compression compression) => compression switch
+    {
+        Compression.Gzip => "gzip",
+        Compression.Xz => "xz",
+        Compression.Zstd => "zstd",
+        _ => "none",
+    };
+}

@@ -37,9 +37,8 @@ public static class SysfsPciReader
         foreach (DirectoryEntry entry in entries)
         {
             string path = directory.RealPath + "/" + entry.Name;
-            if (!entry.NameIsValid)
+            if (!entry.IsUsable(directory.RealPath, log))
             {
-                log.Warn(path, "name is not valid UTF-8; skipped");
                 continue;
             }
 

@@ -48,9 +48,8 @@ public static class UpdatesLinkScanner
             }
 
             string linkPath = updates.RealPath + "/" + entry.Name;
-            if (!entry.NameIsValid)
+            if (!entry.IsUsable(updates.RealPath, log))
             {
-                log.Warn(linkPath, "name is not valid UTF-8; skipped");
                 continue;
             }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dmv.Cli.CommandLine;
@@ -19,6 +20,7 @@ public static class InspectCommand
 {
     private const int BatchSize = 128;
     private const int MaxPathBytes = 4096;
+    private const int OutputChunk = 64 * 1024;
 
     public static int Run(Invocation invocation, Terminal terminal)
     {
@@ -106,7 +108,8 @@ public static class InspectCommand
                 : new ModuleReport { File = argument, Error = resolved.Reason ?? Errno.Describe(resolved.Errno), ErrorNumber = resolved.Errno };
         }
 
-        return inspector.Inspect(Path.GetFullPath(argument), argument, withBytes, symbols: false);
+        // Opened as given, relative to the working folder: no getcwd per module.
+        return inspector.Inspect(argument, argument, withBytes, symbols: false);
     }
 
     /// <summary>
@@ -118,6 +121,7 @@ public static class InspectCommand
         private readonly Terminal _terminal;
         private readonly OutputFormat _format;
         private readonly Stream _stream;
+        private readonly ArrayBufferWriter<byte> _pending = new(OutputChunk + (OutputChunk >> 1));
         private readonly Utf8JsonWriter? _json;
 
         public InspectWriter(Terminal terminal, OutputFormat format)
@@ -127,7 +131,9 @@ public static class InspectCommand
             _stream = terminal.Output;
             if (format == OutputFormat.Json)
             {
-                _json = new Utf8JsonWriter(_stream, terminal.JsonOptions);
+                // Into memory, sent in chunks: the serializer flushes its writer after every module,
+                // which straight onto standard output would be several write(2) calls per module.
+                _json = new Utf8JsonWriter(_pending, terminal.JsonOptions);
                 _json.WriteStartObject();
                 _json.WriteStartArray("modules");
             }
@@ -147,10 +153,17 @@ public static class InspectCommand
             }
 
             JsonSerializer.Serialize(_json, ModuleReplyMapper.Map(report), DmvJsonContext.Default.ModuleReply);
-            if (_json.BytesPending > 64 * 1024)
+            if (_pending.WrittenCount >= OutputChunk)
             {
-                _json.Flush();
+                Send();
             }
+        }
+
+        private void Send()
+        {
+            _json!.Flush();
+            _stream.Write(_pending.WrittenSpan);
+            _pending.ResetWrittenCount();
         }
 
         public void Finish(int exit)
@@ -164,7 +177,8 @@ public static class InspectCommand
             _json.WriteNumber("exit", exit);
             _json.WriteEndObject();
             _json.Flush();
-            _stream.WriteByte((byte)'\n');
+            _pending.Write("\n"u8);
+            Send();
             _stream.Flush();
         }
     }

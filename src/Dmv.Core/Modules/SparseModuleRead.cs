@@ -17,6 +17,9 @@ namespace Dmv.Core.Modules;
 internal static unsafe class SparseModuleRead
 {
     private const int TrailerSize = 40;
+    private const int HeadBytes = 4096;
+    private const int TailBytes = 16384;
+    private const int GapBytes = 64 * 1024;
 
     /// <param name="sparse">Read only the parts a report needs, when the file is a plain ELF.</param>
     /// <param name="reason">Why the read failed, when the errno alone does not say it.</param>
@@ -80,8 +83,13 @@ internal static unsafe class SparseModuleRead
 
     private static bool TrySparse(int descriptor, byte[] buffer, int total, bool symbols)
     {
+        // Three reads cover a typical module: its head (ELF header and the first notes), its tail
+        // (the names of the sections, the section table, the signature and its trailer: kbuild
+        // writes them last) and one range over .modinfo and __versions, which the linker puts
+        // side by side. Reading a few kilobytes more is cheaper than a system call per part.
+        var filled = new FilledRanges();
         if (total < ElfLayout.HeaderSize + TrailerSize
-            || !Fill(descriptor, buffer, 0, ElfLayout.HeaderSize, total)
+            || !filled.Fill(descriptor, buffer, 0, Math.Min(total, HeadBytes), total)
             || !ElfHeader.TryRead(buffer.AsSpan(0, ElfLayout.HeaderSize), out ElfHeader header, out _))
         {
             return false;
@@ -91,17 +99,21 @@ internal static unsafe class SparseModuleRead
         int count = header.SectionCount;
         int names = header.SectionNamesIndex;
         const int Entry = ElfLayout.SectionHeaderSize;
-        if (count == 0 || names >= count || header.SectionEntrySize != Entry || table > (ulong)total || (ulong)count * Entry > (ulong)total - table
-            || !Fill(descriptor, buffer, (long)table, count * Entry, total))
+        if (count == 0 || names >= count || header.SectionEntrySize != Entry || table > (ulong)total || (ulong)count * Entry > (ulong)total - table)
         {
             return false;
         }
 
-        if (!FillSection(descriptor, buffer, (int)table, names, total, out long namesOffset, out long namesSize))
+        int tail = (int)Math.Min((long)table, Math.Max(total - TailBytes, 0));
+        if (!filled.Fill(descriptor, buffer, tail, total - tail, total)
+            || !filled.Fill(descriptor, buffer, (long)table, count * Entry, total)
+            || !SectionRange(buffer, (int)table, names, total, out long namesOffset, out long namesSize)
+            || !filled.Fill(descriptor, buffer, namesOffset, (int)namesSize, total))
         {
             return false;
         }
 
+        var wanted = new List<FileRange>();
         for (int index = 1; index < count; index++)
         {
             ElfSectionHeader section = ElfSectionHeader.Read(buffer.AsSpan((int)table + index * Entry, Entry));
@@ -113,17 +125,21 @@ internal static unsafe class SparseModuleRead
             ReadOnlySpan<byte> sectionName = buffer.AsSpan((int)(namesOffset + section.NameOffset), (int)(namesSize - section.NameOffset));
             int end = sectionName.IndexOf((byte)0);
             sectionName = end < 0 ? sectionName : sectionName[..end];
-            bool wanted = section.Type == ElfLayout.SectionNote
+            if (section.Type == ElfLayout.SectionNote
                 || sectionName.SequenceEqual(".modinfo"u8)
                 || sectionName.SequenceEqual("__versions"u8)
-                || (symbols && sectionName.SequenceEqual("__ksymtab_strings"u8));
-            if (wanted && !FillSection(descriptor, buffer, (int)table, index, total, out _, out _))
+                || (symbols && sectionName.SequenceEqual("__ksymtab_strings"u8)))
             {
-                return false;
+                if (!SectionRange(buffer, (int)table, index, total, out long offset, out long size))
+                {
+                    return false;
+                }
+
+                wanted.Add(new FileRange(offset, offset + size));
             }
         }
 
-        if (!Fill(descriptor, buffer, total - TrailerSize, TrailerSize, total))
+        if (!filled.FillAll(descriptor, buffer, wanted, total))
         {
             return false;
         }
@@ -131,7 +147,7 @@ internal static unsafe class SparseModuleRead
         if (buffer.AsSpan(total - 28, 28).SequenceEqual("~Module signature appended~\n"u8))
         {
             uint signature = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(total - 28 - 4));
-            if (signature > 0 && signature <= total - TrailerSize && !Fill(descriptor, buffer, total - TrailerSize - signature, (int)signature, total))
+            if (signature > 0 && signature <= total - TrailerSize && !filled.Fill(descriptor, buffer, total - TrailerSize - signature, (int)signature, total))
             {
                 return false;
             }
@@ -140,18 +156,76 @@ internal static unsafe class SparseModuleRead
         return true;
     }
 
-    private static bool FillSection(int descriptor, byte[] buffer, int table, int index, int total, out long offset, out long size)
+    /// <summary>Where a section's bytes lie in the file; empty for one without file data (NOBITS).</summary>
+    private static bool SectionRange(byte[] buffer, int table, int index, int total, out long offset, out long size)
     {
         ElfSectionHeader section = ElfSectionHeader.Read(buffer.AsSpan(table + index * ElfLayout.SectionHeaderSize, ElfLayout.SectionHeaderSize));
         offset = (long)section.DataOffset;
-        size = (long)section.Size;
-        if (!section.HasData)
+        size = section.HasData ? (long)section.Size : 0;
+        return offset >= 0 && size >= 0 && offset <= total && size <= total - offset;
+    }
+
+    /// <summary>
+    /// The parts of the file already in the buffer, so that nothing is read twice; parts still
+    /// wanted are read in ascending order, neighbours less than <see cref="GapBytes"/> apart in one read.
+    /// </summary>
+    private sealed record FileRange(long Start, long End);
+
+    private sealed class FilledRanges
+    {
+        private readonly List<FileRange> _ranges = new(4);
+
+        public bool Fill(int descriptor, byte[] buffer, long offset, int count, int total)
         {
-            size = 0;
+            if (count == 0 || Covered(offset, count))
+            {
+                return offset >= 0 && count >= 0 && offset + count <= total;
+            }
+
+            if (!SparseModuleRead.Fill(descriptor, buffer, offset, count, total))
+            {
+                return false;
+            }
+
+            _ranges.Add(new FileRange(offset, offset + count));
             return true;
         }
 
-        return offset >= 0 && size >= 0 && offset <= total && size <= total - offset && Fill(descriptor, buffer, offset, (int)size, total);
+        public bool FillAll(int descriptor, byte[] buffer, List<FileRange> wanted, int total)
+        {
+            wanted.RemoveAll(part => part.End == part.Start || Covered(part.Start, part.End - part.Start));
+            wanted.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+            int next = 0;
+            while (next < wanted.Count)
+            {
+                long start = wanted[next].Start;
+                long end = wanted[next].End;
+                for (next++; next < wanted.Count && wanted[next].Start - end < GapBytes; next++)
+                {
+                    end = Math.Max(end, wanted[next].End);
+                }
+
+                if (!Fill(descriptor, buffer, start, (int)(end - start), total))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private bool Covered(long offset, long count)
+        {
+            foreach (FileRange range in _ranges)
+            {
+                if (offset >= range.Start && offset + count <= range.End)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     private static int ReadUpTo(int descriptor, byte[] buffer, int count, out int done)

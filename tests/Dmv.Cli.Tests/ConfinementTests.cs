@@ -165,6 +165,10 @@ public class ConfinementTests
     [InlineData("world-writable-folder", "may be written by other users")]
     [InlineData("unknown-format", "format 2 is not one this driver-tool knows")]
     [InlineData("unknown-state", "unknown state 'rolling'")]
+    [InlineData("null-change", "an element of 'changes' is not an object")]
+    [InlineData("duplicate-key", "'state' appears twice")]
+    [InlineData("two-journals", "unreadable journal")]
+    [InlineData("nested-format", "format -1 is not one this driver-tool knows")]
     [InlineData("target-outside-dmv", "does not lie inside a folder of dmv/")]
     [InlineData("link-as-journal", "symbolic link")]
     [InlineData("foreign-folder", "is not the updates/ folder of kernel")]
@@ -178,10 +182,18 @@ public class ConfinementTests
         string updates = forgery == "foreign-folder" ? "/etc" : $"/lib/modules/{K}/updates";
         int format = forgery == "unknown-format" ? 2 : 1;
         string journalState = forgery == "unknown-state" ? "rolling" : "committed";
+        string formatText = forgery == "nested-format" ? "{\"format\":1}" : format.ToString();
         string text = $$"""
-            {"format":{{format}},"id":"1-1","state":"{{journalState}}","operation":"select","driver":"ice","variant":"dell","changes":[
+            {"format":{{formatText}},"id":"1-1","state":"{{journalState}}","operation":"select","driver":"ice","variant":"dell","changes":[
             {"kernel":"{{K}}","updates":"{{updates}}","name":"ice.ko","old_target":"../dmv/ice/generic/ice.ko","new_target":"{{target}}","staged":".ice.ko.driver-tool-1-1","set_aside":null}]}
             """;
+        text = forgery switch
+        {
+            "null-change" => text.Replace("\"changes\":[", "\"changes\":[null,"),
+            "duplicate-key" => text.Replace("\"state\":\"committed\",", "\"state\":\"committed\",\"state\":\"prepared\","),
+            "two-journals" => text + text,
+            _ => text,
+        };
         if (forgery == "link-as-journal")
         {
             File.WriteAllText(Path.Combine(sandbox.Folder, "elsewhere.json"), text);

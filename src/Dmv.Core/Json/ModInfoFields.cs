@@ -24,36 +24,34 @@ public sealed class ModInfoFieldsConverter : JsonConverter<ModInfoFields>
 
     public override void Write(Utf8JsonWriter writer, ModInfoFields value, JsonSerializerOptions options)
     {
-        IReadOnlyList<KeyValuePair<string, string>> fields = value.Fields;
-        writer.WriteStartObject();
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < fields.Count; i++)
+        // Grouped in one pass, keys in first-seen order: a .modinfo of many keys stays linear.
+        var keys = new List<string>();
+        var values = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, string> field in value.Fields)
         {
-            string key = fields[i].Key;
-            if (!written.Add(key))
+            if (!values.TryGetValue(field.Key, out List<string>? list))
             {
-                continue;
+                keys.Add(field.Key);
+                values[field.Key] = list = new List<string>(1);
             }
 
-            int count = 0;
-            for (int j = i; j < fields.Count; j++)
-            {
-                count += fields[j].Key == key ? 1 : 0;
-            }
+            list.Add(field.Value);
+        }
 
-            if (count == 1 && !ModInfoFields.IsListKey(key))
+        writer.WriteStartObject();
+        foreach (string key in keys)
+        {
+            List<string> list = values[key];
+            if (list.Count == 1 && !ModInfoFields.IsListKey(key))
             {
-                writer.WriteString(key, fields[i].Value);
+                writer.WriteString(key, list[0]);
                 continue;
             }
 
             writer.WriteStartArray(key);
-            for (int j = i; j < fields.Count; j++)
+            foreach (string text in list)
             {
-                if (fields[j].Key == key)
-                {
-                    writer.WriteStringValue(fields[j].Value);
-                }
+                writer.WriteStringValue(text);
             }
 
             writer.WriteEndArray();

@@ -100,8 +100,15 @@ public static class JournalRecovery
             string path = $"{updates.RealPath}/{change.Name}";
             if (change.SetAside is not null)
             {
-                if (!updates.Contains(change.SetAside) && updates.Contains(change.Name) && !IsLinkTo(updates, change.Name, change.NewTarget))
+                if (updates.Contains(change.Name) && !IsLinkTo(updates, change.Name, change.NewTarget))
                 {
+                    // What stands at the name is still the foreign file: it is moved aside, never
+                    // replaced, so a name someone took meanwhile stops the switch instead.
+                    if (updates.Contains(change.SetAside))
+                    {
+                        return new Failure(Errno.EEXIST, $"{path}: cannot be moved aside, {updates.RealPath}/{change.SetAside} exists; remove or rename that, and the next run completes the switch");
+                    }
+
                     int moved = updates.Rename(change.Name, change.SetAside);
                     if (moved != 0)
                     {

@@ -109,7 +109,7 @@ public static class Reconciler
 
         var failed = new List<KernelFailure>();
         var kept = new List<string>();
-        bool repointed = false;
+        var repointedKernels = new List<string>();
         foreach ((string name, List<string> kernels) in keep)
         {
             // Its hardware was accepted when it was selected: forced past that check, never past the gate.
@@ -119,13 +119,13 @@ public static class Reconciler
                 return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, name, $"cannot re-point the links of '{name}': {failure!.Message}", failure);
             }
 
-            repointed |= !plan.ChangesNothing;
+            repointedKernels.AddRange(plan.ChangesNothing ? [] : plan.Kernels);
             failed.AddRange(plan.Failed);
             drop.UnionWith(plan.Failed.Select(static f => f.Kernel));
             kept.AddRange(kernels.Except(plan.Failed.Select(static f => f.Kernel)));
         }
 
-        transaction.WarnFailedKernels(scope.Name, failed);
+        transaction.WarnFailedKernels(scope.Name, failed, "whose links of the driver are removed");
         SwitchPlan removal = transaction.PlanDeselect(scope, drop);
         if (!transaction.TryApply(removal, out Failure? deselectFailure) || removal.Failed.Count > 0)
         {
@@ -139,8 +139,19 @@ public static class Reconciler
         {
             string variant = listing.Kernels.Select(static c => c.Release).Where(kept.Contains).Select(k => keep.First(p => p.Value.Contains(k)).Key).First();
             transaction.Switched(scope.Name, variant, kept);
-            string detail = repointed || !removal.ChangesNothing ? $"links re-pointed in {string.Join(", ", kept)}" : "links already right";
-            return new ReconcileAction(scope.Name, repointed ? ReconcileOutcome.RePointed : ReconcileOutcome.Kept, variant, detail + FailedKernelsText(failed), decidingFailure, failed);
+            var done = new List<string>();
+            if (repointedKernels.Count > 0)
+            {
+                done.Add($"links re-pointed in {string.Join(", ", repointedKernels)}");
+            }
+
+            if (!removal.ChangesNothing)
+            {
+                done.Add($"links removed in {string.Join(", ", removal.Kernels)}");
+            }
+
+            string detail = done.Count == 0 ? "links already right" : string.Join("; ", done);
+            return new ReconcileAction(scope.Name, repointedKernels.Count > 0 ? ReconcileOutcome.RePointed : ReconcileOutcome.Kept, variant, detail + FailedKernelsText(failed), decidingFailure, failed);
         }
 
         transaction.Switched(scope.Name, null, removal.Kernels);

@@ -124,6 +124,11 @@ public sealed class SwitchPlanner
                 }
 
                 aside = LinkChange.AsideName(module, _stamp);
+                for (int attempt = 1; entries.ContainsKey(aside); attempt++)
+                {
+                    aside = LinkChange.AsideName(module, $"{_stamp}.{attempt}");
+                }
+
                 movedAside.Add($"{hostUpdates}/{module} -> {hostUpdates}/{aside}");
             }
 

@@ -22,6 +22,10 @@ public sealed class SwitchTransaction : IDisposable
     private readonly IntegrityGate _gate;
     private readonly KernelChanges _changes = new();
 
+    // Set when a switch failed after its commit mark: its journal stays for the next run to
+    // complete, and no later switch of this command may write a journal over it.
+    private Failure? _unfinished;
+
     private SwitchTransaction(HostSession session, SwitchOptions options, DiagnosticLog log)
     {
         _session = session;
@@ -71,9 +75,21 @@ public sealed class SwitchTransaction : IDisposable
             return true;
         }
 
+        if (_unfinished is not null)
+        {
+            failure = _unfinished;
+            return false;
+        }
+
         failure = SwitchExecutor.Execute(State, _session.Folders, plan.Journal, _options.Crash);
         if (failure is not null)
         {
+            if (State.Folder.Contains(StateDirectory.JournalName))
+            {
+                failure = failure with { Message = $"{failure.Message}; the switch was committed and the next driver-tool run completes it" };
+                _unfinished = new Failure(failure.Errno, $"not attempted: an earlier switch of this command is unfinished ({failure.Message})");
+            }
+
             return false;
         }
 
@@ -86,11 +102,12 @@ public sealed class SwitchTransaction : IDisposable
     public void Switched(string driver, string? variant, IReadOnlyList<string> kernels) =>
         Listing = Listing.AfterSwitch(driver, variant, kernels);
 
-    public void WarnFailedKernels(string driver, IReadOnlyList<KernelFailure> failed)
+    /// <param name="outcome">What became of such a kernel: a switch leaves it as it was; reconcile removes its links.</param>
+    public void WarnFailedKernels(string driver, IReadOnlyList<KernelFailure> failed, string outcome = "which keeps what it had")
     {
         foreach (KernelFailure kernel in failed)
         {
-            _log.Warn(driver, $"not switched in kernel {kernel.Kernel}, which keeps what it had: {kernel.Failure.Message}");
+            _log.Warn(driver, $"not switched in kernel {kernel.Kernel}, {outcome}: {kernel.Failure.Message}");
         }
     }
 

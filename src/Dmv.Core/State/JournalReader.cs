@@ -19,21 +19,32 @@ public static class JournalReader
             string? id = null, state = null, operation = null, driver = null, variant = null;
             List<LinkChange>? changes = null;
             int? format = null;
-            while (Next(ref reader) == JsonTokenType.PropertyName)
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            JsonTokenType token;
+            while ((token = Next(ref reader)) == JsonTokenType.PropertyName)
             {
-                string key = reader.GetString()!;
+                string key = Key(ref reader, seen);
                 reader.Read();
                 switch (key)
                 {
-                    case "format": format = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int number) ? number : -1; break;
-                    case "id": id = reader.GetString(); break;
-                    case "state": state = reader.GetString(); break;
-                    case "operation": operation = reader.GetString(); break;
-                    case "driver": driver = reader.GetString(); break;
-                    case "variant": variant = reader.GetString(); break;
+                    case "format":
+                        format = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int number) ? number : -1;
+                        reader.Skip();
+                        break;
+                    case "id": id = Text(ref reader); break;
+                    case "state": state = Text(ref reader); break;
+                    case "operation": operation = Text(ref reader); break;
+                    case "driver": driver = Text(ref reader); break;
+                    case "variant": variant = Text(ref reader); break;
                     case "changes": changes = ReadChanges(ref reader); break;
                     default: reader.Skip(); break;
                 }
+            }
+
+            // One object and nothing after it: a journal cut short or run together with another is not guessed at.
+            if (token != JsonTokenType.EndObject || reader.Read())
+            {
+                throw new FormatException("the journal is not one JSON object");
             }
 
             if (format is null || id is null || state is null || operation is null || driver is null || changes is null)
@@ -67,14 +78,21 @@ public static class JournalReader
         }
 
         var changes = new List<LinkChange>();
-        while (Next(ref reader) == JsonTokenType.StartObject)
+        JsonTokenType element;
+        while ((element = Next(ref reader)) != JsonTokenType.EndArray)
         {
+            if (element != JsonTokenType.StartObject)
+            {
+                throw new FormatException("an element of 'changes' is not an object");
+            }
+
             string? kernel = null, updates = null, name = null, oldTarget = null, newTarget = null, staged = null, setAside = null;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             while (Next(ref reader) == JsonTokenType.PropertyName)
             {
-                string key = reader.GetString()!;
+                string key = Key(ref reader, seen);
                 reader.Read();
-                string? value = reader.TokenType == JsonTokenType.Null ? null : reader.GetString();
+                string? value = Text(ref reader);
                 switch (key)
                 {
                     case "kernel": kernel = value; break;
@@ -97,6 +115,21 @@ public static class JournalReader
 
         return changes;
     }
+
+    /// <summary>A key, once: with a key twice, which of the two a parser keeps is a guess.</summary>
+    private static string Key(ref Utf8JsonReader reader, HashSet<string> seen)
+    {
+        string key = reader.GetString()!;
+        return seen.Add(key) ? key : throw new FormatException($"'{key}' appears twice");
+    }
+
+    /// <summary>A string or null; anything else is not what a switch writes.</summary>
+    private static string? Text(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Null => null,
+        _ => throw new FormatException($"a {reader.TokenType} where a string belongs"),
+    };
 
     private static JsonTokenType Next(ref Utf8JsonReader reader) => reader.Read() ? reader.TokenType : JsonTokenType.None;
 

@@ -16,7 +16,9 @@ public sealed class SwitchPlanner
     private readonly HostRoot _root;
     private readonly OpenFolders _folders;
     private readonly IReadOnlyList<KernelCatalog> _catalogs;
-    private readonly string _id;
+    private readonly string _baseId;
+    private int _plans;
+    private string _id = "";
     private readonly string _stamp;
     private readonly LinkOwnership _ownership;
 
@@ -26,7 +28,7 @@ public sealed class SwitchPlanner
         _root = folders.Root;
         _folders = folders;
         _catalogs = catalogs;
-        _id = id;
+        _baseId = id;
         _ownership = new LinkOwnership(_root, catalogs);
         _stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -40,6 +42,7 @@ public sealed class SwitchPlanner
     /// <param name="onlyKernels">When set, only these kernels are planned.</param>
     public SwitchPlan PlanSelect(DriverScope driver, VariantEntry variant, bool force, Func<CatalogVariant, Failure?>? gate, IReadOnlySet<string>? onlyKernels = null)
     {
+        NextSwitchId();
         var changes = new List<LinkChange>();
         var kernels = new List<string>();
         var movedAside = new List<string>();
@@ -175,6 +178,7 @@ public sealed class SwitchPlanner
     /// <summary>Removes the driver's links in every kernel (or only <paramref name="onlyKernels"/>); a kernel whose updates/ cannot be read is reported in <see cref="SwitchPlan.Failed"/>.</summary>
     public SwitchPlan PlanDeselect(DriverScope driver, IReadOnlySet<string>? onlyKernels = null)
     {
+        NextSwitchId();
         var changes = new List<LinkChange>();
         var kernels = new List<string>();
         var failed = new List<KernelFailure>();
@@ -211,6 +215,9 @@ public sealed class SwitchPlanner
     /// have moved the files): the one variant they all name, or null.
     /// </summary>
     /// <param name="kernel">Only that kernel's links, when set.</param>
+    /// <summary>Each plan is its own switch, with its own id in its journal, staged names and history line.</summary>
+    private void NextSwitchId() => _id = _plans++ == 0 ? _baseId : $"{_baseId}-{_plans}";
+
     public string? VariantNamedByLinks(DriverScope driver, string? kernel = null)
     {
         var named = new HashSet<string>(StringComparer.Ordinal);

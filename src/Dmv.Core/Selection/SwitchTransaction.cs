@@ -25,6 +25,7 @@ public sealed class SwitchTransaction : IDisposable
     // Set when a switch failed after its commit mark: its journal stays for the next run to
     // complete, and no later switch of this command may write a journal over it.
     private Failure? _unfinished;
+    private SwitchPlanner? _planner;
 
     private SwitchTransaction(HostSession session, SwitchOptions options, DiagnosticLog log)
     {
@@ -137,6 +138,8 @@ public sealed class SwitchTransaction : IDisposable
         _session.Dispose();
     }
 
+    // One planner for the whole command: the kernels and their catalogs do not change between its
+    // switches, and every plan reads the updates/ folders afresh, so the link-ownership index is built once.
     private SwitchPlanner Planner() =>
-        new(_session.Folders, Listing.Kernels, $"{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():x}", DateTimeOffset.UtcNow);
+        _planner ??= new(_session.Folders, Listing.Kernels, $"{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():x}", DateTimeOffset.UtcNow);
 }

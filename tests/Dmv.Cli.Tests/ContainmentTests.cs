@@ -124,6 +124,43 @@ public class ContainmentTests
         Assert.Equal(36, longPath.ExitCode);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_PCI_device_link_that_climbs_out_of_the_root_is_never_read_outside(bool walk)
+    {
+        using HandTree tree = TwoDrivers();
+        // Beside the root, a device that would give ice's dell variant its hardware.
+        string outside = tree.Root + "-outside";
+        Directory.CreateDirectory(outside + "/device");
+        File.WriteAllText(outside + "/device/uevent", "PCI_ID=8086:1592\nPCI_SUBSYS_ID=1028:0001\n");
+        try
+        {
+            tree.File("sys/devices/pci0000:00/0000:00:01.0/uevent", "PCI_ID=8086:1533\nPCI_SUBSYS_ID=8086:0000\n")
+                .Link("sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0")
+                // Five steps up from sys/bus/pci/devices/ leave the root, were they followed as written.
+                .Link("sys/bus/pci/devices/0000:00:02.0", "../../../../../" + Path.GetFileName(outside) + "/device")
+                .Link("sys/bus/pci/devices/0000:00:03.0", outside + "/device");
+            var environment = new Dictionary<string, string>();
+            if (walk)
+            {
+                environment["DRIVER_TOOL_TEST_NO_OPENAT2"] = "1";
+            }
+
+            ProcessResult result = DriverTool.Run(["--root", tree.Root, "-l"], stdin: null, asNobody: false, environment);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            JsonElement drivers = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("drivers");
+            Assert.True(drivers.GetProperty("igb").GetProperty("variants").GetProperty("generic").GetProperty("hardware_present").GetBoolean(), "the device inside the root is read");
+            Assert.False(drivers.GetProperty("ice").GetProperty("variants").GetProperty("dell").GetProperty("hardware_present").GetBoolean(), $"a device outside the root was read\n{result}");
+            Assert.Contains(result.StderrLines, line => line.Contains("0000:00:02.0", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
     [Fact]
     public void An_overlong_lspci_line_is_skipped_and_the_devices_after_it_are_read()
     {

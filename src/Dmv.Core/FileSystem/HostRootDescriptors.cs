@@ -102,6 +102,25 @@ public sealed partial class HostRoot
         return NativePath.Open(resolvedRealPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
     }
 
+    /// <summary>Holds the root open for <see cref="OpenFileInRoot(RootReads, string, out int)"/>; not open where openat2 is not used.</summary>
+    public RootReads OpenForReads() => new(_useOpenat2 ? OpenRoot(out _) : -1);
+
+    /// <summary>
+    /// As <see cref="OpenFileInRoot(string, string, out int)"/> on a root held open, with no fallback:
+    /// -1 with the errno when openat2 refuses or the file cannot be opened, and the caller takes its
+    /// resolving path.
+    /// </summary>
+    public int OpenFileInRoot(RootReads reads, string hostPath, out int errno)
+    {
+        if (!reads.IsOpen)
+        {
+            errno = ENOSYS;
+            return -1;
+        }
+
+        return OpenInRoot(reads.Descriptor, hostPath.TrimStart('/'), out errno, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC);
+    }
+
     private int OpenRoot(out int errno) =>
         NativePath.Open(IsSystemRoot ? "/" : RealRoot, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out errno);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 
@@ -34,11 +35,19 @@ public static class SysfsPciReader
         entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
         string hostDirectory = root.HostPathOf(directory.RealPath!);
         byte[] buffer = new byte[512];
+        using RootReads reads = root.OpenForReads();
         foreach (DirectoryEntry entry in entries)
         {
             string path = directory.RealPath + "/" + entry.Name;
             if (!entry.IsUsable(directory.RealPath, log))
             {
+                continue;
+            }
+
+            string slot = ShortSlot(entry.Name);
+            if (TryReadUeventInRoot(root, reads, hostDirectory + "/" + entry.Name + "/uevent", slot, ref buffer, out PciDevice? fromUevent))
+            {
+                devices.Add(fromUevent);
                 continue;
             }
 
@@ -49,7 +58,6 @@ public static class SysfsPciReader
                 continue;
             }
 
-            string slot = ShortSlot(entry.Name);
             // A sysfs attribute hands over its whole text in the first read, so a short read is its end.
             if (FileContent.TryRead(device.RealPath + "/uevent", MaxUeventBytes, ref buffer, out int length, out _, out _, regularFile: true)
                 && PciUevent.TryParse(buffer.AsSpan(0, length), out int vendor, out int deviceId, out int subVendor, out int subDevice))
@@ -66,6 +74,26 @@ public static class SysfsPciReader
         }
 
         return devices;
+    }
+
+    /// <summary>
+    /// The usual case in one open: the kernel follows the device's link inside the root (openat2),
+    /// where resolving it here first costs a readlink per step. Any failure (no openat2, a missing
+    /// or odd uevent) is left to the resolving path, which reports it.
+    /// </summary>
+    private static bool TryReadUeventInRoot(HostRoot root, RootReads reads, string hostPath, string slot, ref byte[] buffer, [NotNullWhen(true)] out PciDevice? device)
+    {
+        device = null;
+        int descriptor = root.OpenFileInRoot(reads, hostPath, out _);
+        if (descriptor < 0
+            || !FileContent.ReadAll(descriptor, MaxUeventBytes, ref buffer, out int length, out _, regularFile: true)
+            || !PciUevent.TryParse(buffer.AsSpan(0, length), out int vendor, out int deviceId, out int subVendor, out int subDevice))
+        {
+            return false;
+        }
+
+        device = new PciDevice(slot, vendor, deviceId, subVendor, subDevice);
+        return true;
     }
 
     /// <summary>The same identity from the four attribute files.</summary>

@@ -69,7 +69,8 @@ public sealed class LoadedModules
         }
 
         string notePath = _realSysModule + "/" + kernelName + "/notes/" + XenServerNote.SectionName;
-        if (!FileContent.TryRead(notePath, MaxNoteFileBytes, ref _buffer, out int length, out int errno, out string reason))
+        // A note file hands over its whole text in the first read (sysfs clips a read to the note), so a short read is its end.
+        if (!FileContent.TryRead(notePath, MaxNoteFileBytes, ref _buffer, out int length, out int errno, out string reason, regularFile: true))
         {
             if (errno != Errno.ENOENT)
             {

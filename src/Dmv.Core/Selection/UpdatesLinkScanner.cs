@@ -85,14 +85,30 @@ public static class UpdatesLinkScanner
         var selected = new Dictionary<string, SelectedVariant>(byDriver.Count, StringComparer.Ordinal);
         foreach ((string driver, var links) in byDriver)
         {
+            // Plain loops: LINQ's Select over these tuples is a generic virtual call that starts the
+            // runtime's type loader on every listing.
             CatalogVariant first = links[0].Variant;
-            var distinct = links.Select(static l => l.Variant.Info.Variant).Distinct(StringComparer.Ordinal).ToList();
+            var distinct = new List<string>(1);
+            var firstLinks = new List<string>(links.Count);
+            foreach ((string link, CatalogVariant variant) in links)
+            {
+                if (!distinct.Contains(variant.Info.Variant))
+                {
+                    distinct.Add(variant.Info.Variant);
+                }
+
+                if (variant.Info.Variant == first.Info.Variant)
+                {
+                    firstLinks.Add(link);
+                }
+            }
+
             if (distinct.Count > 1)
             {
                 log.Warn(updates.RealPath!, $"driver '{driver}' is half switched: its links point to variants {string.Join(", ", distinct)}; '{first.Info.Variant}' is reported");
             }
 
-            selected[driver] = new SelectedVariant(first, links.Where(l => l.Variant.Info.Variant == first.Info.Variant).Select(static l => l.Link).ToList());
+            selected[driver] = new SelectedVariant(first, firstLinks);
         }
 
         return new KernelSelection(kernel.Release, selected);

@@ -140,7 +140,6 @@ public static class CatalogScanner
 
         private void ReadVariant(DirectoryHandle directory, DirectoryEntry entry)
         {
-            string infoPath = directory.RealPath + "/" + entry.Name;
             byte[] buffer = scratch.FileBuffer;
             bool read;
             int length, errno;
@@ -149,7 +148,7 @@ public static class CatalogScanner
                 PathResolution target = root.ResolveFrom(root.HostPathOf(directory.RealPath), entry.Name);
                 if (!target.Succeeded)
                 {
-                    Reject(directory.RealPath, infoPath, target.Reason ?? Errno.Describe(target.Errno));
+                    Reject(directory.RealPath, target.Reason ?? Errno.Describe(target.Errno));
                     return;
                 }
 
@@ -167,23 +166,23 @@ public static class CatalogScanner
             scratch.FileBuffer = buffer;
             if (!read)
             {
-                Reject(directory.RealPath, infoPath, errno == Errno.EFBIG ? $"larger than {MaxInfoFileBytes} bytes" : Errno.Describe(errno));
+                Reject(directory.RealPath, errno == Errno.EFBIG ? $"larger than {MaxInfoFileBytes} bytes" : Errno.Describe(errno));
                 return;
             }
 
             if (!InfoJsonParser.TryParse(buffer.AsSpan(0, length), strings, out VariantInfo? info, out string reason))
             {
-                Reject(directory.RealPath, infoPath, reason);
+                Reject(directory.RealPath, reason);
                 return;
             }
 
             string folder = directory.RealPath.Length > dmvPath.Length ? directory.RealPath[(dmvPath.Length + 1)..] : "";
-            Variants.Add(new CatalogVariant(release, infoPath, directory.RealPath, folder, info!));
+            Variants.Add(new CatalogVariant(release, directory.RealPath, folder, info!));
         }
 
-        private void Reject(string directory, string infoPath, string reason)
+        private void Reject(string directory, string reason)
         {
-            log.Warn(infoPath, reason);
+            log.Warn(directory + "/" + InfoFileName, reason);
             Rejected.Add(directory);
         }
     }

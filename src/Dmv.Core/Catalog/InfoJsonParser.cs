@@ -155,19 +155,16 @@ public static class InfoJsonParser
         return -1;
     }
 
-    private static string? FirstMissing(string? category, string? name, string? description, string? variant, string? version, string? status, JsonNumberText? priority, List<ModulePciIds>? pciIds)
-    {
-        object?[] values = [category, name, description, variant, version, priority, status, pciIds];
-        for (int i = 0; i < RequiredKeys.Length; i++)
-        {
-            if (values[i] is null)
-            {
-                return RequiredKeys[i];
-            }
-        }
-
-        return null;
-    }
+    private static string? FirstMissing(string? category, string? name, string? description, string? variant, string? version, string? status, JsonNumberText? priority, List<ModulePciIds>? pciIds) =>
+        category is null ? RequiredKeys[0]
+        : name is null ? RequiredKeys[1]
+        : description is null ? RequiredKeys[2]
+        : variant is null ? RequiredKeys[3]
+        : version is null ? RequiredKeys[4]
+        : priority is null ? RequiredKeys[5]
+        : status is null ? RequiredKeys[6]
+        : pciIds is null ? RequiredKeys[7]
+        : null;
 
     private static bool TryPciIds(ref Utf8JsonReader reader, StringPool strings, out List<ModulePciIds>? result, out string reason)
     {
@@ -202,7 +199,15 @@ public static class InfoJsonParser
                 index++;
             }
 
-            modules.RemoveAll(existing => existing.Module == module);
+            // A repeated key replaces the earlier one, as Python's json does.
+            for (int i = modules.Count - 1; i >= 0; i--)
+            {
+                if (modules[i].Module == module)
+                {
+                    modules.RemoveAt(i);
+                }
+            }
+
             modules.Add(new ModulePciIds(module, ids));
         }
 

@@ -16,8 +16,13 @@ public sealed partial class HostRoot
     private const int LinkBufferSize = 4096;
     private const int MaxComponents = 256;
 
+    // A bound on the memory the memo below keeps for a whole run: about 4 MB of paths. Past it, a
+    // path below an unremembered folder costs a readlink per step, as it would without the memo.
+    private const int MaxKnownDirectories = 16_384;
+
     // Real paths known to be directories, not links: resolving a path below them asks no more of the kernel.
     private readonly ConcurrentDictionary<string, byte> _knownDirectories = new(StringComparer.Ordinal);
+    private int _knownCount;
     private readonly ConcurrentDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> _knownLookup;
 
     private HostRoot(string realRoot)
@@ -224,7 +229,7 @@ public sealed partial class HostRoot
             ReadOnlySpan<char> ancestor = real.Span[..marks[i]];
             if (!_knownLookup.ContainsKey(ancestor))
             {
-                _knownDirectories.TryAdd(ancestor.ToString(), 0);
+                RememberDirectory(ancestor.ToString());
             }
         }
 
@@ -232,7 +237,13 @@ public sealed partial class HostRoot
     }
 
     /// <summary>Records that a real path inside the root is a directory (a walker that opened it knows).</summary>
-    public void RememberDirectory(string realPath) => _knownDirectories.TryAdd(realPath, 0);
+    public void RememberDirectory(string realPath)
+    {
+        if (Volatile.Read(ref _knownCount) < MaxKnownDirectories && _knownDirectories.TryAdd(realPath, 0))
+        {
+            Interlocked.Increment(ref _knownCount);
+        }
+    }
 
     private static bool NextComponent(string text, ref int position, out ReadOnlySpan<char> component)
     {

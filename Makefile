@@ -93,7 +93,7 @@ $(FLOOR)/ratios-run: bench/ratios-run.c
 	@mkdir -p $(FLOOR)
 	$(CC) -O2 -Wall -o $@ $<
 
-build/bench/hello-aot/hello-aot: bench/floor/HelloAot/HelloAot.csproj bench/floor/HelloAot/Program.cs Directory.Build.props
+build/bench/hello-aot/hello-aot: bench/floor/HelloAot/HelloAot.csproj bench/floor/HelloAot/Program.cs src/NativeAot.targets Directory.Build.props
 	$(DOTNET) publish bench/floor/HelloAot -c Release -o build/bench/hello-aot --nologo -v quiet
 
 # In-process micro-benchmarks of the hot readers with BenchmarkDotNet.

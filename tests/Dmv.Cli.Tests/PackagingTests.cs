@@ -46,6 +46,24 @@ public class PackagingTests
     }
 
     [Fact]
+    public void The_executable_is_a_stripped_position_independent_binary_under_5_MiB_with_no_library_search_path()
+    {
+        string binary = ToolPaths.DriverTool;
+        ProcessResult header = Run("readelf", "-h", "-d", "-S", "-W", binary);
+
+        Assert.True(header.ExitCode == 0, header.ToString());
+        Assert.Matches(@"Type:\s+DYN \(Position-Independent Executable file\)", header.Stdout);
+        Assert.Contains("(FLAGS_1)", header.Stdout);
+        Assert.Contains("PIE", header.Stdout);
+        // No RUNPATH/RPATH: with one, the loader looks for libc and libm beside the binary first.
+        Assert.DoesNotContain("RUNPATH", header.Stdout);
+        Assert.DoesNotContain("(RPATH)", header.Stdout);
+        Assert.DoesNotContain(".symtab", header.Stdout);
+        long size = new FileInfo(binary).Length;
+        Assert.True(size <= 5 * 1024 * 1024, $"{binary} is {size} bytes, over the 5 MiB budget");
+    }
+
+    [Fact]
     public void Installed_into_a_scratch_root_it_runs_there()
     {
         using var tree = new HandTree();

@@ -140,7 +140,11 @@ public class ContainmentTests
                 .Link("sys/bus/pci/devices/0000:00:01.0", "../../../devices/pci0000:00/0000:00:01.0")
                 // Five steps up from sys/bus/pci/devices/ leave the root, were they followed as written.
                 .Link("sys/bus/pci/devices/0000:00:02.0", "../../../../../" + Path.GetFileName(outside) + "/device")
-                .Link("sys/bus/pci/devices/0000:00:03.0", outside + "/device");
+                .Link("sys/bus/pci/devices/0000:00:03.0", outside + "/device")
+                // A device inside the root whose uevent (and vendor file) is a link to the outside one.
+                .Link("sys/devices/pci0000:00/0000:00:04.0/uevent", outside + "/device/uevent")
+                .Link("sys/devices/pci0000:00/0000:00:04.0/vendor", outside + "/device/uevent")
+                .Link("sys/bus/pci/devices/0000:00:04.0", "../../../devices/pci0000:00/0000:00:04.0");
             var environment = new Dictionary<string, string>();
             if (walk)
             {
@@ -153,7 +157,7 @@ public class ContainmentTests
             JsonElement drivers = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("drivers");
             Assert.True(drivers.GetProperty("igb").GetProperty("variants").GetProperty("generic").GetProperty("hardware_present").GetBoolean(), "the device inside the root is read");
             Assert.False(drivers.GetProperty("ice").GetProperty("variants").GetProperty("dell").GetProperty("hardware_present").GetBoolean(), $"a device outside the root was read\n{result}");
-            Assert.Contains(result.StderrLines, line => line.Contains("0000:00:02.0", StringComparison.Ordinal));
+            Assert.Contains(result.StderrLines, line => line.Contains("0000:00:02.0", StringComparison.Ordinal) && line.Contains("leads outside the root", StringComparison.Ordinal));
         }
         finally
         {

@@ -5,6 +5,8 @@ namespace Dmv.Core.FileSystem;
 /// <summary>Whole-file reads with a size bound, reporting failure as an errno and reason rather than an exception.</summary>
 public static class FileContent
 {
+    private const int SysfsPageBytes = 4096;
+
     public static unsafe bool TryRead(string realPath, int maxBytes, ref byte[] buffer, out int length, out int errno, out string reason, bool regularFile = false)
     {
         length = 0;
@@ -66,8 +68,8 @@ public static class FileContent
     /// <summary>
     /// Reads an open file to its end into <paramref name="buffer"/> (grown as needed, at most
     /// <paramref name="maxBytes"/>, else EFBIG), then closes it. Reads until end of file, so it works
-    /// on files whose reported size is wrong, as sysfs attributes are; for a file known to be a
-    /// regular one, a short read is its end, which saves the last read.
+    /// on files whose reported size is wrong, as sysfs attributes are; for a regular file or a sysfs
+    /// attribute, a short read that is not a whole number of pages is its end, which saves the last read.
     /// </summary>
     public static unsafe bool ReadAll(int descriptor, int maxBytes, ref byte[] buffer, out int length, out int errno, bool regularFile = false)
     {
@@ -106,7 +108,9 @@ public static class FileContent
                 }
 
                 length += (int)read;
-                if (read == 0 || (regularFile && read < wanted))
+                // sysfs hands over at most a page per read, so only a short read that is not a whole
+                // number of pages is certainly the end.
+                if (read == 0 || (regularFile && read < wanted && read % SysfsPageBytes != 0))
                 {
                     errno = 0;
                     return true;

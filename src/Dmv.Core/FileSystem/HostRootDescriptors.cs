@@ -106,11 +106,12 @@ public sealed partial class HostRoot
     public RootReads OpenForReads() => new(_useOpenat2 ? OpenRoot(out _) : -1);
 
     /// <summary>
-    /// As <see cref="OpenFileInRoot(string, string, out int)"/> on a root held open, with no fallback:
-    /// -1 with the errno when openat2 refuses or the file cannot be opened, and the caller takes its
-    /// resolving path.
+    /// Opens a file below a root held open, in one call, when every link on the way stays below the
+    /// root (openat2 RESOLVE_BENEATH): -1 with the errno otherwise (EXDEV for an absolute or climbing
+    /// link, or openat2 refused), and the caller takes its resolving path, which re-roots an
+    /// absolute link and refuses a climbing one, so both paths give the same answer.
     /// </summary>
-    public int OpenFileInRoot(RootReads reads, string hostPath, out int errno)
+    public int OpenFileBeneathRoot(RootReads reads, string hostPath, out int errno)
     {
         if (!reads.IsOpen)
         {
@@ -118,7 +119,28 @@ public sealed partial class HostRoot
             return -1;
         }
 
-        return OpenInRoot(reads.Descriptor, hostPath.TrimStart('/'), out errno, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC);
+        return OpenInRoot(reads.Descriptor, hostPath.TrimStart('/'), out errno, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC, NativeMethods.RESOLVE_BENEATH | NativeMethods.RESOLVE_NO_MAGICLINKS);
+    }
+
+    /// <summary>
+    /// Reads the file <paramref name="name"/> in the folder at <paramref name="hostDirectory"/>:
+    /// resolved inside the root (a climbing link refused), then opened by the kernel inside the root,
+    /// so a link swapped in between cannot lead out. A short read is the end (sysfs attributes).
+    /// </summary>
+    public bool TryReadFile(string hostDirectory, string name, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? reason)
+    {
+        length = 0;
+        reason = null;
+        PathResolution file = ResolveFrom(hostDirectory, name);
+        if (!file.Succeeded)
+        {
+            errno = file.Errno;
+            reason = file.Reason;
+            return false;
+        }
+
+        int descriptor = OpenFileInRoot(hostDirectory + "/" + name, file.RealPath!, out errno);
+        return descriptor >= 0 && FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile: true);
     }
 
     private int OpenRoot(out int errno) =>
@@ -127,13 +149,13 @@ public sealed partial class HostRoot
     /// <summary>openat2 itself is missing (ENOSYS), refused by a seccomp filter (EPERM), older than its flags (EINVAL, E2BIG) or raced (EAGAIN): walk instead.</summary>
     private static bool Openat2Unavailable(int errno) => errno is ENOSYS or Errno.EPERM or Errno.EINVAL or E2BIG or EAGAIN;
 
-    private static unsafe int OpenInRoot(int root, string relative, out int errno, int flags = NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC)
+    private static unsafe int OpenInRoot(int root, string relative, out int errno, int flags = NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, ulong resolve = NativeMethods.RESOLVE_IN_ROOT | NativeMethods.RESOLVE_NO_MAGICLINKS)
     {
         byte[] path = NativePath.ToBytes(relative);
         var how = new NativeMethods.OpenHow
         {
             Flags = (ulong)flags,
-            Resolve = NativeMethods.RESOLVE_IN_ROOT | NativeMethods.RESOLVE_NO_MAGICLINKS,
+            Resolve = resolve,
         };
         fixed (byte* name = path)
         {

@@ -86,6 +86,7 @@ internal static unsafe partial class NativeMethods
     internal const long SYS_newfstatat = 262;
     internal const long SYS_openat2 = 437;
     internal const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    internal const ulong RESOLVE_BENEATH = 0x08;
     internal const ulong RESOLVE_IN_ROOT = 0x10;
 
     // struct stat on x86_64: st_mode at 24, st_uid at 28, st_size at 48; 144 bytes in all.

@@ -3,24 +3,25 @@ namespace Dmv.Core.FileSystem;
 /// <summary>
 /// The root folder held open for a run of reads inside it (<see cref="HostRoot.OpenForReads"/>):
 /// one open and close of the root for the run, not one per file. Not open where openat2 is not
-/// used; the caller then takes its resolving path.
+/// used, nor when default; the caller then takes its resolving path.
 /// </summary>
 public struct RootReads : IDisposable
 {
-    private int _descriptor;
+    // The descriptor plus one, so that a default value holds no descriptor (not 0, standard input).
+    private int _descriptorPlusOne;
 
-    internal RootReads(int descriptor) => _descriptor = descriptor;
+    internal RootReads(int descriptor) => _descriptorPlusOne = descriptor < 0 ? 0 : descriptor + 1;
 
-    public readonly bool IsOpen => _descriptor >= 0;
+    public readonly bool IsOpen => _descriptorPlusOne > 0;
 
-    internal readonly int Descriptor => _descriptor;
+    internal readonly int Descriptor => _descriptorPlusOne - 1;
 
     public void Dispose()
     {
-        if (_descriptor >= 0)
+        if (_descriptorPlusOne > 0)
         {
-            NativeMethods.Close(_descriptor);
-            _descriptor = -1;
+            NativeMethods.Close(_descriptorPlusOne - 1);
+            _descriptorPlusOne = 0;
         }
     }
 }

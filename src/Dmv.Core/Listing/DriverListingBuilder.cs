@@ -29,7 +29,7 @@ public static class DriverListingBuilder
             selections[i] = UpdatesLinkScanner.Scan(root, catalogs[i], ownership, groups.NameOf, log);
         }
 
-        var loaded = new LoadedModules(root, log);
+        using var loaded = new LoadedModules(root, log);
         var drivers = new List<DriverEntry>();
         foreach ((string name, List<CatalogVariant> variants) in groups.Groups)
         {

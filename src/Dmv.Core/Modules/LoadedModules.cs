@@ -9,7 +9,7 @@ namespace Dmv.Core.Modules;
 /// loaded modules a catalog names have their <c>notes/.note.XenServer</c> read, each once however
 /// many variants and kernels name it.
 /// </summary>
-public sealed class LoadedModules
+public sealed class LoadedModules : IDisposable
 {
     public const string SysModuleDirectory = "/sys/module";
     private const int MaxNoteFileBytes = 64 * 1024;
@@ -18,11 +18,15 @@ public sealed class LoadedModules
     private readonly Dictionary<string, LoadedModule> _cache = new(StringComparer.Ordinal);
     private readonly HashSet<string> _loaded = new(StringComparer.Ordinal);
     private readonly string? _realSysModule;
+    private readonly string? _hostSysModule;
+    private readonly HostRoot _root;
+    private RootReads _reads;
     private byte[] _buffer = new byte[512];
 
     public LoadedModules(HostRoot root, DiagnosticLog log)
     {
         _log = log;
+        _root = root;
         PathResolution sysModule = root.Resolve(SysModuleDirectory);
         if (!sysModule.Succeeded)
         {
@@ -37,6 +41,8 @@ public sealed class LoadedModules
         }
 
         _realSysModule = sysModule.RealPath;
+        _hostSysModule = root.HostPathOf(sysModule.RealPath!);
+        _reads = root.OpenForReads();
         foreach (DirectoryEntry entry in entries)
         {
             if (entry.Kind == EntryKind.Directory && entry.NameIsValid)
@@ -61,6 +67,8 @@ public sealed class LoadedModules
         return state;
     }
 
+    public void Dispose() => _reads.Dispose();
+
     private LoadedModule Read(string kernelName)
     {
         if (!_loaded.Contains(kernelName))
@@ -69,12 +77,23 @@ public sealed class LoadedModules
         }
 
         string notePath = _realSysModule + "/" + kernelName + "/notes/" + XenServerNote.SectionName;
-        // A note file hands over its whole text in the first read (sysfs clips a read to the note), so a short read is its end.
-        if (!FileContent.TryRead(notePath, MaxNoteFileBytes, ref _buffer, out int length, out int errno, out string reason, regularFile: true))
+        // Opened below the root in one call where no link leaves it; otherwise resolved inside the root
+        // step by step (the module's folder and notes/ may be links) and opened by the kernel inside
+        // the root. A short read that is not a whole page is the end.
+        string relative = kernelName + "/notes/" + XenServerNote.SectionName;
+        int length, errno;
+        string? reason = null;
+        int descriptor = _root.OpenFileBeneathRoot(_reads, _hostSysModule + "/" + relative, out errno);
+        bool read = descriptor >= 0
+            ? FileContent.ReadAll(descriptor, MaxNoteFileBytes, ref _buffer, out length, out errno, regularFile: true)
+            : errno == Errno.ENOENT
+                ? (length = 0) != 0
+                : _root.TryReadFile(_hostSysModule!, relative, MaxNoteFileBytes, ref _buffer, out length, out errno, out reason);
+        if (!read)
         {
             if (errno != Errno.ENOENT)
             {
-                _log.Warn(notePath, reason);
+                _log.Warn(notePath, errno == Errno.EFBIG ? $"larger than {MaxNoteFileBytes} bytes" : errno == Errno.EXDEV && reason is not null ? reason : Errno.Describe(errno));
             }
 
             return new LoadedModule(kernelName, true, errno != Errno.ENOENT, null);

@@ -59,14 +59,15 @@ public static class SysfsPciReader
             }
 
             // A sysfs attribute hands over its whole text in the first read, so a short read is its end.
-            if (FileContent.TryRead(device.RealPath + "/uevent", MaxUeventBytes, ref buffer, out int length, out _, out _, regularFile: true)
+            string hostDevice = root.HostPathOf(device.RealPath!);
+            if (root.TryReadFile(hostDevice, "uevent", MaxUeventBytes, ref buffer, out int length, out _, out _)
                 && PciUevent.TryParse(buffer.AsSpan(0, length), out int vendor, out int deviceId, out int subVendor, out int subDevice))
             {
                 devices.Add(new PciDevice(slot, vendor, deviceId, subVendor, subDevice));
                 continue;
             }
 
-            PciDevice? fromAttributes = ReadAttributes(device.RealPath!, slot, log, ref buffer);
+            PciDevice? fromAttributes = ReadAttributes(root, hostDevice, slot, log, ref buffer);
             if (fromAttributes is not null)
             {
                 devices.Add(fromAttributes);
@@ -77,14 +78,15 @@ public static class SysfsPciReader
     }
 
     /// <summary>
-    /// The usual case in one open: the kernel follows the device's link inside the root (openat2),
-    /// where resolving it here first costs a readlink per step. Any failure (no openat2, a missing
-    /// or odd uevent) is left to the resolving path, which reports it.
+    /// The usual case in one open: the kernel follows the device's link below the root (openat2),
+    /// where resolving it here first costs a readlink per step. Any failure (no openat2, a link that
+    /// is absolute or climbs, a missing or odd uevent) is left to the resolving path, which gives the
+    /// same answer or reports why not.
     /// </summary>
     private static bool TryReadUeventInRoot(HostRoot root, RootReads reads, string hostPath, string slot, ref byte[] buffer, [NotNullWhen(true)] out PciDevice? device)
     {
         device = null;
-        int descriptor = root.OpenFileInRoot(reads, hostPath, out _);
+        int descriptor = root.OpenFileBeneathRoot(reads, hostPath, out _);
         if (descriptor < 0
             || !FileContent.ReadAll(descriptor, MaxUeventBytes, ref buffer, out int length, out _, regularFile: true)
             || !PciUevent.TryParse(buffer.AsSpan(0, length), out int vendor, out int deviceId, out int subVendor, out int subDevice))
@@ -96,37 +98,29 @@ public static class SysfsPciReader
         return true;
     }
 
-    /// <summary>The same identity from the four attribute files.</summary>
-    public static PciDevice? ReadAttributes(string realDevicePath, string slot, DiagnosticLog log, ref byte[] buffer)
+    /// <summary>The same identity from the four attribute files, each opened inside the root.</summary>
+    public static PciDevice? ReadAttributes(HostRoot root, string hostDevice, string slot, DiagnosticLog log, ref byte[] buffer)
     {
-        if (!DirectoryHandle.TryOpen(realDevicePath, out DirectoryHandle handle, out int errno))
+        if (!TryReadHex(root, hostDevice, "vendor", required: true, log, ref buffer, out int vendor)
+            || !TryReadHex(root, hostDevice, "device", required: true, log, ref buffer, out int deviceId))
         {
-            log.Warn(realDevicePath, Errno.Describe(errno));
             return null;
         }
 
-        using (handle)
-        {
-            if (!TryReadHex(handle, "vendor", required: true, log, ref buffer, out int vendor)
-                || !TryReadHex(handle, "device", required: true, log, ref buffer, out int deviceId))
-            {
-                return null;
-            }
-
-            TryReadHex(handle, "subsystem_vendor", required: false, log, ref buffer, out int subVendor);
-            TryReadHex(handle, "subsystem_device", required: false, log, ref buffer, out int subDevice);
-            return new PciDevice(slot, vendor, deviceId, subVendor, subDevice);
-        }
+        TryReadHex(root, hostDevice, "subsystem_vendor", required: false, log, ref buffer, out int subVendor);
+        TryReadHex(root, hostDevice, "subsystem_device", required: false, log, ref buffer, out int subDevice);
+        return new PciDevice(slot, vendor, deviceId, subVendor, subDevice);
     }
 
-    private static bool TryReadHex(DirectoryHandle device, string name, bool required, DiagnosticLog log, ref byte[] buffer, out int value)
+    private static bool TryReadHex(HostRoot root, string hostDevice, string name, bool required, DiagnosticLog log, ref byte[] buffer, out int value)
     {
         value = PciHex.Unknown;
-        if (!device.TryReadFile(name, MaxAttributeBytes, ref buffer, out int length, out int errno, regularFile: true))
+        string realPath = root.RealPathOf(hostDevice) + "/" + name;
+        if (!root.TryReadFile(hostDevice, name, MaxAttributeBytes, ref buffer, out int length, out int errno, out string? reason))
         {
             if (required || errno != Errno.ENOENT)
             {
-                log.Warn(device.RealPath + "/" + name, errno == Errno.EFBIG ? $"larger than {MaxAttributeBytes} bytes" : Errno.Describe(errno));
+                log.Warn(realPath, errno == Errno.EFBIG ? $"larger than {MaxAttributeBytes} bytes" : errno == Errno.EXDEV && reason is not null ? reason : Errno.Describe(errno));
             }
 
             return false;
@@ -134,7 +128,7 @@ public static class SysfsPciReader
 
         if (!PciHex.TryParse(buffer.AsSpan(0, length).Trim("\n\r\t "u8), out value))
         {
-            log.Warn(device.RealPath + "/" + name, "not a 16-bit hex number");
+            log.Warn(realPath, "not a 16-bit hex number");
             value = PciHex.Unknown;
             return false;
         }

@@ -102,7 +102,7 @@ public sealed partial class HostRoot
         return NativePath.Open(resolvedRealPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
     }
 
-    /// <summary>Holds the root open for <see cref="OpenFileInRoot(RootReads, string, out int)"/>; not open where openat2 is not used.</summary>
+    /// <summary>Holds the root open for <see cref="OpenFileBeneathRoot"/>; not open where openat2 is not used.</summary>
     public RootReads OpenForReads() => new(_useOpenat2 ? OpenRoot(out _) : -1);
 
     /// <summary>
@@ -127,8 +127,27 @@ public sealed partial class HostRoot
     /// resolved inside the root (a climbing link refused), then opened by the kernel inside the root,
     /// so a link swapped in between cannot lead out. A short read is the end (sysfs attributes).
     /// </summary>
-    public bool TryReadFile(string hostDirectory, string name, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? reason)
+    public bool TryReadFile(string hostDirectory, string name, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? reason) =>
+        TryReadFile(default, hostDirectory, name, maxBytes, ref buffer, out length, out errno, out reason);
+
+    /// <summary>
+    /// As <see cref="TryReadFile(string, string, int, ref byte[], out int, out int, out string?)"/>,
+    /// first in one call below a root held open (<see cref="OpenFileBeneathRoot"/>): a file missing
+    /// there is missing; a link that is absolute or climbs, or openat2 refused, takes the resolving path.
+    /// </summary>
+    public bool TryReadFile(RootReads reads, string hostDirectory, string name, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? reason)
     {
+        if (reads.IsOpen)
+        {
+            int beneath = OpenFileBeneathRoot(reads, hostDirectory + "/" + name, out errno);
+            if (beneath >= 0 || errno == Errno.ENOENT)
+            {
+                reason = null;
+                length = 0;
+                return beneath >= 0 && FileContent.ReadAll(beneath, maxBytes, ref buffer, out length, out errno, regularFile: true);
+            }
+        }
+
         length = 0;
         reason = null;
         PathResolution file = ResolveFrom(hostDirectory, name);

@@ -78,17 +78,8 @@ public sealed class LoadedModules : IDisposable
 
         string notePath = _realSysModule + "/" + kernelName + "/notes/" + XenServerNote.SectionName;
         // Opened below the root in one call where no link leaves it; otherwise resolved inside the root
-        // step by step (the module's folder and notes/ may be links) and opened by the kernel inside
-        // the root. A short read that is not a whole page is the end.
-        string relative = kernelName + "/notes/" + XenServerNote.SectionName;
-        int length, errno;
-        string? reason = null;
-        int descriptor = _root.OpenFileBeneathRoot(_reads, _hostSysModule + "/" + relative, out errno);
-        bool read = descriptor >= 0
-            ? FileContent.ReadAll(descriptor, MaxNoteFileBytes, ref _buffer, out length, out errno, regularFile: true)
-            : errno == Errno.ENOENT
-                ? (length = 0) != 0
-                : _root.TryReadFile(_hostSysModule!, relative, MaxNoteFileBytes, ref _buffer, out length, out errno, out reason);
+        // step by step (the module's folder and notes/ may be links) and opened by the kernel inside it.
+        bool read = _root.TryReadFile(_reads, _hostSysModule!, kernelName + "/notes/" + XenServerNote.SectionName, MaxNoteFileBytes, ref _buffer, out int length, out int errno, out string? reason);
         if (!read)
         {
             if (errno != Errno.ENOENT)

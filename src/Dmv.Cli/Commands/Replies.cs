@@ -72,46 +72,27 @@ public static class Replies
     }
 
     /// <summary>
-    /// A hook's exit status is not the whole truth: depmod exits 0 after printing "depmod: ERROR:
-    /// fstatat(…)" for a module it could not index. Output with ERROR or FATAL lines makes the hook
-    /// "failed" (the command then fails with EIO, the switch itself complete); WARNING lines alone
-    /// make it "warnings" (a warning on stderr, exit 0).
+    /// A warning line per hook whose output had problems the switch did not cause (a foreign or
+    /// inherited link depmod could not index, a WARNING), with a hint to run verify; for a person
+    /// (--format table) every line of such output, and of a failed hook's, follows on standard error.
     /// </summary>
-    public static List<HookResult> Judge(IEnumerable<HookResult> hooks) =>
-        hooks.Select(h => h.Status == HookStatus.Ok && h.Detail is { } output ? h with { Status = Judge(output) } : h).ToList();
-
-    /// <summary>The first ERROR/FATAL line of a hook's output (else its first line), and how many lines follow: one line for stderr.</summary>
-    private static string FirstProblem(string? output)
-    {
-        string[] lines = (output ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (lines.Length == 0)
-        {
-            return "no output";
-        }
-
-        string first = lines.FirstOrDefault(l => l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("FATAL", StringComparison.Ordinal)) ?? lines[0];
-        return lines.Length == 1 ? first : $"{first} (and {lines.Length - 1} more line(s))";
-    }
-
-    private static HookStatus Judge(string output)
-    {
-        string[] lines = output.Split('\n');
-        if (lines.Any(l => l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("FATAL", StringComparison.Ordinal)))
-        {
-            return HookStatus.Failed;
-        }
-
-        return lines.Any(l => l.Contains("WARNING", StringComparison.Ordinal)) ? HookStatus.Warnings : HookStatus.Ok;
-    }
-
-    /// <summary>One warning line per hook whose output had warnings.</summary>
     public static void HookWarningLines(Terminal terminal, IEnumerable<HookResult> hooks)
     {
-        foreach (HookResult hook in hooks.Where(h => h.Status == HookStatus.Warnings))
+        foreach (HookResult hook in hooks.Where(h => h.Status is HookStatus.Warnings or HookStatus.Failed))
         {
-            string first = hook.Detail!.Split('\n').First(l => l.Contains("WARNING", StringComparison.Ordinal)).Trim();
-            int more = hook.Detail.Split('\n').Count(l => l.Contains("WARNING", StringComparison.Ordinal)) - 1;
-            terminal.Error($"warning: {hook.Hook} for kernel {hook.Kernel}: {first}{(more > 0 ? $" (and {more} more)" : "")}");
+            if (hook.Status == HookStatus.Warnings)
+            {
+                int more = HookOutput.ProblemLines(hook.Detail) - 1;
+                terminal.Error($"warning: {hook.Hook} for kernel {hook.Kernel}: {hook.Problem}{(more > 0 ? $" (and {more} more)" : "")}; not caused by this switch: run 'driver-tool verify'");
+            }
+
+            if (terminal.Format == OutputFormat.Table && hook.Detail is { } output)
+            {
+                foreach (string line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    terminal.Error($"{hook.Hook} {hook.Kernel}: {line}");
+                }
+            }
         }
     }
 
@@ -134,6 +115,8 @@ public static class Replies
             return null;
         }
 
-        return ErrorReporter.Fail(terminal, Dmv.Core.FileSystem.Errno.EIO, $"{done}, but {failed.Hook} failed for kernel {failed.Kernel} ({failed.Command}): {FirstProblem(failed.Detail)}");
+        int more = Math.Max(0, (failed.Detail ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
+        string problem = failed.Problem ?? failed.Detail ?? "no output";
+        return ErrorReporter.Fail(terminal, Dmv.Core.FileSystem.Errno.EIO, $"{done}, but {failed.Hook} failed for kernel {failed.Kernel}{(failed.Command is null ? "" : $" ({failed.Command})")}: {problem}{(more > 0 ? $" (and {more} more line(s) of output)" : "")}");
     }
 }

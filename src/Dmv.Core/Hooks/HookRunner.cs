@@ -28,15 +28,17 @@ public static class HookRunner
                 continue;
             }
 
-            results.Add(Depmod(root, kernel, options));
-            results.Add(WeakModules(root, kernel, addedModules.GetValueOrDefault(kernel) ?? [], options));
+            IReadOnlyList<string> added = addedModules.GetValueOrDefault(kernel) ?? [];
+            results.Add(Depmod(root, kernel, added.Select(static m => m[(m.LastIndexOf('/') + 1)..]).ToList(), options));
+            results.Add(WeakModules(root, kernel, added, options));
             results.Add(Dracut(root, kernel, options));
         }
 
         return results;
     }
 
-    private static HookResult Depmod(HostRoot root, string kernel, HookOptions options)
+    /// <summary>depmod for one kernel (see <see cref="Run"/>), judged against the links a switch wrote there.</summary>
+    public static HookResult Depmod(HostRoot root, string kernel, IReadOnlyCollection<string> ownLinks, HookOptions options)
     {
         string? depmod = ToolLocator.Find("depmod", options.SearchPath);
         if (depmod is null)
@@ -59,7 +61,7 @@ public static class HookRunner
 
         // Under --root, depmod must follow the managed system's depmod.d (with its "exclude dmv"), not this machine's.
         List<string> args = root.IsSystemRoot ? ["-a", kernel] : ["-a", "-b", root.RealRoot, .. DepmodConfiguration.ConfigArguments(root), kernel];
-        return Execute(kernel, "depmod", depmod, args, stdin: null);
+        return Execute(kernel, "depmod", depmod, args, stdin: null, ownLinks);
     }
 
     private static HookResult WeakModules(HostRoot root, string kernel, IReadOnlyList<string> modules, HookOptions options)
@@ -131,7 +133,8 @@ public static class HookRunner
         return $"/boot/initrd-{kernel}.img";
     }
 
-    private static HookResult Execute(string kernel, string hook, string program, IReadOnlyList<string> args, string? stdin)
+    /// <param name="ownLinks">See <see cref="HookOutput.Judge"/>.</param>
+    private static HookResult Execute(string kernel, string hook, string program, IReadOnlyList<string> args, string? stdin, IReadOnlyCollection<string>? ownLinks = null)
     {
         string command = program + " " + string.Join(' ', args);
         if (!ChildProcess.TryRun(program, args, stdin, out int status, out string output, out int errno))
@@ -140,8 +143,13 @@ public static class HookRunner
         }
 
         string text = output.Trim();
-        return status == 0
-            ? new HookResult(kernel, hook, HookStatus.Ok, command, text.Length == 0 ? null : text)
-            : new HookResult(kernel, hook, HookStatus.Failed, command, $"exit status {status}" + (text.Length == 0 ? "" : ": " + text));
+        if (status != 0)
+        {
+            (_, string? line) = HookOutput.Judge(text, ownLinks);
+            return new HookResult(kernel, hook, HookStatus.Failed, command, $"exit status {status}" + (text.Length == 0 ? "" : ": " + text), line ?? $"exit status {status}");
+        }
+
+        (HookStatus judged, string? problem) = HookOutput.Judge(text, ownLinks);
+        return new HookResult(kernel, hook, judged, command, text.Length == 0 ? null : text, problem);
     }
 }

@@ -24,7 +24,7 @@ public static class AutoSelectCommand
         }
 
         Replies.Warnings(terminal, log);
-        List<HookResult> hooks = Replies.Judge(outcome!.Hooks);
+        List<HookResult> hooks = outcome!.Hooks.ToList();
         int? hookFailure = Replies.FailedHook(terminal, hooks, $"auto-selected {outcome.Switched.Count} driver(s)");
         if (hookFailure is not null)
         {
@@ -56,6 +56,7 @@ public static class AutoSelectCommand
                 Reason = c.Reason,
             }).ToList(),
             Selected = outcome.Switched.Select(s => new SelectedReply { Driver = s.Driver, Variant = s.Variant!, Kernels = s.Kernels.ToList(), FailedKernels = Replies.FailedKernels(s.FailedKernels) }).ToList(),
+            MadeRelative = [.. outcome.MadeRelative ?? []],
             Operation = new OperationState { Reboot = outcome.Reboot },
             Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.AutoSelectReply);

@@ -24,7 +24,7 @@ public static class DeselectCommand
         }
 
         Replies.Warnings(terminal, log);
-        List<HookResult> hooks = Replies.Judge(outcome!.Hooks);
+        List<HookResult> hooks = outcome!.Hooks.ToList();
         int? hookFailure = Replies.FailedHook(terminal, hooks, $"deselected '{outcome.Driver}'");
         if (hookFailure is not null)
         {
@@ -42,6 +42,7 @@ public static class DeselectCommand
             Driver = outcome.Driver,
             Operation = new OperationState { Reboot = outcome.Reboot },
             Kernels = outcome.Kernels.ToList(),
+            MadeRelative = [.. outcome.MadeRelative ?? []],
             FailedKernels = Replies.FailedKernels(outcome.FailedKernels),
             Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.DeselectReply);

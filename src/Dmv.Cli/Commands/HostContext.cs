@@ -73,10 +73,14 @@ public sealed class HostContext
     /// <summary>The options of a switch, from the command line (and, for the crash tests only, DRIVER_TOOL_TEST_CRASH_AFTER).</summary>
     public SwitchOptions SwitchOptions(Invocation invocation, Func<PresentDevices> hardware, DiagnosticLog log)
     {
-        var hooks = new HookOptions(invocation.NoHooks, invocation.NoInitrd, invocation.Initrd, ToolLocator.SearchPath(Environment.GetEnvironmentVariable(ToolLocator.TestFolderVariable)));
+        HookOptions hooks = Hooks(invocation);
         int crashAfter = int.TryParse(Environment.GetEnvironmentVariable(CrashVariable), out int step) && step > 0 ? step : 0;
         return new SwitchOptions(invocation.Force, hooks, invocation.LockTimeout, hardware, RunningKernel, new CrashPoint(crashAfter), Integrity(invocation, log), invocation.IncludeDeselected);
     }
+
+    /// <summary>Which hooks run after a switch (or a repair), and where their programs are looked up.</summary>
+    public static HookOptions Hooks(Invocation invocation) =>
+        new(invocation.NoHooks, invocation.NoInitrd, invocation.Initrd, ToolLocator.SearchPath(Environment.GetEnvironmentVariable(ToolLocator.TestFolderVariable)));
 
     /// <summary>
     /// The trusted certificates (--trusted-keys, else /etc/driver-tool/trusted-keys/ of the managed

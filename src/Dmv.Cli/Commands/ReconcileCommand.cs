@@ -22,13 +22,13 @@ public static class ReconcileCommand
             return exitCode;
         }
 
-        if (!Reconciler.TryReconcile(host.Root, invocation.Files, invocation.Pending, host.SwitchOptions(invocation, hardware, log), log, out List<ReconcileAction> actions, out List<HookResult> ran, out Failure? failure))
+        if (!Reconciler.TryReconcile(host.Root, invocation.Files, invocation.Pending, host.SwitchOptions(invocation, hardware, log), log, out List<ReconcileAction> actions, out List<HookResult> ran, out List<string> madeRelative, out Failure? failure))
         {
             return Replies.Fail(terminal, log, failure!, host);
         }
 
         Replies.Warnings(terminal, log);
-        List<HookResult> hooks = Replies.Judge(ran);
+        List<HookResult> hooks = ran;
         int? hookFailure = Replies.FailedHook(terminal, hooks, $"reconciled {actions.Count} driver(s)");
         if (hookFailure is not null)
         {
@@ -47,7 +47,7 @@ public static class ReconcileCommand
         int exit = failed?.Failure!.Errno ?? 0;
         if (invocation.Format == OutputFormat.Table)
         {
-            terminal.WriteText(ChangeText.Reconcile(actions, hooks));
+            terminal.WriteText(ChangeText.Reconcile(actions, hooks, invocation.Files, terminal.Interactive));
             return exit;
         }
 
@@ -61,6 +61,7 @@ public static class ReconcileCommand
                 Detail = a.Detail,
                 FailedKernels = Replies.FailedKernels(a.FailedKernels),
             }).ToList(),
+            MadeRelative = madeRelative,
             Hooks = Replies.Hooks(hooks),
             Exit = exit,
         }, DmvJsonContext.Default.ReconcileReply);

@@ -26,7 +26,7 @@ public static class SelectCommand
         }
 
         Replies.Warnings(terminal, log);
-        List<HookResult> hooks = Replies.Judge(outcome!.Hooks);
+        List<HookResult> hooks = outcome!.Hooks.ToList();
         int? hookFailure = Replies.FailedHook(terminal, hooks, $"selected '{outcome.Variant}' for '{outcome.Driver}'");
         if (hookFailure is not null)
         {
@@ -47,6 +47,7 @@ public static class SelectCommand
             Kernels = outcome.Kernels.ToList(),
             MovedAside = outcome.MovedAside.ToList(),
             Signatures = options.Integrity?.Policy.Word() ?? "off",
+            MadeRelative = [.. outcome.MadeRelative ?? []],
             FailedKernels = Replies.FailedKernels(outcome.FailedKernels),
             Hooks = Replies.Hooks(hooks),
         }, DmvJsonContext.Default.SelectReply);

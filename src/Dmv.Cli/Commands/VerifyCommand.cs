@@ -51,6 +51,7 @@ public static class VerifyCommand
             int before = log.Count;
             List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(host.Root, host.RunningKernel, log);
             KernelCatalog[] catalogs = CatalogReader.ReadAll(host.Root, kernels, log);
+            DriverGroups groups = DriverGroups.Of(catalogs, new DiagnosticLog());
             DriverScope? only = null;
             if (invocation.Driver is not null)
             {
@@ -59,10 +60,10 @@ public static class VerifyCommand
                 DriverListing listing = DriverListingBuilder.Build(host.Root, new ListingOptions(PresentDevices.None, host.RunningKernel), new DiagnosticLog());
                 if (NameResolver.ResolveDriver(listing, invocation.Driver, log, out DriverEntry? entry) is Failure unknown)
                 {
-                    // A driver whose catalog is gone is still verified by its folder: its dangling links are what to report.
-                    if (unknown.Errno != Errno.ENOENT || NameRules.CheckComponent("driver", invocation.Driver) is not null)
+                    // A driver whose catalog is gone is still verified by its folder, while links into it are left.
+                    if (unknown.Errno != Errno.ENOENT || NameRules.CheckComponent("driver", invocation.Driver) is not null || !HasLinks(session, catalogs, invocation.Driver))
                     {
-                        return Replies.Fail(terminal, log, unknown);
+                        return Replies.Fail(terminal, log, unknown, host);
                     }
                 }
 
@@ -74,7 +75,7 @@ public static class VerifyCommand
             problems = log.EntriesAfter(invocation.Strict ? 0 : before)
                 .Select(d => new TreeProblem(TreeVerifier.TreeWarning, d.Path, d.Reason, false))
                 .ToList();
-            problems.AddRange(TreeVerifier.Check(host.Root, session.State, catalogs, DriverGroups.Of(catalogs, new DiagnosticLog()).NameOf, only, invocation.Repair));
+            problems.AddRange(TreeVerifier.Check(session, catalogs, groups, only, invocation.Repair, HostContext.Hooks(invocation), log));
             using var codecs = new NativeCodecs();
             problems.AddRange(VariantVerifier.Check(catalogs, only, new IntegrityChecker(host.Root, host.Integrity(invocation, log), codecs)));
         }
@@ -107,5 +108,12 @@ public static class VerifyCommand
         }
 
         return exit;
+    }
+
+    /// <summary>Whether links into dmv/FOLDER/ are left in some kernel (a driver whose catalog a package removed).</summary>
+    private static bool HasLinks(HostSession session, IReadOnlyList<KernelCatalog> catalogs, string folder)
+    {
+        SwitchPlan removal = new SwitchPlanner(session.Folders, catalogs, SwitchPlanner.NewId(), DateTimeOffset.UtcNow).PlanDeselect(DriverScope.FolderOnly(folder));
+        return !removal.ChangesNothing;
     }
 }

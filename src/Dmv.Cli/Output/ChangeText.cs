@@ -22,7 +22,7 @@ public static class ChangeText
             text.Append($"; moved aside {aside}");
         }
 
-        return text.Append("; ").Append(Tail(hooks, outcome.Reboot)).Append('\n').ToString();
+        return text.Append(Relative(outcome.MadeRelative)).Append("; ").Append(Tail(hooks, outcome.Reboot)).Append('\n').ToString();
     }
 
     public static string Deselect(SwitchOutcome outcome, IReadOnlyList<HookResult> hooks)
@@ -30,8 +30,12 @@ public static class ChangeText
         string change = outcome.Kernels.Count == 0
             ? $"nothing was selected for {outcome.Driver}; nothing changed"
             : $"deselected {outcome.Driver} in {string.Join(", ", outcome.Kernels)} (the in-tree driver loads again)";
-        return $"{change}; {Tail(hooks, outcome.Reboot)}\n";
+        return $"{change}{Relative(outcome.MadeRelative)}; {Tail(hooks, outcome.Reboot)}\n";
     }
+
+    /// <summary>"; made 3 links relative (…)": the links of other drivers a switch rewrote from an absolute target.</summary>
+    private static string Relative(IReadOnlyList<string>? links) =>
+        links is not { Count: > 0 } ? "" : $"; made {links.Count} absolute link{(links.Count == 1 ? "" : "s")} relative ({string.Join(", ", links)})";
 
     public static string AutoSelect(AutoSelectOutcome outcome, IReadOnlyList<HookResult> hooks)
     {
@@ -68,10 +72,16 @@ public static class ChangeText
         return Columns(rows) + $"\n(dry run: nothing changed; run 'driver-tool auto-select' to select {(plan.Count == 1 ? "it" : "them")})\n";
     }
 
-    public static string Reconcile(IReadOnlyList<ReconcileAction> actions, IReadOnlyList<HookResult> hooks)
+    /// <summary>
+    /// One line per driver reconcile changed or could not reconcile, and per driver named on the
+    /// command line; a driver taken from the pending list and kept as it was is not news (RPM
+    /// scriptlets print this, once per package transaction). The hooks get a line only when one of
+    /// them did not go well; "nothing to reconcile" only for a person at a terminal.
+    /// </summary>
+    public static string Reconcile(IReadOnlyList<ReconcileAction> actions, IReadOnlyList<HookResult> hooks, IReadOnlyCollection<string> named, bool interactive)
     {
         var text = new StringBuilder();
-        foreach (ReconcileAction action in actions)
+        foreach (ReconcileAction action in actions.Where(a => a.Action != ReconcileOutcome.Kept || named.Contains(a.Driver)))
         {
             string what = action.Action switch
             {
@@ -84,12 +94,17 @@ public static class ChangeText
             text.Append(what).Append(": ").Append(action.Detail).Append('\n');
         }
 
-        if (actions.Count == 0)
+        if (hooks.Any(static h => h.Status is HookStatus.Failed or HookStatus.Warnings))
+        {
+            text.Append(Tail(hooks, reboot: null)).Append('\n');
+        }
+
+        if (text.Length == 0 && interactive)
         {
             text.Append("nothing to reconcile\n");
         }
 
-        return text.Append(Tail(hooks, reboot: null)).Append('\n').ToString();
+        return text.ToString();
     }
 
     /// <summary>"depmod ok; reboot needed": each hook that ran, by name, with the kernels where it did not go well.</summary>

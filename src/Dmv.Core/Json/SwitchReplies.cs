@@ -28,6 +28,10 @@ public sealed class SelectReply
     [JsonPropertyName("signatures")]
     public required string Signatures { get; init; }
 
+    /// <summary>Links of other drivers in the kernels changed whose absolute target (as xcp.dmv writes them) the switch rewrote in the relative form.</summary>
+    [JsonPropertyName("made_relative")]
+    public required List<string> MadeRelative { get; init; }
+
     /// <summary>Kernels the switch could not be carried out in (each kept what it had), with the reason.</summary>
     [JsonPropertyName("failed_kernels")]
     public required List<KernelFailureReply> FailedKernels { get; init; }
@@ -63,6 +67,10 @@ public sealed class DeselectReply
 
     [JsonPropertyName("kernels")]
     public required List<string> Kernels { get; init; }
+
+    /// <summary>Links of other drivers in the kernels changed whose absolute target (as xcp.dmv writes them) the switch rewrote in the relative form.</summary>
+    [JsonPropertyName("made_relative")]
+    public required List<string> MadeRelative { get; init; }
 
     [JsonPropertyName("failed_kernels")]
     public required List<KernelFailureReply> FailedKernels { get; init; }
@@ -100,6 +108,10 @@ public sealed class AutoSelectReply
 
     [JsonPropertyName("selected")]
     public required List<SelectedReply> Selected { get; init; }
+
+    /// <summary>Links of other drivers in the kernels changed whose absolute target (as xcp.dmv writes them) the switch rewrote in the relative form.</summary>
+    [JsonPropertyName("made_relative")]
+    public required List<string> MadeRelative { get; init; }
 
     [JsonPropertyName("operation")]
     public required OperationState Operation { get; init; }
@@ -152,6 +164,11 @@ public sealed class ReconcileReply
 {
     [JsonPropertyName("reconciled")]
     public required List<ReconciledReply> Reconciled { get; init; }
+
+    /// <summary>Links of other drivers in the kernels changed whose absolute target (as xcp.dmv writes them) the switch rewrote in the relative form.</summary>
+    [JsonPropertyName("made_relative")]
+    public required List<string> MadeRelative { get; init; }
+
 
     [JsonPropertyName("hooks")]
     public required List<HookReply> Hooks { get; init; }

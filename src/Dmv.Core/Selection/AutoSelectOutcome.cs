@@ -12,4 +12,5 @@ public sealed record AutoSelectOutcome(
     IReadOnlyList<(string Driver, Failure Failure)> Refused,
     IReadOnlyList<HookResult> Hooks,
     bool Reboot,
-    bool DryRun);
+    bool DryRun,
+    IReadOnlyList<string>? MadeRelative = null);

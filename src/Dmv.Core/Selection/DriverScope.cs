@@ -16,6 +16,10 @@ public sealed record DriverScope(string Name, string InfoName, IReadOnlyList<Cat
 
     public static DriverScope FolderOnly(string folder) => new(folder, folder, [], [folder]);
 
+    /// <summary>A driver as <see cref="Listing.DriverGroups"/> groups the catalog, without a listing.</summary>
+    public static DriverScope OfGroup(string name, IReadOnlyList<CatalogVariant> sources) =>
+        new(name, sources[0].Info.Driver, sources, sources.Select(static s => s.DriverFolder).Distinct(StringComparer.Ordinal).ToList());
+
     public bool Owns(CatalogVariant variant)
     {
         foreach (CatalogVariant source in Sources)

@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Hooks;
-using Dmv.Core.Json;
 using Dmv.Core.State;
 
 namespace Dmv.Core.Selection;
@@ -138,8 +136,8 @@ public sealed class HostSession : IDisposable
             Kernels = kernels.ToList(),
             MovedAside = movedAside.ToList(),
         };
-        byte[] line = [.. JsonSerializer.SerializeToUtf8Bytes(entry, DmvJsonContext.Default.HistoryEntry), (byte)'\n'];
-        int errno = State.Folder.Append(StateDirectory.HistoryName, line, StateDirectory.PublicMode);
+        byte[] line = [.. StateJson.Serialize(entry, StateJsonContext.Default.HistoryEntry), (byte)'\n'];
+        int errno = State.Folder.Append(StateDirectory.HistoryName, line, StateDirectory.PublicMode, onNewLine: true);
         if (errno != 0)
         {
             log.Warn(State.HistoryPath, $"history not written: {Errno.Describe(errno)}");

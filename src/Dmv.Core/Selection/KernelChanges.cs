@@ -10,9 +10,13 @@ public sealed class KernelChanges
 
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Added => _added;
 
+    /// <summary>Links the switches rewrote from an absolute target to the relative form.</summary>
+    public List<string> MadeRelative { get; } = [];
+
     public void Add(SwitchPlan plan)
     {
         _kernels.AddRange(plan.Kernels.Where(k => !_kernels.Contains(k)));
+        MadeRelative.AddRange(plan.Relinked);
         foreach (var change in plan.Journal.Changes.Where(static c => c.NewTarget is not null))
         {
             _added[change.Kernel] = [.. _added.GetValueOrDefault(change.Kernel) ?? [], change.Updates + "/" + change.Name];

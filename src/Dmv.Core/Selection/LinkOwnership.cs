@@ -122,6 +122,31 @@ public sealed class LinkOwnership
         return (null, null);
     }
 
+    /// <summary>
+    /// For a link of <paramref name="kernel"/>'s updates/ (at <paramref name="hostUpdates"/>, already
+    /// resolved) whose target is absolute and reaches a module a variant of that kernel's own dmv/
+    /// owns, the relative target reaching the same file ("../dmv/DRIVER/VARIANT/M.ko"); else null.
+    /// </summary>
+    public string? RelativeFormOf(KernelCatalog kernel, string hostUpdates, string name, string linkText, PathResolution resolved)
+    {
+        if (!linkText.StartsWith('/') || !resolved.Succeeded || kernel.RealDmvDirectory is null
+            || !KernelCatalog.IsBelow(resolved.RealPath!, kernel.RealDmvDirectory)
+            || kernel.OwnerOf(resolved.RealPath!) is null)
+        {
+            return null;
+        }
+
+        // The same file reached from updates/ through ../dmv/: the form a switch writes (and a journal accepts).
+        string relative = "../dmv/" + resolved.RealPath![(kernel.RealDmvDirectory.Length + 1)..];
+        if (!relative.EndsWith("/" + name, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        PathResolution same = _root.ResolveFrom(hostUpdates, relative);
+        return same.Succeeded && same.RealPath == resolved.RealPath ? relative : null;
+    }
+
     /// <summary>Where a link's target would be, by text alone: "." and ".." folded, nothing followed.</summary>
     public static string LexicalTarget(string hostDirectory, string target)
     {

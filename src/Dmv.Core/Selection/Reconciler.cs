@@ -16,10 +16,11 @@ namespace Dmv.Core.Selection;
 /// </summary>
 public static class Reconciler
 {
-    public static bool TryReconcile(HostRoot root, IReadOnlyList<string> named, bool pending, SwitchOptions options, DiagnosticLog log, out List<ReconcileAction> actions, out List<HookResult> hooks, out Failure? failure)
+    public static bool TryReconcile(HostRoot root, IReadOnlyList<string> named, bool pending, SwitchOptions options, DiagnosticLog log, out List<ReconcileAction> actions, out List<HookResult> hooks, out List<string> madeRelative, out Failure? failure)
     {
         actions = [];
         hooks = [];
+        madeRelative = [];
         foreach (string name in named)
         {
             if ((failure = NameRules.CheckName("driver", name)) is not null)
@@ -74,6 +75,7 @@ public static class Reconciler
             }
 
             hooks = open.Finish();
+            madeRelative = [.. open.MadeRelative];
             return true;
         }
     }

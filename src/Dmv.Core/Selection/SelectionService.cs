@@ -49,7 +49,7 @@ public static class SelectionService
             transaction.RecordDecision(entry.Name, deselected: false);
             transaction.Switched(entry.Name, chosen!.Name, plan.Kernels);
             List<HookResult> hooks = transaction.Finish();
-            outcome = new SwitchOutcome(entry.Name, chosen.Name, plan.Kernels, plan.MovedAside, hooks, transaction.Listing.RebootRequired, plan.Failed);
+            outcome = new SwitchOutcome(entry.Name, chosen.Name, plan.Kernels, plan.MovedAside, hooks, transaction.Listing.RebootRequired, plan.Failed, plan.Relinked);
             return true;
         }
     }
@@ -80,7 +80,7 @@ public static class SelectionService
             transaction.RecordDecision(scope.Name, deselected: true);
             transaction.Switched(scope.Name, null, plan.Kernels);
             List<HookResult> hooks = transaction.Finish();
-            outcome = new SwitchOutcome(scope.Name, null, plan.Kernels, [], hooks, transaction.Listing.RebootRequired, plan.Failed);
+            outcome = new SwitchOutcome(scope.Name, null, plan.Kernels, [], hooks, transaction.Listing.RebootRequired, plan.Failed, plan.Relinked);
             return true;
         }
     }
@@ -134,7 +134,7 @@ public static class SelectionService
             }
 
             List<HookResult> hooks = transaction.Finish();
-            outcome = new AutoSelectOutcome(choices, switched, refused, hooks, transaction.Listing.RebootRequired, DryRun: false);
+            outcome = new AutoSelectOutcome(choices, switched, refused, hooks, transaction.Listing.RebootRequired, DryRun: false, [.. transaction.MadeRelative]);
             failure = null;
             return true;
         }

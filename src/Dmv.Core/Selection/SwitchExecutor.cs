@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Dmv.Core.FileSystem;
-using Dmv.Core.Json;
 using Dmv.Core.State;
 
 namespace Dmv.Core.Selection;
@@ -74,7 +72,7 @@ public static class SwitchExecutor
     /// </summary>
     internal static Failure? WriteJournal(StateDirectory state, SwitchJournal journal)
     {
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(journal, DmvJsonContext.Default.SwitchJournal);
+        byte[] bytes = StateJson.Serialize(journal, StateJsonContext.Default.SwitchJournal);
         int errno = state.Folder.WriteFileAtomically(StateDirectory.JournalName, bytes, StateDirectory.PrivateMode);
         return errno == 0 ? null : new Failure(errno, $"{state.JournalPath}: {Errno.Describe(errno)}");
     }

@@ -2,7 +2,11 @@ using Dmv.Core.Hooks;
 
 namespace Dmv.Core.Selection;
 
-/// <summary>What a switch did: the kernels it changed, files it moved aside, the hooks' results, whether a reboot is now pending, and the kernels it could not be carried out in.</summary>
+/// <summary>
+/// What a switch did: the kernels it changed, files it moved aside, the hooks' results, whether a
+/// reboot is now pending, the kernels it could not be carried out in, and the links of other drivers
+/// it rewrote from an absolute target to the relative form.
+/// </summary>
 public sealed record SwitchOutcome(
     string Driver,
     string? Variant,
@@ -10,4 +14,5 @@ public sealed record SwitchOutcome(
     IReadOnlyList<string> MovedAside,
     IReadOnlyList<HookResult> Hooks,
     bool Reboot,
-    IReadOnlyList<KernelFailure> FailedKernels);
+    IReadOnlyList<KernelFailure> FailedKernels,
+    IReadOnlyList<string>? MadeRelative = null);

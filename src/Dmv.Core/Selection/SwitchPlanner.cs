@@ -47,6 +47,7 @@ public sealed class SwitchPlanner
         var kernels = new List<string>();
         var movedAside = new List<string>();
         var failed = new List<KernelFailure>();
+        var relinked = new List<string>();
         foreach (KernelCatalog catalog in _catalogs)
         {
             if (onlyKernels is not null && !onlyKernels.Contains(catalog.Release))
@@ -68,7 +69,7 @@ public sealed class SwitchPlanner
 
             var kernelChanges = new List<LinkChange>();
             var kernelAside = new List<string>();
-            Failure? failure = gate?.Invoke(source) ?? PlanKernelSelect(catalog, driver, source, force, kernelChanges, kernelAside);
+            Failure? failure = gate?.Invoke(source) ?? PlanKernelSelect(catalog, driver, source, force, kernelChanges, kernelAside, relinked);
             if (failure is not null)
             {
                 failed.Add(new KernelFailure(catalog.Release, failure));
@@ -83,10 +84,10 @@ public sealed class SwitchPlanner
             }
         }
 
-        return new SwitchPlan(NewJournal("select", driver.Name, variant.Name, changes), kernels, movedAside, failed);
+        return new SwitchPlan(NewJournal("select", driver.Name, variant.Name, changes), kernels, movedAside, failed, relinked);
     }
 
-    private Failure? PlanKernelSelect(KernelCatalog catalog, DriverScope driver, CatalogVariant source, bool force, List<LinkChange> changes, List<string> movedAside)
+    private Failure? PlanKernelSelect(KernelCatalog catalog, DriverScope driver, CatalogVariant source, bool force, List<LinkChange> changes, List<string> movedAside, List<string> relinked)
     {
         if (source.Folder.Length == 0)
         {
@@ -152,7 +153,36 @@ public sealed class SwitchPlanner
             changes.Add(new LinkChange { Kernel = catalog.Release, Updates = hostUpdates, Name = entry.Name, OldTarget = entry.LinkTarget });
         }
 
+        AdoptAbsoluteLinks(catalog.Release, hostUpdates, entries, changes, relinked);
         return null;
+    }
+
+    /// <summary>
+    /// A kernel a switch changes gets every other DMV link written with an absolute target (as
+    /// xcp.dmv writes them) rewritten in the relative form, in the same journalled switch: an
+    /// absolute target leads depmod -b, and any reader under another root, out of the root.
+    /// </summary>
+    private void AdoptAbsoluteLinks(string kernel, string hostUpdates, Dictionary<string, UpdatesEntry> entries, List<LinkChange> changes, List<string> relinked)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var touched = new HashSet<string>(changes.Select(static c => c.Name), StringComparer.Ordinal);
+        foreach (UpdatesEntry entry in entries.Values.Where(e => e.RelativeForm is not null && !touched.Contains(e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            changes.Add(new LinkChange
+            {
+                Kernel = kernel,
+                Updates = hostUpdates,
+                Name = entry.Name,
+                OldTarget = entry.LinkTarget,
+                NewTarget = entry.RelativeForm,
+                Staged = LinkChange.StagedName(entry.Name, _id),
+            });
+            relinked.Add($"{hostUpdates}/{entry.Name}");
+        }
     }
 
     /// <summary>A folder of this kernel where the variant's info.json is in another kernel, but was rejected here.</summary>
@@ -182,6 +212,7 @@ public sealed class SwitchPlanner
         var changes = new List<LinkChange>();
         var kernels = new List<string>();
         var failed = new List<KernelFailure>();
+        var relinked = new List<string>();
         foreach (KernelCatalog catalog in _catalogs)
         {
             if (onlyKernels is not null && !onlyKernels.Contains(catalog.Release))
@@ -195,10 +226,55 @@ public sealed class SwitchPlanner
                 continue;
             }
 
-            int before = changes.Count;
+            var kernelChanges = new List<LinkChange>();
             foreach (UpdatesEntry entry in entries.Values.Where(e => e.OwnedByDriver).OrderBy(e => e.Name, StringComparer.Ordinal))
             {
-                changes.Add(new LinkChange { Kernel = catalog.Release, Updates = hostUpdates, Name = entry.Name, OldTarget = entry.LinkTarget });
+                kernelChanges.Add(new LinkChange { Kernel = catalog.Release, Updates = hostUpdates, Name = entry.Name, OldTarget = entry.LinkTarget });
+            }
+
+            AdoptAbsoluteLinks(catalog.Release, hostUpdates, entries, kernelChanges, relinked);
+            changes.AddRange(kernelChanges);
+            if (kernelChanges.Count > 0)
+            {
+                kernels.Add(catalog.Release);
+            }
+        }
+
+        return new SwitchPlan(NewJournal("deselect", driver.Name, null, changes), kernels, [], failed, relinked);
+    }
+
+    /// <summary>
+    /// Rewrites the driver's links written with an absolute target (as xcp.dmv writes them) in the
+    /// relative form, in every kernel: verify --repair's mend for a tree made by xcp.dmv.
+    /// </summary>
+    public SwitchPlan PlanRelink(DriverScope driver)
+    {
+        NextSwitchId();
+        var changes = new List<LinkChange>();
+        var kernels = new List<string>();
+        var failed = new List<KernelFailure>();
+        var relinked = new List<string>();
+        foreach (KernelCatalog catalog in _catalogs)
+        {
+            if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out Failure? failure))
+            {
+                failed.Add(new KernelFailure(catalog.Release, failure!));
+                continue;
+            }
+
+            int before = changes.Count;
+            foreach (UpdatesEntry entry in entries.Values.Where(e => e.OwnedByDriver && e.RelativeForm is not null).OrderBy(e => e.Name, StringComparer.Ordinal))
+            {
+                changes.Add(new LinkChange
+                {
+                    Kernel = catalog.Release,
+                    Updates = hostUpdates,
+                    Name = entry.Name,
+                    OldTarget = entry.LinkTarget,
+                    NewTarget = entry.RelativeForm,
+                    Staged = LinkChange.StagedName(entry.Name, _id),
+                });
+                relinked.Add($"{hostUpdates}/{entry.Name}");
             }
 
             if (changes.Count > before)
@@ -207,17 +283,20 @@ public sealed class SwitchPlanner
             }
         }
 
-        return new SwitchPlan(NewJournal("deselect", driver.Name, null, changes), kernels, [], failed);
+        return new SwitchPlan(NewJournal("relink", driver.Name, null, changes), kernels, [], failed, relinked);
     }
+
+    /// <summary>A switch id no other run makes: the process and the time.</summary>
+    public static string NewId() => $"{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():x}";
+
+    /// <summary>Each plan is its own switch, with its own id in its journal, staged names and history line.</summary>
+    private void NextSwitchId() => _id = _plans++ == 0 ? _baseId : $"{_baseId}-{_plans}";
 
     /// <summary>
     /// The variant the driver's links name by their text, even dangling ones (a package upgrade may
     /// have moved the files): the one variant they all name, or null.
     /// </summary>
     /// <param name="kernel">Only that kernel's links, when set.</param>
-    /// <summary>Each plan is its own switch, with its own id in its journal, staged names and history line.</summary>
-    private void NextSwitchId() => _id = _plans++ == 0 ? _baseId : $"{_baseId}-{_plans}";
-
     public string? VariantNamedByLinks(DriverScope driver, string? kernel = null)
     {
         var named = new HashSet<string>(StringComparer.Ordinal);
@@ -299,7 +378,7 @@ public sealed class SwitchPlanner
 
             PathResolution resolved = _root.ResolveFrom(resolvedUpdates, entry.Name);
             bool owned = _ownership.BelongsTo(driver, catalog, resolvedUpdates, target, resolved);
-            entries[entry.Name] = new UpdatesEntry(entry.Name, owned, target, $"a link to {target}");
+            entries[entry.Name] = new UpdatesEntry(entry.Name, owned, target, $"a link to {target}", _ownership.RelativeFormOf(catalog, resolvedUpdates, entry.Name, target, resolved));
         }
 
         return true;

@@ -43,6 +43,9 @@ public sealed class SwitchTransaction : IDisposable
 
     public SwitchOptions Options => _options;
 
+    /// <summary>Links (host paths) the switches so far rewrote from an absolute target to the relative form.</summary>
+    public IReadOnlyList<string> MadeRelative => _changes.MadeRelative;
+
     public static bool TryBegin(HostRoot root, SwitchOptions options, DiagnosticLog log, out SwitchTransaction? transaction, out Failure? failure)
     {
         transaction = null;
@@ -141,5 +144,5 @@ public sealed class SwitchTransaction : IDisposable
     // One planner for the whole command: the kernels and their catalogs do not change between its
     // switches, and every plan reads the updates/ folders afresh, so the link-ownership index is built once.
     private SwitchPlanner Planner() =>
-        _planner ??= new(_session.Folders, Listing.Kernels, $"{Environment.ProcessId}-{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds():x}", DateTimeOffset.UtcNow);
+        _planner ??= new(_session.Folders, Listing.Kernels, SwitchPlanner.NewId(), DateTimeOffset.UtcNow);
 }

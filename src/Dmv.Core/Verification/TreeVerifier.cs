@@ -1,5 +1,8 @@
 using Dmv.Core.Catalog;
+using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
+using Dmv.Core.Hooks;
+using Dmv.Core.Listing;
 using Dmv.Core.Selection;
 using Dmv.Core.State;
 
@@ -8,9 +11,12 @@ namespace Dmv.Core.Verification;
 /// <summary>
 /// Checks what a switch must never leave behind: dangling links, drivers whose links point at
 /// different variants, a leftover journal or staged link, links into a variant without a valid
-/// info.json. With repair, mends only what is safe to mend: staged links and journal temporaries
-/// no switch is using (the caller holds the lock), and dangling links into dmv/. A half-switched
-/// driver or a variant without info.json needs a person's choice and is only reported.
+/// info.json, links written with an absolute target (xcp.dmv's), a depmod configuration without
+/// "exclude dmv" and a modules.dep that indexes dmv/. With repair, mends only what is safe to mend:
+/// staged links and journal temporaries no switch is using (the caller holds the lock), dangling
+/// links into dmv/, absolute links (rewritten relative as one journalled switch per driver), the
+/// exclusion, and a stale modules.dep (depmod for that kernel). A half-switched driver or a variant
+/// without info.json needs a person's choice and is only reported.
 /// </summary>
 public static class TreeVerifier
 {
@@ -20,14 +26,18 @@ public static class TreeVerifier
     public const string LeftoverStaged = "leftover-staged-link";
     public const string NoInfoJson = "variant-without-info-json";
     public const string DepmodSeesDmv = "dmv-not-excluded-from-depmod";
+    public const string AbsoluteLink = "absolute-link";
+    public const string IndexedDmv = "modules-dep-indexes-dmv";
     public const string TreeWarning = "unreadable-entry";
 
-    /// <param name="nameOf">The name the listing gives a variant's driver: links are grouped by it.</param>
+    /// <param name="session">The command's session: the state folder, and with <paramref name="repair"/> the lock and the folders switches write through.</param>
+    /// <param name="groups">How the catalog groups into listed drivers: links are grouped, and relinked, by them.</param>
     /// <param name="only">Only this driver's links, when set.</param>
-    public static List<TreeProblem> Check(HostRoot root, StateDirectory? state, IReadOnlyList<KernelCatalog> catalogs, Func<CatalogVariant, string> nameOf, DriverScope? only, bool repair)
+    public static List<TreeProblem> Check(HostSession session, IReadOnlyList<KernelCatalog> catalogs, DriverGroups groups, DriverScope? only, bool repair, HookOptions hooks, DiagnosticLog log)
     {
+        HostRoot root = session.Root;
         var problems = new List<TreeProblem>();
-        if (state is not null)
+        if (session.State is { } state)
         {
             // (A journal.tmp is no problem: the next command that takes the lock removes it.)
             if (state.Folder.Contains(StateDirectory.JournalName))
@@ -37,23 +47,120 @@ public static class TreeVerifier
         }
 
         var ownership = new LinkOwnership(root, catalogs);
+        var absolute = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         foreach (KernelCatalog catalog in catalogs)
         {
-            CheckUpdates(root, catalog, ownership, nameOf, only, repair, problems);
+            CheckUpdates(root, catalog, ownership, groups.NameOf, only, repair, problems, absolute);
         }
 
-        if (catalogs.Any(c => c.RealDmvDirectory is not null) && !Hooks.DepmodConfiguration.ExcludesDmv(root))
+        if (repair && absolute.Count > 0)
         {
-            bool repaired = repair && WriteExclusion(root);
-            problems.Add(new TreeProblem(DepmodSeesDmv, root.RealPathOf(Hooks.DepmodConfiguration.SnippetPath),
-                "no depmod.d file says 'exclude dmv': depmod may resolve a driver with nothing selected to one of its variants" + (repaired ? "; written, run depmod -a for each kernel" : ""),
-                repaired));
+            Relink(session, catalogs, groups, absolute, problems, log);
+        }
+
+        if (only is null && catalogs.Any(c => c.RealDmvDirectory is not null))
+        {
+            CheckDepmod(root, catalogs, repair, hooks, problems);
         }
 
         return problems;
     }
 
-    private static void CheckUpdates(HostRoot root, KernelCatalog catalog, LinkOwnership ownership, Func<CatalogVariant, string> nameOf, DriverScope? only, bool repair, List<TreeProblem> problems)
+    /// <summary>
+    /// The exclusion, then each kernel's modules.dep: one that indexes dmv/ resolves a driver with
+    /// nothing selected to one of its variants (modprobe and modinfo read it, not the configuration).
+    /// </summary>
+    private static void CheckDepmod(HostRoot root, IReadOnlyList<KernelCatalog> catalogs, bool repair, HookOptions hooks, List<TreeProblem> problems)
+    {
+        bool excluded = DepmodConfiguration.ExcludesDmv(root);
+        if (!excluded)
+        {
+            excluded = repair && WriteExclusion(root);
+            problems.Add(new TreeProblem(DepmodSeesDmv, root.RealPathOf(DepmodConfiguration.SnippetPath),
+                "no depmod.d file says 'exclude dmv': depmod may resolve a driver with nothing selected to one of its variants" + (excluded ? "; written" : ""),
+                excluded));
+        }
+
+        foreach (KernelCatalog catalog in catalogs.Where(static c => c.RealDmvDirectory is not null))
+        {
+            string hostKernel = root.HostPathOf(catalog.RealKernelDirectory);
+            string? indexed = IndexedDmvModule(root, hostKernel);
+            if (indexed is null)
+            {
+                continue;
+            }
+
+            string detail = $"indexes {indexed} from dmv/: modprobe and modinfo may load a variant of a driver with nothing selected";
+            bool repaired = false;
+            if (repair && excluded)
+            {
+                // depmod writes the index again, now without dmv/; only an index that no longer has it is mended.
+                HookResult depmod = HookRunner.Depmod(root, catalog.Release, [], hooks);
+                repaired = depmod.Status is HookStatus.Ok or HookStatus.Warnings && IndexedDmvModule(root, hostKernel) is null;
+                detail += repaired ? $"; regenerated ({depmod.Command})" : $"; depmod could not regenerate it: {depmod.Problem ?? depmod.Detail}";
+            }
+            else if (repair)
+            {
+                detail += "; not regenerated while the depmod configuration does not exclude dmv";
+            }
+
+            problems.Add(new TreeProblem(IndexedDmv, root.RealPathOf(hostKernel + "/modules.dep"), detail, repaired));
+        }
+    }
+
+    /// <summary>The first module below dmv/ that a kernel's modules.dep indexes, or null.</summary>
+    private static string? IndexedDmvModule(HostRoot root, string hostKernel)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        if (!root.TryReadFile(hostKernel, "modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
+        {
+            return null;
+        }
+
+        string absolute = hostKernel + "/dmv/";
+        foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n'))
+        {
+            int colon = line.IndexOf(':');
+            string module = colon > 0 ? line[..colon] : "";
+            if (module.StartsWith("dmv/", StringComparison.Ordinal) || module.StartsWith(absolute, StringComparison.Ordinal))
+            {
+                return module;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One journalled switch per driver whose links have an absolute target; their problems are mended when it lands.</summary>
+    private static void Relink(HostSession session, IReadOnlyList<KernelCatalog> catalogs, DriverGroups groups, Dictionary<string, List<int>> absolute, List<TreeProblem> problems, DiagnosticLog log)
+    {
+        var planner = new SwitchPlanner(session.Folders, catalogs, SwitchPlanner.NewId(), DateTimeOffset.UtcNow);
+        foreach ((string name, List<CatalogVariant> sources) in groups.Groups)
+        {
+            if (!absolute.TryGetValue(name, out List<int>? indexes))
+            {
+                continue;
+            }
+
+            SwitchPlan plan = planner.PlanRelink(DriverScope.OfGroup(name, sources));
+            Failure? failure = plan.ChangesNothing ? null : SwitchExecutor.Execute(session.State!, session.Folders, plan.Journal, CrashPoint.Disarmed);
+            if (failure is not null)
+            {
+                log.Warn(name, $"its links could not be made relative: {failure.Message}");
+                continue;
+            }
+
+            session.RecordHistory(plan.Journal, plan.Kernels, [], log);
+            foreach (int index in indexes)
+            {
+                TreeProblem problem = problems[index];
+                problems[index] = problem with { Detail = problem.Detail + "; made relative", Repaired = true };
+            }
+        }
+    }
+
+    /// <param name="absolute">Gathers, by driver, the indexes in <paramref name="problems"/> of links written with an absolute target.</param>
+    private static void CheckUpdates(HostRoot root, KernelCatalog catalog, LinkOwnership ownership, Func<CatalogVariant, string> nameOf, DriverScope? only, bool repair, List<TreeProblem> problems, Dictionary<string, List<int>> absolute)
     {
         PathResolution updates = root.ResolveFrom(root.HostPathOf(catalog.RealKernelDirectory), "updates");
         var entries = new List<DirectoryEntry>();
@@ -115,6 +222,18 @@ public static class TreeVerifier
             }
 
             string key = nameOf(owner);
+            if (ownership.RelativeFormOf(catalog, hostUpdates, entry.Name, target, resolved) is string relative)
+            {
+                if (!absolute.TryGetValue(key, out List<int>? indexes))
+                {
+                    indexes = [];
+                    absolute[key] = indexes;
+                }
+
+                indexes.Add(problems.Count);
+                problems.Add(new TreeProblem(AbsoluteLink, path, $"points to {target} by an absolute path, which depmod -b and any reader under another root follow out of the root; the relative form is {relative}", false));
+            }
+
             if (!variantsByDriver.TryGetValue(key, out SortedSet<string>? variants))
             {
                 variants = new SortedSet<string>(StringComparer.Ordinal);
@@ -132,7 +251,7 @@ public static class TreeVerifier
 
     private static bool WriteExclusion(HostRoot root)
     {
-        string snippet = Hooks.DepmodConfiguration.SnippetPath;
+        string snippet = DepmodConfiguration.SnippetPath;
         if (!root.TryOpenDirectory(Path.GetDirectoryName(snippet)!, create: true, out DirectoryHandle folder, out _, out _))
         {
             return false;
@@ -140,7 +259,7 @@ public static class TreeVerifier
 
         using (folder)
         {
-            return folder.WriteFileAtomically(Path.GetFileName(snippet), System.Text.Encoding.UTF8.GetBytes(Hooks.DepmodConfiguration.Snippet), 0x1A4) == 0;
+            return folder.WriteFileAtomically(Path.GetFileName(snippet), System.Text.Encoding.UTF8.GetBytes(DepmodConfiguration.Snippet), 0x1A4) == 0;
         }
     }
 }

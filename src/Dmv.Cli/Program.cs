@@ -89,6 +89,8 @@ public static class Program
                 return KernelsCommand.Run(invocation, terminal);
             case CommandKind.Reconcile:
                 return ReconcileCommand.Run(invocation, terminal);
+            case CommandKind.History:
+                return HistoryCommand.Run(invocation, terminal);
             default:
                 return ErrorReporter.Fail(terminal, Errno.EINVAL, "no command given");
         }

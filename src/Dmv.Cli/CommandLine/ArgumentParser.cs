@@ -10,7 +10,7 @@ namespace Dmv.Cli.CommandLine;
 /// </summary>
 public static class ArgumentParser
 {
-    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout", "--kernel", "--signatures", "--trusted-keys"];
+    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout", "--kernel", "--signatures", "--trusted-keys", "--limit"];
     private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair", "--pending", "--include-deselected"];
 
     private static readonly Dictionary<string, CommandKind> Words = new(StringComparer.Ordinal)
@@ -24,6 +24,7 @@ public static class ArgumentParser
         ["explain"] = CommandKind.Explain,
         ["kernels"] = CommandKind.Kernels,
         ["reconcile"] = CommandKind.Reconcile,
+        ["history"] = CommandKind.History,
         ["help"] = CommandKind.Help,
         ["version"] = CommandKind.Version,
     };
@@ -77,6 +78,7 @@ public static class ArgumentParser
         if (SignatureCommands(kind, "--signatures")) options.Add("--signatures");
         if (SignatureCommands(kind, "--trusted-keys")) options.Add("--trusted-keys");
         if (kind is CommandKind.Inspect or CommandKind.Kernels) options.Add("--kernel");
+        if (kind is CommandKind.History) options.Add("--limit");
         return options;
     }
 
@@ -344,6 +346,7 @@ public static class ArgumentParser
 
                 break;
             case CommandKind.Verify:
+            case CommandKind.History:
                 if (driver is null && positional.Count > 0) { driver = positional[0]; positional.RemoveAt(0); }
                 break;
             case CommandKind.Explain:
@@ -407,6 +410,24 @@ public static class ArgumentParser
         {
             error = new UsageError($"option '--kernel' does not apply to '{state.CommandToken}'");
             return false;
+        }
+
+        int? limit = null;
+        if (state.Values.TryGetValue("--limit", out string? limitText))
+        {
+            if (state.Command != CommandKind.History)
+            {
+                error = new UsageError($"option '--limit' does not apply to '{state.CommandToken}'");
+                return false;
+            }
+
+            if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1)
+            {
+                error = new UsageError($"--limit takes a whole number from 1, not '{limitText}'");
+                return false;
+            }
+
+            limit = count;
         }
 
         if ((state.FlagName is not null || state.FlagVariant is not null) && state.Command is not (CommandKind.Select or CommandKind.Deselect)
@@ -501,6 +522,7 @@ public static class ArgumentParser
             Signatures = state.Values.GetValueOrDefault("--signatures"),
             TrustedKeys = state.Values.GetValueOrDefault("--trusted-keys"),
             Pending = state.SetFlags.Contains("--pending"),
+            Limit = limit,
         };
         return true;
     }
@@ -516,6 +538,7 @@ public static class ArgumentParser
         CommandKind.Explain => "explain",
         CommandKind.Kernels => "kernels",
         CommandKind.Reconcile => "reconcile",
+        CommandKind.History => "history",
         CommandKind.Version => "version",
         _ => "help",
     };

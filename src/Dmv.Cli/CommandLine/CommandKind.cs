@@ -12,6 +12,7 @@ public enum CommandKind
     Explain,
     Kernels,
     Reconcile,
+    History,
     Help,
     Version,
 }

@@ -26,4 +26,7 @@ public sealed record Invocation(CommandKind Command)
     public string? Signatures { get; init; }
     public string? TrustedKeys { get; init; }
     public bool Pending { get; init; }
+
+    /// <summary>history: at most this many records.</summary>
+    public int? Limit { get; init; }
 }

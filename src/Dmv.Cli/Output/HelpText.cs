@@ -35,6 +35,7 @@ public static class HelpText
           kernels [--kernel K]          installed kernels: modules, DMV state,
                                         configuration, Xen guest type (PV-only),
                                         symbol list and module signing
+          history [NAME] [--limit N]    the switches made, newest first
           -V, --version, version        print the version
           -h, --help [COMMAND],         print this help, or the help of COMMAND
             help [COMMAND]
@@ -71,6 +72,7 @@ public static class HelpText
           --pending              reconcile: the drivers recorded by package scriptlets
           --kernel K             inspect: look module names up in kernel K;
                                  kernels: report kernel K only
+          --limit N              history: at most N records, the newest
 
         Examples:
           driver-tool list --format table        what is installed, selected, active
@@ -94,7 +96,8 @@ public static class HelpText
         or a module file that cannot be read,
         EBUSY 16 another switch holds the lock, EROFS 30, ENOSPC 28, EACCES 13,
         EIO 5 a hook failed (the switch itself is complete), EUCLEAN 117 --strict
-        or verify found problems.
+        or verify found problems, ELIBACC 79 a library a module needs is not
+        installed.
         """;
 
     public const string List = """
@@ -189,9 +192,13 @@ public static class HelpText
 
         Reports dangling links, drivers whose links point at different variants,
         a leftover journal or staged link, links into a variant without a valid
-        info.json, and a depmod configuration without "exclude dmv". --repair removes
-        staged links, journal temporaries and dangling links into dmv/, and writes
-        /etc/depmod.d/driver-tool.conf; a half-switched driver needs a select.
+        info.json, links written with an absolute target (as xcp.dmv writes them),
+        a depmod configuration without "exclude dmv", and a modules.dep that indexes
+        dmv/. --repair removes staged links, journal temporaries and dangling links
+        into dmv/, makes absolute links relative, writes
+        /etc/depmod.d/driver-tool.conf and runs depmod for a kernel whose modules.dep
+        indexes dmv/; a half-switched driver needs a select. A NAME that is neither
+        installed nor a folder with links left is ENOENT.
         Exit status 0 when the tree is clean (after repair), EUCLEAN (117) otherwise.
         With --format table the problems are a list, one a line.
 
@@ -279,6 +286,19 @@ public static class HelpText
                  --format json|table, --strict, --help.
         """;
 
+    public const string History = """
+        Usage: driver-tool [OPTIONS] history [NAME] [--limit N]
+
+        The switches recorded in /var/lib/driver-tool/history.jsonl, newest first:
+        time, id, operation (select, deselect, relink), driver, variant, the kernels
+        changed and the files moved aside. With NAME only that driver's (ENOENT for
+        a name neither installed nor in the history); with --limit N at most N.
+        --format table prints one row per switch.
+
+        Options: --limit N, --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
+                 --running-kernel K, --format json|table, --strict, --help.
+        """;
+
     public const string Help = """
         Usage: driver-tool help [COMMAND]
                driver-tool --help [COMMAND], driver-tool COMMAND --help
@@ -309,6 +329,7 @@ public static class HelpText
         "explain" => Explain,
         "kernels" => Kernels,
         "reconcile" => Reconcile,
+        "history" => History,
         _ => null,
     };
 }

@@ -176,10 +176,14 @@ public partial struct DirectoryHandle
         return Sync();
     }
 
-    /// <summary>Appends to a regular file (created with <paramref name="mode"/> if missing) with O_APPEND, so concurrent appenders never interleave within a line.</summary>
-    public readonly int Append(string name, ReadOnlySpan<byte> content, int mode)
+    /// <summary>
+    /// Appends to a regular file (created with <paramref name="mode"/> if missing) with O_APPEND, so
+    /// concurrent appenders never interleave within a line. With <paramref name="onNewLine"/>, a file
+    /// whose last line a power cut left without its newline gets one first, so the new line is not glued to it.
+    /// </summary>
+    public readonly unsafe int Append(string name, ReadOnlySpan<byte> content, int mode, bool onNewLine = false)
     {
-        int descriptor = OpenFile(name, NativeMethods.O_WRONLY | NativeMethods.O_APPEND | NativeMethods.O_CREAT, mode, out int errno);
+        int descriptor = OpenFile(name, (onNewLine ? NativeMethods.O_RDWR : NativeMethods.O_WRONLY) | NativeMethods.O_APPEND | NativeMethods.O_CREAT, mode, out int errno);
         if (descriptor < 0)
         {
             return errno;
@@ -188,7 +192,19 @@ public partial struct DirectoryHandle
         try
         {
             errno = DescriptorStatus(descriptor, out FileStatus status);
-            return errno != 0 ? errno : !status.IsRegular ? Errno.EINVAL : WriteAll(descriptor, content);
+            if (errno != 0 || !status.IsRegular)
+            {
+                return errno != 0 ? errno : Errno.EINVAL;
+            }
+
+            byte last = (byte)'\n';
+            if (onNewLine && status.Size > 0 && NativeMethods.PositionedRead(descriptor, &last, 1, status.Size - 1) == 1 && last != (byte)'\n')
+            {
+                // One write, so no other appender's line can come between the newline and this line.
+                return WriteAll(descriptor, [(byte)'\n', .. content]);
+            }
+
+            return WriteAll(descriptor, content);
         }
         finally
         {

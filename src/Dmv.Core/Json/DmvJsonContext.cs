@@ -20,8 +20,7 @@ namespace Dmv.Core.Json;
 [JsonSerializable(typeof(ReconcileReply))]
 [JsonSerializable(typeof(KernelsReply))]
 [JsonSerializable(typeof(ExplainReply))]
-[JsonSerializable(typeof(Dmv.Core.State.SwitchJournal))]
-[JsonSerializable(typeof(Dmv.Core.State.HistoryEntry))]
+[JsonSerializable(typeof(HistoryReply))]
 public sealed partial class DmvJsonContext : JsonSerializerContext
 {
 }

@@ -62,6 +62,16 @@ public sealed class StateDirectory : IDisposable
         }
 
         state = new StateDirectory(root, folder);
+        if (EffectiveUser != 0 && state._folder.Status(out FileStatus status) == 0 && status.Owner != EffectiveUser)
+        {
+            // Not a state to distrust: a user who is not root asking for what only root may do.
+            state.Dispose();
+            state = null!;
+            errno = Errno.EACCES;
+            reason = $"{root.RealPathOf(HostPath)} belongs to user {status.Owner}: changing the tree needs root (run it as root, or with sudo)";
+            return false;
+        }
+
         string? distrust = state.CheckTrusted();
         if (distrust is not null)
         {
@@ -84,8 +94,17 @@ public sealed class StateDirectory : IDisposable
     /// folder. False with ENOENT (and no problem) when it is missing; with EUCLEAN and the problem when
     /// it is not trusted; with the errno otherwise.
     /// </summary>
-    public bool TryReadTrusted(string name, string what, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? problem)
+    public bool TryReadTrusted(string name, string what, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? problem) =>
+        TryReadTrusted(name, what, maxBytes, tail: false, ref buffer, out length, out errno, out problem, out _);
+
+    /// <summary>
+    /// As <see cref="TryReadTrusted(string, string, int, ref byte[], out int, out int, out string?)"/>;
+    /// with <paramref name="tail"/>, a file longer than <paramref name="maxBytes"/> is not an error:
+    /// its last <paramref name="maxBytes"/> are read and <paramref name="cut"/> says so (an append-only log).
+    /// </summary>
+    public bool TryReadTrusted(string name, string what, int maxBytes, bool tail, ref byte[] buffer, out int length, out int errno, out string? problem, out bool cut)
     {
+        cut = false;
         length = 0;
         problem = null;
         int descriptor = _folder.OpenFile(name, NativeMethods.O_RDONLY, 0, out errno);
@@ -109,6 +128,18 @@ public sealed class StateDirectory : IDisposable
             NativeMethods.Close(descriptor);
             errno = errno != 0 ? errno : Errno.EUCLEAN;
             return false;
+        }
+
+        if (tail && status.Size > maxBytes)
+        {
+            cut = true;
+            if (NativeMethods.Seek(descriptor, status.Size - maxBytes, 0) < 0)
+            {
+                errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                NativeMethods.Close(descriptor);
+                problem = $"{PathOf(name)}: {Errno.Describe(errno)}";
+                return false;
+            }
         }
 
         if (!FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile: true))
@@ -153,11 +184,14 @@ public sealed class StateDirectory : IDisposable
         return null;
     }
 
-    /// <summary>Null when a file of the folder is a regular file, the effective user's, and not writable by others.</summary>
+    /// <summary>
+    /// Null when a file of the folder is the effective user's (or root's: a user who is not root reads
+    /// what root's driver-tool wrote, and root's files are trusted by definition) and not writable by others.
+    /// </summary>
     public static string? Distrust(string path, string what, FileStatus status)
     {
         uint me = EffectiveUser;
-        if (status.Owner != me)
+        if (status.Owner != me && status.Owner != 0)
         {
             return $"{path}: the {what} belongs to user {status.Owner}, not to user {me}; driver-tool trusts only its own state";
         }

@@ -26,6 +26,7 @@ public static partial class Errno
     public const int ELOOP = 40;
     public const int EXDEV = 18;
     public const int EUCLEAN = 117;
+    public const int ELIBACC = 79;
     public const int EKEYREJECTED = 129;
 
     /// <summary>The text strerror(3) gives for the values above, so messages read like the rest of the system.</summary>
@@ -50,6 +51,7 @@ public static partial class Errno
         ELOOP => "Too many levels of symbolic links",
         EUCLEAN => "Structure needs cleaning",
         EKEYREJECTED => "Key was rejected by service",
+        ELIBACC => "Can not access a needed shared library",
         _ => SystemDescription(errno),
     };
 

@@ -51,6 +51,12 @@ public sealed class IntegrityChecker(HostRoot root, IntegrityOptions options, Na
     /// </summary>
     public Failure? Judge(VariantCheck check, bool force, Diagnostics.DiagnosticLog log)
     {
+        // A library this system lacks is neither the module's fault nor its signature's: said as it is.
+        if (check.Modules.FirstOrDefault(static m => m.Report.ErrorNumber == Errno.ELIBACC) is { } unreadable)
+        {
+            return new Failure(Errno.ELIBACC, $"cannot read {unreadable.Report.File}: {unreadable.Report.Error}");
+        }
+
         foreach (ModuleCheck module in check.Modules)
         {
             // A module whose bytes could not be read (corrupt compression, say) has no verdict:

@@ -31,7 +31,7 @@ public static class KernelImage
             return null;
         }
 
-        if (!codecs.TryDecompress(compression, payload, out byte[] kernel, out string error))
+        if (!codecs.TryDecompress(compression, payload, out byte[] kernel, out string error, out _))
         {
             reason = $"the image's {compression.Word()} payload cannot be decompressed: {error}";
             return null;

@@ -56,9 +56,9 @@ public sealed class ModuleInspector(NativeCodecs codecs)
                 return Visit(Read(data, displayPath, compression, symbols), data, withBytes);
             }
 
-            if (!codecs.TryDecompress(compression, data, out byte[] module, out string error))
+            if (!codecs.TryDecompress(compression, data, out byte[] module, out string error, out int decompressErrno))
             {
-                return new ModuleReport { File = displayPath, Compression = compression, Error = error };
+                return new ModuleReport { File = displayPath, Compression = compression, Error = error, ErrorNumber = decompressErrno };
             }
 
             return Visit(Read(module, displayPath, compression, symbols), module, withBytes);

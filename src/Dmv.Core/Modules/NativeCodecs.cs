@@ -37,13 +37,24 @@ public sealed unsafe class NativeCodecs : IDisposable
         return file.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd]) ? Compression.Zstd : Compression.None;
     }
 
-    public bool TryDecompress(Compression compression, ReadOnlySpan<byte> data, out byte[] module, out string error) => compression switch
+    /// <param name="errno">On failure: ELIBACC when the library the compression needs is not installed, else ENOEXEC.</param>
+    public bool TryDecompress(Compression compression, ReadOnlySpan<byte> data, out byte[] module, out string error, out int errno)
     {
-        Compression.Gzip => TryGunzip(data, out module, out error),
-        Compression.Xz => TryUnxz(data, out module, out error),
-        Compression.Zstd => TryUnzstd(data, out module, out error),
-        _ => Copy(data, out module, out error),
-    };
+        errno = 0;
+        bool done = compression switch
+        {
+            Compression.Gzip => TryGunzip(data, out module, out error),
+            Compression.Xz => TryUnxz(data, out module, out error, out errno),
+            Compression.Zstd => TryUnzstd(data, out module, out error, out errno),
+            _ => Copy(data, out module, out error),
+        };
+        errno = done ? 0 : errno != 0 ? errno : Errno.ENOEXEC;
+        return done;
+    }
+
+    /// <summary>The message for a module that needs a library this system lacks: what to install, in the words of the packages.</summary>
+    private static string Missing(string library, string compression) =>
+        $"{library} is not installed ({compression}-compressed modules need it)";
 
     /// <summary>
     /// gzip through the framework, into one array of the size the trailer declares (ISIZE): memory
@@ -103,13 +114,15 @@ public sealed unsafe class NativeCodecs : IDisposable
     /// xz into one array of the size the stream's index declares (as gzip's trailer): a truncated or
     /// corrupt stream has no index to read and is refused before any memory is taken for it.
     /// </summary>
-    private bool TryUnxz(ReadOnlySpan<byte> data, out byte[] module, out string error)
+    private bool TryUnxz(ReadOnlySpan<byte> data, out byte[] module, out string error, out int errno)
     {
         module = [];
+        errno = 0;
         nint library = Library(ref _lzma, ref _lzmaTried, "liblzma.so.5");
         if (library == 0 || !NativeLibrary.TryGetExport(library, "lzma_stream_buffer_decode", out nint decode))
         {
-            error = "xz-compressed, and liblzma.so.5 cannot be loaded";
+            error = Missing("liblzma.so.5", "xz");
+            errno = Errno.ELIBACC;
             return false;
         }
 
@@ -147,16 +160,18 @@ public sealed unsafe class NativeCodecs : IDisposable
         return true;
     }
 
-    private bool TryUnzstd(ReadOnlySpan<byte> data, out byte[] module, out string error)
+    private bool TryUnzstd(ReadOnlySpan<byte> data, out byte[] module, out string error, out int errno)
     {
         module = [];
+        errno = 0;
         nint library = Library(ref _zstd, ref _zstdTried, "libzstd.so.1");
         if (library == 0
             || !NativeLibrary.TryGetExport(library, "ZSTD_decompress", out nint decompress)
             || !NativeLibrary.TryGetExport(library, "ZSTD_isError", out nint isError)
             || !NativeLibrary.TryGetExport(library, "ZSTD_getFrameContentSize", out nint contentSize))
         {
-            error = "zstd-compressed, and libzstd.so.1 cannot be loaded";
+            error = Missing("libzstd.so.1", "zstd");
+            errno = Errno.ELIBACC;
             return false;
         }
 

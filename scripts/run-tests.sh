@@ -25,8 +25,19 @@ if ! "$bin" --version >/dev/null 2>&1; then
   exit 2
 fi
 
+# Every test removes what it made in the temporary folder; what is left after the run is a defect.
+tmp=${TMPDIR:-/tmp}
+before=$(find "$tmp" -maxdepth 1 -name 'dmv-*' 2>/dev/null | sort)
+
 dotnet test Dmv.Aot.sln -c "$config" --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+
+left=$(comm -13 <(echo "$before") <(find "$tmp" -maxdepth 1 -name 'dmv-*' 2>/dev/null | sort) | grep . || true)
+if [ -n "$left" ]; then
+  echo "make test: the tests left $(echo "$left" | wc -l) item(s) in $tmp:" >&2
+  echo "$left" | head -20 >&2
+  [ "$status" -ne 0 ] || status=1
+fi
 read -r passed failed skipped < <(
   grep -E '^(Passed|Failed)!' "$log" |
     sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |

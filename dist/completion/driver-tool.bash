@@ -10,18 +10,30 @@ print("\n".join(drivers[name]["variants"] if name in drivers else drivers))' "$@
 }
 
 _driver_tool() {
-  local cur prev words cword
-  _init_completion || return
-  local commands="list select deselect auto-select verify reconcile inspect explain kernels help version"
-  local options="-l -s -n -v -d -h -V --root --lspci --format --strict --running-kernel --lock-timeout --force --no-hooks --no-initrd --initrd --dry-run --repair --pending --signatures --trusted-keys --kernel --help --version"
-  local root=() rootdir="" i command=""
+  local cur prev words cword split
+  # -s: "--root=DIR" is one word, and its value is completed after the "=".
+  _init_completion -s || return
+  local commands="list select deselect auto-select verify reconcile inspect explain kernels history help version"
+  local valued="--root --lspci --format --running-kernel --lock-timeout --signatures --trusted-keys --kernel --limit"
+  local options="-l -s -n -v -d -h -V $valued --strict --force --no-hooks --no-initrd --initrd --dry-run --repair --pending --include-deselected --help --version"
+  # The command, and the words after it that are its arguments (not options, nor an option's value).
+  local root=() i word command="" args=()
   for ((i = 1; i < cword; i++)); do
-    case ${words[i]} in
-      --root) root=(--root "${words[i + 1]}"); rootdir=${words[i + 1]} ;;
-      --root=*) root=("${words[i]}"); rootdir=${words[i]#--root=} ;;
-      list|select|deselect|auto-select|verify|reconcile|inspect|explain|kernels|help|version) [[ -z $command ]] && command=${words[i]} ;;
+    word=${words[i]}
+    if [[ " $valued " == *" $word "* ]]; then
+      [[ $word == --root ]] && root=(--root "${words[i + 1]}")
+      ((i++))
+      continue
+    fi
+    case $word in
+      --root=*) root=("$word") ;;
+      -l) command=list ;;
       -s) command=select ;;
-      -d) command=deselect ;;
+      -d) command=deselect args+=("${words[i + 1]}"); ((i++)) ;;
+      -n) args=("${words[i + 1]}" "${args[@]:1}"); ((i++)) ;;
+      -v) args=("${args[0]-}" "${words[i + 1]}"); ((i++)) ;;
+      -*) ;;
+      *) if [[ -z $command ]]; then command=$word; else args+=("$word"); fi ;;
     esac
   done
 
@@ -30,13 +42,14 @@ _driver_tool() {
     --lspci) _filedir; return ;;
     --format) COMPREPLY=($(compgen -W "json table" -- "$cur")); return ;;
     --signatures) COMPREPLY=($(compgen -W "enforce warn off" -- "$cur")); return ;;
-    --kernel|--running-kernel) COMPREPLY=($(compgen -W "$(ls "$rootdir"/lib/modules 2>/dev/null)" -- "$cur")); return ;;
+    --kernel|--running-kernel)
+      local base=${root[1]:-${root[0]#--root=}}
+      COMPREPLY=($(compgen -W "$(ls "$base"/lib/modules 2>/dev/null)" -- "$cur")); return ;;
+    --lock-timeout|--limit) return ;;
     -n|-d) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")); return ;;
-    -v)
-      local name="" j
-      for ((j = 1; j < cword; j++)); do [[ ${words[j]} == -n ]] && name=${words[j + 1]}; done
-      COMPREPLY=($(compgen -W "$(_driver_tool_names "$name")" -- "$cur")); return ;;
+    -v) COMPREPLY=($(compgen -W "$(_driver_tool_names "${args[0]-}")" -- "$cur")); return ;;
   esac
+  $split && return
 
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options" -- "$cur"))
@@ -46,11 +59,14 @@ _driver_tool() {
   case $command in
     "") COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
     select)
-      if [[ $prev == select ]]; then COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur"))
-      else COMPREPLY=($(compgen -W "$(_driver_tool_names "$prev")" -- "$cur")); fi ;;
-    list|deselect|verify|reconcile|explain) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
+      case ${#args[@]} in
+        0) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
+        1) COMPREPLY=($(compgen -W "$(_driver_tool_names "${args[0]}")" -- "$cur")) ;;
+      esac ;;
+    list|reconcile) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
+    deselect|verify|explain|history) ((${#args[@]} == 0)) && COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
     inspect) _filedir ;;
-    help) COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
+    help) ((${#args[@]} == 0)) && COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
   esac
 }
 complete -F _driver_tool driver-tool

@@ -23,29 +23,5 @@ public sealed class GeneratedTree : IDisposable
 
     public ProcessResult List(params string[] extra) => DriverTool.Run(["--root", Root, "-l", .. extra]);
 
-    public void Dispose()
-    {
-        try
-        {
-            RestoreModes(Root);
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static void RestoreModes(string directory)
-    {
-        foreach (string sub in Directory.EnumerateDirectories(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 }))
-        {
-            if ((File.GetAttributes(sub) & FileAttributes.ReparsePoint) == 0)
-            {
-                File.SetUnixFileMode(sub, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            }
-        }
-    }
+    public void Dispose() => Scratch.Delete(Root);
 }

@@ -95,18 +95,23 @@ public sealed class HandTree : IDisposable
             ? Directory.GetFileSystemEntries(Path($"lib/modules/{kernel}/updates")).Select(p => System.IO.Path.GetFileName(p)!).Order(StringComparer.Ordinal).ToArray()
             : [];
 
+    /// <summary>A folder beside the tree (a fake tool's, say), removed with it.</summary>
+    public string Beside(string suffix)
+    {
+        string folder = Root + "-" + suffix;
+        Directory.CreateDirectory(folder);
+        _beside.Add(folder);
+        return folder;
+    }
+
+    private readonly List<string> _beside = [];
+
     public void Dispose()
     {
-        try
+        System.IO.File.Delete(LspciFile);
+        foreach (string folder in _beside.Append(Root))
         {
-            System.IO.File.Delete(LspciFile);
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
+            Scratch.Delete(folder);
         }
     }
 }

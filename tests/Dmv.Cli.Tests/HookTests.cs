@@ -11,8 +11,7 @@ public class HookTests
     private static (HandTree Tree, string Bin, string Log) Setup(string depmodScript)
     {
         HandTree tree = new HandTree().Variant(K1, "ice", "generic", ["ice.ko"]).Variant(K2, "ice", "generic", ["ice.ko"]).Variant(K2, "other", "generic", ["other.ko"]);
-        string bin = tree.Path("../" + Path.GetFileName(tree.Root) + "-bin");
-        Directory.CreateDirectory(bin);
+        string bin = tree.Beside("bin");
         string log = Path.Combine(bin, "calls.log");
         File.WriteAllText(Path.Combine(bin, "depmod"), $"#!/bin/sh\necho \"$@\" >> {log}\n{depmodScript}\n");
         File.SetUnixFileMode(Path.Combine(bin, "depmod"), (UnixFileMode)0x1ED);
@@ -41,7 +40,6 @@ public class HookTests
             File.Delete(log);
             Assert.Equal(0, tree.RunWith(WithBin(bin), "select", "other", "generic").ExitCode);
             Assert.Equal([$"-a -b {tree.Root} {config} {K2}"], File.ReadAllLines(log));
-            Directory.Delete(bin, recursive: true);
         }
     }
 
@@ -59,7 +57,6 @@ public class HookTests
             Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K1, "ice.ko"));
             Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K2, "ice.ko"));
             Assert.Equal(0, tree.Run("verify").ExitCode);
-            Directory.Delete(bin, recursive: true);
         }
     }
 
@@ -77,7 +74,6 @@ public class HookTests
             JsonElement dracut = JsonDocument.Parse(noInitrd.Stdout).RootElement.GetProperty("hooks").EnumerateArray().First(h => h.GetProperty("hook").GetString() == "dracut");
             Assert.Equal("--no-initrd", dracut.GetProperty("detail").GetString());
             Assert.Equal(2, File.ReadAllLines(log).Length);
-            Directory.Delete(bin, recursive: true);
         }
     }
 }

@@ -143,9 +143,52 @@ public class PackagingTests
             ProcessResult install = Run("rpm", "--root", root.Root, "--nodeps", "-i", BuildExample(work, Kernel, "1.0", oemFolder: ""));
             Assert.True(install.ExitCode == 0, install.ToString());
             Assert.True(install.Stderr.Contains("warning: driver-tool reconcile --pending failed (exit status "), install.ToString());
-            Assert.Matches("driver-tool: example-nic: .*updates: Not a directory", install.Stderr);
+            // The scriptlets print driver-tool's table (one line per driver), never its JSON.
+            Assert.Matches("FAILED example-nic: .*updates: Not a directory", install.Stdout);
+            Assert.DoesNotContain("{", install.Stdout);
             Assert.Equal("not a folder", File.ReadAllText(root.Path($"lib/modules/{Kernel}/updates")));
         });
+    }
+
+    [Fact]
+    public void Installing_the_package_writes_again_a_modules_dep_that_indexes_dmv()
+    {
+        const string Kernel = "6.1.0-1-amd64";
+        // Laid out as an EL9 system: /lib is /usr/lib, so depmod reads the package's /usr/lib/depmod.d.
+        using var root = new HandTree();
+        Directory.CreateDirectory(root.Path("usr/lib"));
+        root.Link("lib", "usr/lib");
+        root.Variant(Kernel, "ice", "generic", ["ice.ko"]);
+        // Before driver-tool is installed there is no "exclude dmv": depmod indexed the variants.
+        File.Delete(root.Path("etc/depmod.d/driver-tool.conf"));
+        ExternalCommand.Check(["depmod", "-a", "-b", root.Root, "-C", root.Path("etc/depmod.d"), Kernel]);
+        Assert.Contains("dmv/ice/generic/ice.ko:", File.ReadAllText(root.Path($"lib/modules/{Kernel}/modules.dep")));
+        // The system's depmod (kmod, with its libraries), as an installed system has it.
+        CopyWithLibraries(root, "/bin/kmod", "/usr/sbin/depmod");
+        Assert.Equal(0, Run("rpm", "--root", root.Root, "--initdb").ExitCode);
+
+        ProcessResult install = Run("rpm", "--root", root.Root, "--nodeps", "-i", Package);
+
+        Assert.True(install.ExitCode == 0, install.ToString());
+        Assert.Contains($"driver-tool: {Kernel}: modules.dep listed the variants under dmv/", install.Stdout);
+        string index = File.ReadAllText(root.Path($"lib/modules/{Kernel}/modules.dep"));
+        Assert.DoesNotContain("dmv/", index);
+    }
+
+    /// <summary>Copies a program of this machine and the libraries ldd names into a scratch root.</summary>
+    private static void CopyWithLibraries(HandTree root, string program, string destination)
+    {
+        Directory.CreateDirectory(root.Path(Path.GetDirectoryName(destination)!));
+        File.Copy(program, root.Path(destination));
+        foreach (Match library in Regex.Matches(ExternalCommand.Check(["ldd", program]).Stdout, @"(/\S+\.so[.0-9]*)"))
+        {
+            string path = library.Groups[1].Value;
+            if (!File.Exists(root.Path(path)))
+            {
+                Directory.CreateDirectory(root.Path(Path.GetDirectoryName(path)!));
+                File.Copy(new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path, root.Path(path));
+            }
+        }
     }
 
     /// <summary>Runs <paramref name="test"/> on a scratch system (see <see cref="PrepareScratchSystem"/>) with a work folder for packages.</summary>
@@ -295,5 +338,10 @@ public class PackagingTests
         Assert.Equal("ice", Complete($"driver-tool --root {tree.Root} reconcile "));
         Assert.Equal("--pending", Complete("driver-tool reconcile --pen"));
         Assert.Equal("6.1.0-1-amd64", Complete($"driver-tool --root={tree.Root} --kernel "));
+        Assert.Equal("--include-deselected", Complete("driver-tool auto-select --incl"));
+        Assert.Equal("dell\ngeneric", Complete($"driver-tool --root={tree.Root} select ice "));
+        Assert.Equal("", Complete($"driver-tool --root {tree.Root} select ice dell --no-hooks "));
+        Assert.Equal("ice", Complete($"driver-tool --root {tree.Root} history "));
+        Assert.Equal("--limit", Complete("driver-tool history --lim"));
     }
 }

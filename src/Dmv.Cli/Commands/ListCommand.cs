@@ -36,9 +36,10 @@ public static class ListCommand
             return ErrorReporter.Fail(terminal, Errno.EUCLEAN, $"{log.Count} {noun} in the tree (warnings above); --strict makes them fatal");
         }
 
+        // list NAME…: the same reply with only those drivers; operation.reboot stays the host's.
+        bool reboot = listing.RebootRequired;
         if (invocation.Files.Count > 0)
         {
-            // list NAME…: the same reply with only those drivers (operation.reboot stays the host's).
             foreach (string name in invocation.Files)
             {
                 if (listing.Driver(name) is null)
@@ -53,11 +54,11 @@ public static class ListCommand
 
         if (invocation.Format == OutputFormat.Table)
         {
-            terminal.WriteText(ListTable.Render(listing));
+            terminal.WriteText(ListTable.Render(listing, reboot));
         }
         else
         {
-            terminal.WriteJson(ListReplyMapper.ToReply(listing), DmvJsonContext.Default.ListReply);
+            terminal.WriteJson(ListReplyMapper.ToReply(listing, reboot), DmvJsonContext.Default.ListReply);
         }
 
         return 0;

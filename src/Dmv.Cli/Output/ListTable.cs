@@ -8,7 +8,8 @@ public static class ListTable
 {
     private static readonly string[] Headers = ["DRIVER", "TYPE", "VARIANT", "VERSION", "PRIORITY", "STATUS", "HARDWARE", "SELECTED", "ACTIVE"];
 
-    public static string Render(DriverListing listing)
+    /// <param name="reboot">The host's reboot flag, when <paramref name="listing"/> holds only some of its drivers.</param>
+    public static string Render(DriverListing listing, bool? reboot = null)
     {
         var rows = new List<string[]>();
         foreach (DriverEntry driver in listing.Drivers)
@@ -63,7 +64,7 @@ public static class ListTable
         }
 
         text.Append('\n');
-        if (listing.RebootRequired)
+        if (reboot ?? listing.RebootRequired)
         {
             text.Append("! reboot pending: what loads at the next boot differs from what is loaded now\n");
         }

@@ -5,7 +5,8 @@ namespace Dmv.Core.Json;
 /// <summary>Turns a <see cref="DriverListing"/> into the contract's reply shape.</summary>
 public static class ListReplyMapper
 {
-    public static ListReply ToReply(DriverListing listing)
+    /// <param name="reboot">The host's reboot flag, when <paramref name="listing"/> holds only some of its drivers.</param>
+    public static ListReply ToReply(DriverListing listing, bool? reboot = null)
     {
         var drivers = new Dictionary<string, DriverReply>(listing.Drivers.Count, StringComparer.Ordinal);
         foreach (DriverEntry driver in listing.Drivers)
@@ -37,7 +38,7 @@ public static class ListReplyMapper
 
         return new ListReply
         {
-            Operation = new OperationState { Reboot = listing.RebootRequired },
+            Operation = new OperationState { Reboot = reboot ?? listing.RebootRequired },
             Drivers = drivers,
         };
     }

@@ -6,6 +6,7 @@ MAKEFLAGS += --no-print-directory
 DOTNET  ?= dotnet
 CONFIG  ?= Release
 BIN     := build/obj/driver-tool
+SEAMS   := build/test-obj/driver-tool
 FIXTURE := fixtures/Dmv.Fixtures/bin/$(CONFIG)/net10.0/dmv-fixture.dll
 CHECK   ?= ../shared/tools/check-contract.py
 VERSION ?= $(shell sed -n 's:.*<Version Condition=".*">\(.*\)</Version>.*:\1:p' Directory.Build.props)
@@ -15,7 +16,7 @@ export DOTNET_NOLOGO := 1
 FLOOR   := build/bench/floor
 CC      ?= cc
 
-.PHONY: all setup check-dotnet publish fixture floor demo run test fuzz bench bench-micro dist rpm clean
+.PHONY: all setup check-dotnet publish publish-seams fixture floor demo run test fuzz bench bench-micro dist rpm clean
 
 all: publish
 
@@ -27,6 +28,12 @@ setup:
 publish:
 	$(DOTNET) publish src/Dmv.Cli -c $(CONFIG) -o build/obj --nologo -v quiet -p:Version=$(VERSION)
 	@ls -l $(BIN) | awk '{print "published", $$NF, $$5, "bytes"}'
+
+# The test build: the same executable with the test seams (DRIVER_TOOL_TEST_*) compiled in, into
+# build/test-obj/; only the tests run it. The shipped binary honours no such variable.
+publish-seams:
+	$(DOTNET) publish src/Dmv.Cli -c $(CONFIG) -o build/test-obj --nologo -v quiet -p:Version=$(VERSION) -p:TestSeams=true
+	@ls -l $(SEAMS) | awk '{print "published (test build)", $$NF, $$5, "bytes"}'
 
 fixture:
 	$(DOTNET) build fixtures/Dmv.Fixtures -c $(CONFIG) --nologo -v quiet
@@ -48,7 +55,7 @@ run: check-dotnet publish demo
 check-dotnet:
 	@command -v $(DOTNET) >/dev/null 2>&1 || { echo "make run: the .NET SDK ($(DOTNET)) is not on PATH; install the .NET 10 SDK first (README: On a fresh machine)" >&2; exit 1; }
 
-test: setup publish rpm
+test: setup publish publish-seams rpm
 	@scripts/run-tests.sh $(CONFIG)
 
 # The seeded fuzz tests at length (make test runs a few hundred cases each): FUZZ_CASES, FUZZ_SEED.
@@ -103,5 +110,5 @@ bench-micro:
 clean:
 	rm -rf build
 	$(DOTNET) clean Dmv.Aot.sln -v quiet --nologo >/dev/null || true
-	find . -type d \( -name bin -o -name obj \) -path '*/src/*' -prune -exec rm -rf {} + || true
+	find . -type d \( -name bin -o -name obj -o -name bin-seams -o -name obj-seams \) -path '*/src/*' -prune -exec rm -rf {} + || true
 	rm -rf bench/floor/HelloAot/bin bench/floor/HelloAot/obj

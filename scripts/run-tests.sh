@@ -20,6 +20,11 @@ if [ -z "${DRIVER_TOOL:-}" ] && [ -n "$(find src -name '*.cs' -newer "$bin" -pri
   echo "make test: $bin is older than the sources under src/: run make publish" >&2
   exit 2
 fi
+seams=${DRIVER_TOOL_SEAMS:-build/test-obj/driver-tool}
+if [ ! -x "$seams" ] || { [ -z "${DRIVER_TOOL_SEAMS:-}" ] && [ -n "$(find src -name '*.cs' -newer "$seams" -print -quit)" ]; }; then
+  echo "make test: $seams (the test build) is missing or older than the sources: run make publish-seams" >&2
+  exit 2
+fi
 if ! "$bin" --version >/dev/null 2>&1; then
   echo "make test: $bin does not run ($bin --version failed)" >&2
   exit 2

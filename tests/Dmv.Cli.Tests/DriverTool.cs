@@ -9,7 +9,9 @@ public static class DriverTool
 
     public static ProcessResult Run(IReadOnlyList<string> args, string? stdin, bool asNobody = false, IReadOnlyDictionary<string, string>? environment = null)
     {
-        string binary = ToolPaths.DriverTool;
+        // A test seam (DRIVER_TOOL_TEST_*) exists only in the test build; the shipped binary ignores them.
+        bool seams = environment?.Keys.Any(static k => k.StartsWith("DRIVER_TOOL_TEST_", StringComparison.Ordinal)) == true;
+        string binary = seams ? ToolPaths.SeamsDriverTool : ToolPaths.DriverTool;
         Assert.True(File.Exists(binary), $"{binary} is missing: run 'make test', which publishes it first");
         var start = new ProcessStartInfo
         {

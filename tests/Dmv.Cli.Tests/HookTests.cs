@@ -13,8 +13,7 @@ public class HookTests
         HandTree tree = new HandTree().Variant(K1, "ice", "generic", ["ice.ko"]).Variant(K2, "ice", "generic", ["ice.ko"]).Variant(K2, "other", "generic", ["other.ko"]);
         string bin = tree.Beside("bin");
         string log = Path.Combine(bin, "calls.log");
-        File.WriteAllText(Path.Combine(bin, "depmod"), $"#!/bin/sh\necho \"$@\" >> {log}\n{depmodScript}\n");
-        File.SetUnixFileMode(Path.Combine(bin, "depmod"), (UnixFileMode)0x1ED);
+        FakeDepmod.Write(bin, depmodScript, log);
         return (tree, bin, log);
     }
 

@@ -40,7 +40,7 @@ public class HumanOutputTests
     public void A_select_with_hooks_names_each_hook_and_its_status()
     {
         using HandTree tree = TwoKernels();
-        string bin = FakeDepmod(tree, "exit 0");
+        string bin = DepmodBin(tree, "exit 0");
 
         ProcessResult result = tree.RunWith(new Dictionary<string, string> { ["DRIVER_TOOL_TEST_HOOK_FOLDER"] = bin }, "select", "ice", "dell", "--format", "table");
 
@@ -256,7 +256,7 @@ public class HumanOutputTests
     public void Hook_output_with_errors_or_warnings_is_not_ok()
     {
         using HandTree tree = TwoKernels();
-        string errors = FakeDepmod(tree, "echo 'depmod: ERROR: fstatat(4, ice.ko): No such file or directory' >&2; exit 0");
+        string errors = DepmodBin(tree, "echo 'depmod: ERROR: fstatat(4, ice.ko): No such file or directory' >&2; exit 0");
         var path = new Dictionary<string, string> { ["DRIVER_TOOL_TEST_HOOK_FOLDER"] = errors };
 
         ProcessResult failed = tree.RunWith(path, "select", "ice", "dell");
@@ -265,7 +265,7 @@ public class HumanOutputTests
         Assert.Contains("but depmod failed for kernel", failed.Stderr);
         Assert.Contains("depmod: ERROR: fstatat(4, ice.ko)", failed.Stderr);
 
-        File.WriteAllText(Path.Combine(errors, "depmod"), "#!/bin/sh\necho 'depmod: WARNING: could not open modules.order' >&2\nexit 0\n");
+        FakeDepmod.Write(errors, "echo 'depmod: WARNING: could not open modules.order' >&2; exit 0");
         ProcessResult warned = tree.RunWith(path, "select", "ice", "generic");
         Assert.True(warned.ExitCode == 0, warned.ToString());
         JsonElement depmod = JsonDocument.Parse(warned.Stdout).RootElement.GetProperty("hooks").EnumerateArray().First(h => h.GetProperty("hook").GetString() == "depmod");
@@ -299,11 +299,10 @@ public class HumanOutputTests
     }
 
     /// <summary>A depmod on PATH that runs <paramref name="script"/>; its folder beside the tree.</summary>
-    private static string FakeDepmod(HandTree tree, string script)
+    private static string DepmodBin(HandTree tree, string script)
     {
         string bin = tree.Beside("bin");
-        File.WriteAllText(Path.Combine(bin, "depmod"), $"#!/bin/sh\n{script}\n");
-        File.SetUnixFileMode(Path.Combine(bin, "depmod"), (UnixFileMode)0x1ED);
+        FakeDepmod.Write(bin, script);
         return bin;
     }
 

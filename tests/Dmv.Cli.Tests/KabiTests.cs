@@ -22,7 +22,7 @@ public class KabiTests
         foreach (string file in Directory.EnumerateFiles(Path.Combine(DebianKernel.ModulesDirectory, "kernel"), "*.ko", SearchOption.AllDirectories))
         {
             modules++;
-            ModuleReport report = inspector.Inspect(file, file);
+            ModuleReport report = inspector.Inspect(Dmv.Core.FileSystem.HostRoot.OpenRunningSystem(), file, file);
             KabiVerdict verdict = KabiChecker.Check(release, [report], kernel);
             if (verdict.Status != KabiVerdict.Compatible)
             {

@@ -164,7 +164,7 @@ public class PackagingTests
         ExternalCommand.Check(["depmod", "-a", "-b", root.Root, "-C", root.Path("etc/depmod.d"), Kernel]);
         Assert.Contains("dmv/ice/generic/ice.ko:", File.ReadAllText(root.Path($"lib/modules/{Kernel}/modules.dep")));
         // The system's depmod (kmod, with its libraries), as an installed system has it.
-        CopyWithLibraries(root, "/bin/kmod", "/usr/sbin/depmod");
+        SystemTools.CopyInto(root.Root, "/bin/kmod", "/usr/sbin/depmod");
         Assert.Equal(0, Run("rpm", "--root", root.Root, "--initdb").ExitCode);
 
         ProcessResult install = Run("rpm", "--root", root.Root, "--nodeps", "-i", Package);
@@ -173,22 +173,6 @@ public class PackagingTests
         Assert.Contains($"driver-tool: {Kernel}: modules.dep listed the variants under dmv/", install.Stdout);
         string index = File.ReadAllText(root.Path($"lib/modules/{Kernel}/modules.dep"));
         Assert.DoesNotContain("dmv/", index);
-    }
-
-    /// <summary>Copies a program of this machine and the libraries ldd names into a scratch root.</summary>
-    private static void CopyWithLibraries(HandTree root, string program, string destination)
-    {
-        Directory.CreateDirectory(root.Path(Path.GetDirectoryName(destination)!));
-        File.Copy(program, root.Path(destination));
-        foreach (Match library in Regex.Matches(ExternalCommand.Check(["ldd", program]).Stdout, @"(/\S+\.so[.0-9]*)"))
-        {
-            string path = library.Groups[1].Value;
-            if (!File.Exists(root.Path(path)))
-            {
-                Directory.CreateDirectory(root.Path(Path.GetDirectoryName(path)!));
-                File.Copy(new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path, root.Path(path));
-            }
-        }
     }
 
     /// <summary>Runs <paramref name="test"/> on a scratch system (see <see cref="PrepareScratchSystem"/>) with a work folder for packages.</summary>

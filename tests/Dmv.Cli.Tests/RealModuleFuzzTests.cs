@@ -70,7 +70,7 @@ public class RealModuleFuzzTests
 
                 string file = Path.Combine(folder, $"m{round % 8}.ko");
                 File.WriteAllBytes(file, bytes);
-                ModuleReport sparse = inspector.Inspect(file, "m.ko");
+                ModuleReport sparse = inspector.Inspect(Dmv.Core.FileSystem.HostRoot.OpenRunningSystem(), file, "m.ko");
                 ModuleReport whole = ModuleInspector.Read(bytes, "m.ko");
                 Assert.Equal(whole.Error, sparse.Error);
                 Assert.Equal(whole.Notes.Select(n => n.Section + n.Name + Convert.ToHexString(n.Descriptor)), sparse.Notes.Select(n => n.Section + n.Name + Convert.ToHexString(n.Descriptor)));

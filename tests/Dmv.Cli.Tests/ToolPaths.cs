@@ -9,6 +9,10 @@ public static class ToolPaths
     public static string DriverTool =>
         Environment.GetEnvironmentVariable("DRIVER_TOOL") is { Length: > 0 } path ? path : Path.Combine(RepositoryRoot, "build/obj/driver-tool");
 
+    /// <summary>The test build (make publish-seams): the same binary with the DRIVER_TOOL_TEST_* seams compiled in.</summary>
+    public static string SeamsDriverTool =>
+        Environment.GetEnvironmentVariable("DRIVER_TOOL_SEAMS") is { Length: > 0 } path ? path : Path.Combine(RepositoryRoot, "build/test-obj/driver-tool");
+
     /// <summary>shared/tools/check-contract.py beside the repository; CHECK_CONTRACT overrides it.</summary>
     public static string ContractChecker =>
         Environment.GetEnvironmentVariable("CHECK_CONTRACT") is { Length: > 0 } path ? path : Path.GetFullPath(Path.Combine(RepositoryRoot, "../shared/tools/check-contract.py"));

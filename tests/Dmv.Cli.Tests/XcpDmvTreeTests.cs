@@ -107,9 +107,10 @@ public class XcpDmvTreeTests
         Assert.True(File.Exists("/usr/sbin/depmod") || File.Exists("/sbin/depmod"), "depmod (kmod) is missing: make test installs it");
         using var tree = new GeneratedTree(new HostTreeSpec { Seed = 1, Kernels = 2, Drivers = 8, VariantsPerDriver = 3, PciDevices = 12, DepmodReady = true });
         string kernel = Path.GetFileName(Directory.GetDirectories(tree.Path("lib/modules")).Order(StringComparer.Ordinal).Last());
+        // The system's own depmod, which driver-tool runs chrooted into the root.
+        SystemTools.CopyInto(tree.Root, "/bin/kmod", "/usr/sbin/depmod");
 
-        // A vendor's own link, not DMV's, with an absolute target: depmod -b follows it out of the root.
-        File.Copy(Directory.GetFiles(tree.Path($"lib/modules/{kernel}/dmv"), "*.ko", SearchOption.AllDirectories)[0], tree.Path("opt/vendor-extra.ko"));
+        // A vendor's own link, not DMV's, whose module is gone: depmod reports it, but the switch did not write it.
         File.CreateSymbolicLink(tree.Path($"lib/modules/{kernel}/updates/vendor-extra.ko"), "/opt/vendor-extra.ko");
 
         ProcessResult select = Run(tree, "select", "emulex-lpfc", "dell");
@@ -120,7 +121,8 @@ public class XcpDmvTreeTests
         Assert.Contains("vendor-extra.ko", depmod.GetProperty("detail").GetString());
         Assert.Contains($"driver-tool: warning: depmod for kernel {kernel}: depmod: ERROR: ", select.Stderr);
         Assert.Contains("run 'driver-tool verify'", select.Stderr);
-        Assert.Equal("vendor-extra.ko", Path.GetFileName(new FileInfo(tree.Path($"lib/modules/{kernel}/updates/vendor-extra.ko")).LinkTarget));
+        Assert.Equal("/opt/vendor-extra.ko", new FileInfo(tree.Path($"lib/modules/{kernel}/updates/vendor-extra.ko")).LinkTarget);
+        Assert.StartsWith("/usr/sbin/chroot ", depmod.GetProperty("command").GetString());
 
         ProcessResult table = Run(tree, "select", "emulex-lpfc", "generic", "--format", "table");
         Assert.True(table.ExitCode == 0, table.ToString());

@@ -70,17 +70,16 @@ public sealed class HostContext
             && host.TryReadHardware(invocation, terminal, log, out hardware, out exitCode);
     }
 
-    /// <summary>The options of a switch, from the command line (and, for the crash tests only, DRIVER_TOOL_TEST_CRASH_AFTER).</summary>
+    /// <summary>The options of a switch, from the command line.</summary>
     public SwitchOptions SwitchOptions(Invocation invocation, Func<PresentDevices> hardware, DiagnosticLog log)
     {
         HookOptions hooks = Hooks(invocation);
-        int crashAfter = int.TryParse(Environment.GetEnvironmentVariable(CrashVariable), out int step) && step > 0 ? step : 0;
-        return new SwitchOptions(invocation.Force, hooks, invocation.LockTimeout, hardware, RunningKernel, new CrashPoint(crashAfter), Integrity(invocation, log), invocation.IncludeDeselected);
+        return new SwitchOptions(invocation.Force, hooks, invocation.LockTimeout, hardware, RunningKernel, CrashPoint.FromEnvironment(), Integrity(invocation, log), invocation.IncludeDeselected);
     }
 
     /// <summary>Which hooks run after a switch (or a repair), and where their programs are looked up.</summary>
     public static HookOptions Hooks(Invocation invocation) =>
-        new(invocation.NoHooks, invocation.NoInitrd, invocation.Initrd, ToolLocator.SearchPath(Environment.GetEnvironmentVariable(ToolLocator.TestFolderVariable)));
+        new(invocation.NoHooks, invocation.NoInitrd, invocation.Initrd);
 
     /// <summary>
     /// The trusted certificates (--trusted-keys, else /etc/driver-tool/trusted-keys/ of the managed
@@ -88,13 +87,13 @@ public sealed class HostContext
     /// </summary>
     public IntegrityOptions Integrity(Invocation invocation, DiagnosticLog log)
     {
-        string folder = invocation.TrustedKeys is not null
-            ? Path.GetFullPath(invocation.TrustedKeys)
-            : Root.Resolve(TrustStore.DefaultFolder).RealPath ?? Root.RealPathOf(TrustStore.DefaultFolder);
-        TrustStore trust = TrustStore.Load(folder, log);
-        if (invocation.TrustedKeys is not null && !(FileStatus.Of(folder, out FileStatus status) == 0 && status.Kind == EntryKind.Directory))
+        // --trusted-keys names a folder of this machine (the caller's); by default it is the managed system's.
+        HostRoot keys = invocation.TrustedKeys is not null ? HostRoot.OpenRunningSystem() : Root;
+        string folder = invocation.TrustedKeys ?? TrustStore.DefaultFolder;
+        TrustStore trust = TrustStore.Load(keys, folder, log);
+        if (invocation.TrustedKeys is not null && !(keys.TryStatus(folder, out FileStatus status, out _, out _) && status.Kind == EntryKind.Directory))
         {
-            log.Warn(folder, "no such folder of trusted certificates");
+            log.Warn(Path.GetFullPath(folder), "no such folder of trusted certificates");
         }
 
         SignaturePolicy policy = invocation.Signatures switch
@@ -106,9 +105,6 @@ public sealed class HostContext
         };
         return new IntegrityOptions(policy, trust);
     }
-
-    /// <summary>Test-only: the switch step after which the process kills itself with SIGKILL (see README, "Crash tests").</summary>
-    public const string CrashVariable = "DRIVER_TOOL_TEST_CRASH_AFTER";
 
     /// <summary>
     /// How to learn the PCI devices: from `lspci -nm` text when --lspci names it (read now, since a
@@ -126,24 +122,38 @@ public sealed class HostContext
 
         hardware = static () => PresentDevices.None;
 
-        try
+        bool fromStdin = invocation.Lspci == "-";
+        DescriptorStream? input = fromStdin ? new DescriptorStream(0) : null;
+        if (input is null && !DescriptorStream.TryOpenInput(invocation.Lspci, out input, out int errno))
         {
-            bool fromStdin = invocation.Lspci == "-";
-            using Microsoft.Win32.SafeHandles.SafeFileHandle? file = fromStdin ? null : File.OpenHandle(invocation.Lspci, FileMode.Open, FileAccess.Read);
-            using var input = new DescriptorStream(fromStdin ? 0 : (int)file!.DangerousGetHandle());
-            string sourceName = fromStdin ? "<stdin>" : invocation.Lspci;
-
-            // Not a wait on another thread: a DescriptorStream's ReadAsync reads on this thread and
-            // returns a finished task, so the pipe reader never suspends and GetResult() only unwraps.
-            var devices = new PresentDevices(LspciReader.ReadAsync(input, sourceName, log).GetAwaiter().GetResult());
-            hardware = () => devices;
-            return true;
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            int errno = FileErrors.ErrnoOf(error);
             exitCode = ErrorReporter.Fail(terminal, errno, $"--lspci {invocation.Lspci}: {Errno.Describe(errno)}");
             return false;
+        }
+
+        using (input)
+        {
+            string sourceName = fromStdin ? "<stdin>" : invocation.Lspci;
+            try
+            {
+                // Not a wait on another thread: a DescriptorStream's ReadAsync reads on this thread and
+                // returns a finished task, so the pipe reader never suspends and GetResult() only unwraps.
+                LspciReader.Result read = LspciReader.ReadAsync(input!, sourceName, log).GetAwaiter().GetResult();
+                if (read.Errno != 0)
+                {
+                    exitCode = ErrorReporter.Fail(terminal, read.Errno, $"--lspci {invocation.Lspci}: {read.Problem}");
+                    return false;
+                }
+
+                var devices = new PresentDevices(read.Devices);
+                hardware = () => devices;
+                return true;
+            }
+            catch (IOException error)
+            {
+                int failed = FileErrors.ErrnoOf(error);
+                exitCode = ErrorReporter.Fail(terminal, failed, $"--lspci {invocation.Lspci}: {Errno.Describe(failed)}");
+                return false;
+            }
         }
     }
 }

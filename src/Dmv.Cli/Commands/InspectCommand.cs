@@ -35,13 +35,15 @@ public static class InspectCommand
         SignatureVerifier? verifier = invocation.TrustedKeys is null ? null : new SignatureVerifier(host.Integrity(invocation, warnings).Trust);
         Replies.Warnings(terminal, warnings);
         var writer = new InspectWriter(terminal, invocation.Format);
+        // Files named on the command line are this machine's, unless --root makes an absolute one the managed system's.
+        HostRoot local = host.Root.IsSystemRoot ? host.Root : HostRoot.OpenRunningSystem();
         int failures = 0;
         int firstErrno = 0;
         for (int start = 0; start < invocation.Files.Count; start += BatchSize)
         {
             int count = Math.Min(BatchSize, invocation.Files.Count - start);
             var reports = new ModuleReport[count];
-            ParallelWork.Run(count, Environment.ProcessorCount, i => reports[i] = InspectOne(host, invocation, inspector, verifier, invocation.Files[start + i]));
+            ParallelWork.Run(count, Environment.ProcessorCount, i => reports[i] = InspectOne(host, local, invocation, inspector, verifier, invocation.Files[start + i]));
             // Each batch's reports (the modinfo strings, notes and symbol lists being printed) are
             // garbage once written; section names no longer cost a string. The first gen0 budget is
             // sized from the CPU cache, so without this a run over Debian's 4,023 modules peaks at
@@ -64,13 +66,13 @@ public static class InspectCommand
         return failures == 0 ? 0 : firstErrno;
     }
 
-    private static ModuleReport InspectOne(HostContext host, Invocation invocation, ModuleInspector inspector, SignatureVerifier? verifier, string argument)
+    private static ModuleReport InspectOne(HostContext host, HostRoot local, Invocation invocation, ModuleInspector inspector, SignatureVerifier? verifier, string argument)
     {
         ModuleBytesVisitor? verify = verifier is null ? null : (report, bytes) => report.Verification = verifier.Verify(bytes);
-        return Locate(host, invocation, inspector, argument, verify);
+        return Locate(host, local, invocation, inspector, argument, verify);
     }
 
-    private static ModuleReport Locate(HostContext host, Invocation invocation, ModuleInspector inspector, string argument, ModuleBytesVisitor? withBytes)
+    private static ModuleReport Locate(HostContext host, HostRoot local, Invocation invocation, ModuleInspector inspector, string argument, ModuleBytesVisitor? withBytes)
     {
         if (argument.Length == 0)
         {
@@ -84,7 +86,7 @@ public static class InspectCommand
 
         // A bare name that is no file here is a module name, looked up as modinfo does: in --kernel K,
         // else the running kernel (under --root: --running-kernel, else the newest installed one).
-        bool isName = !argument.Contains('/') && !File.Exists(argument);
+        bool isName = !argument.Contains('/') && !local.TryStatus(argument, out _, out _, out _);
         if (isName)
         {
             string? kernel = invocation.Kernel ?? host.RunningKernel ?? host.NewestKernel();
@@ -94,22 +96,19 @@ public static class InspectCommand
             }
 
             return ModuleLocator.TryFind(host.Root, kernel, argument, out string found, out string reason)
-                ? inspector.Inspect(found, host.Root.HostPathOf(found), withBytes, symbols: false)
+                ? inspector.Inspect(host.Root, found, found, withBytes, symbols: false)
                 : new ModuleReport { File = argument, Error = reason, ErrorNumber = Errno.ENOENT };
         }
 
-        // Files named on the command line are this machine's paths; with --root, absolute ones are the managed system's.
+        // Files named on the command line are this machine's paths; with --root, absolute ones are the
+        // managed system's, opened inside the root, where a link in them cannot lead out.
         if (invocation.Root is not null && argument.StartsWith('/'))
         {
-            // The managed system's path, resolved inside the root: a link in it cannot lead out.
-            PathResolution resolved = host.Root.Resolve(argument);
-            return resolved.Succeeded
-                ? inspector.Inspect(resolved.RealPath!, argument, withBytes, symbols: false)
-                : new ModuleReport { File = argument, Error = resolved.Reason ?? Errno.Describe(resolved.Errno), ErrorNumber = resolved.Errno };
+            return inspector.Inspect(host.Root, argument, argument, withBytes, symbols: false);
         }
 
         // Opened as given, relative to the working folder: no getcwd per module.
-        return inspector.Inspect(argument, argument, withBytes, symbols: false);
+        return inspector.Inspect(local, argument, argument, withBytes, symbols: false);
     }
 
     /// <summary>

@@ -24,23 +24,12 @@ public static class CatalogScanner
     /// <summary>Opens dmv/ of one kernel and reads its top level; the caller disposes the plan.</summary>
     public static KernelScanPlan OpenKernel(HostRoot root, string release, string realKernelDirectory, StringPool strings, ScanScratch scratch, DiagnosticLog log)
     {
-        string dmvPath = realKernelDirectory + "/dmv";
-        PathResolution dmv = root.ResolveFrom(root.HostPathOf(realKernelDirectory), "dmv");
-        if (!dmv.Succeeded)
+        string hostDmv = root.HostPathOf(realKernelDirectory) + "/dmv";
+        if (!root.TryOpenDirectory(hostDmv, create: false, out DirectoryHandle handle, out int errno, out string reason))
         {
-            if (dmv.Errno != Errno.ENOENT)
+            if (errno is not (Errno.ENOENT or Errno.ENOTDIR))
             {
-                log.Warn(dmvPath, dmv.Reason ?? Errno.Describe(dmv.Errno));
-            }
-
-            return KernelScanPlan.Empty(release, realKernelDirectory);
-        }
-
-        if (!DirectoryHandle.TryOpen(dmv.RealPath!, out DirectoryHandle handle, out int errno))
-        {
-            if (errno != Errno.ENOTDIR)
-            {
-                log.Warn(dmv.RealPath!, Errno.Describe(errno));
+                log.Warn(root.RealPathOf(hostDmv), root.WithoutPath(hostDmv, reason));
             }
 
             return KernelScanPlan.Empty(release, realKernelDirectory);
@@ -145,18 +134,15 @@ public static class CatalogScanner
             int length, errno;
             if (entry.Kind == EntryKind.Link)
             {
-                PathResolution target = root.ResolveFrom(root.HostPathOf(directory.RealPath), entry.Name);
-                if (!target.Succeeded)
+                // Followed inside the root, by descriptor, and opened only if it leads to a regular file.
+                string hostInfo = root.HostPathOf(directory.RealPath) + "/" + entry.Name;
+                read = root.TryReadFile(hostInfo, MaxInfoFileBytes, ref buffer, out length, out errno, out string why);
+                if (!read)
                 {
-                    Reject(directory.RealPath, target.Reason ?? Errno.Describe(target.Errno));
+                    scratch.FileBuffer = buffer;
+                    Reject(directory.RealPath, errno == Errno.EFBIG ? $"larger than {MaxInfoFileBytes} bytes" : root.WithoutPath(hostInfo, why));
                     return;
                 }
-
-                // Opened through the link itself, resolved by the kernel inside the root: a folder on
-                // the way swapped for a link between resolving and opening cannot lead outside.
-                int descriptor = root.OpenFileInRoot(root.HostPathOf(directory.RealPath) + "/" + entry.Name, target.RealPath!, out errno);
-                length = 0;
-                read = descriptor >= 0 && FileContent.ReadAll(descriptor, MaxInfoFileBytes, ref buffer, out length, out errno, regularFile: true);
             }
             else
             {

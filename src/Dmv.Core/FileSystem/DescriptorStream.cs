@@ -7,8 +7,36 @@ namespace Dmv.Core.FileSystem;
 /// asynchronous read (it completes on the caller's thread), and a failure is an IOException
 /// carrying the errno.
 /// </summary>
-public sealed class DescriptorStream(int descriptor) : Stream
+public sealed class DescriptorStream(int descriptor, bool owned = false) : Stream
 {
+    /// <summary>
+    /// Opens an input the caller named on the command line (this machine's file, FIFO or device,
+    /// as given: `--lspci <(lspci -nm)` is a pipe); the stream owns the descriptor. Readers of such
+    /// input bound what they take from it.
+    /// </summary>
+    public static bool TryOpenInput(string path, out DescriptorStream? stream, out int errno)
+    {
+        stream = null;
+        int descriptor = NativePath.Open(path, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno, blocking: true);
+        if (descriptor < 0)
+        {
+            return false;
+        }
+
+        stream = new DescriptorStream(descriptor, owned: true);
+        return true;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (owned && disposing)
+        {
+            NativeMethods.Close(descriptor);
+        }
+
+        base.Dispose(disposing);
+    }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;

@@ -12,7 +12,6 @@ namespace Dmv.Core.FileSystem;
 /// </summary>
 public partial struct DirectoryHandle : IDisposable
 {
-    private const int MaxReadAttempts = 1 << 20;
     private int _descriptor;
 
     private DirectoryHandle(int descriptor, string realPath)
@@ -24,21 +23,6 @@ public partial struct DirectoryHandle : IDisposable
     public string RealPath { get; }
 
     public readonly bool IsOpen => _descriptor > 0;
-
-    /// <summary>Opens a directory by its real path (links in it are followed by the kernel: resolve it first).</summary>
-    public static unsafe bool TryOpen(string realPath, out DirectoryHandle handle, out int errno)
-    {
-        int size = NativePath.BufferSize(realPath);
-        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
-        NativePath.Encode(realPath, path);
-        int descriptor;
-        fixed (byte* name = path)
-        {
-            descriptor = NativeMethods.OpenAt(NativeMethods.AtFdCwd, name, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC);
-        }
-
-        return Opened(descriptor, realPath, out handle, out errno);
-    }
 
     /// <summary>Opens a child directory; a link in its place fails (ELOOP or ENOTDIR) rather than being followed.</summary>
     public readonly bool TryOpenChild(string name, out DirectoryHandle child, out int errno) =>
@@ -127,8 +111,14 @@ public partial struct DirectoryHandle : IDisposable
         }
     }
 
-    /// <summary>Reads a file of this directory; see <see cref="FileContent.ReadAll"/>.</summary>
-    public readonly unsafe bool TryReadFile(string name, int maxBytes, ref byte[] buffer, out int length, out int errno, bool regularFile = false)
+    /// <summary>
+    /// Reads a file of this directory (see <see cref="FileContent.ReadAll"/>), never through a link
+    /// (O_NOFOLLOW) and never waiting on a FIFO (O_NONBLOCK). For an entry the listing said is a
+    /// regular file (a short read that is not a whole page is then its end); with
+    /// <paramref name="verify"/>, whatever was swapped into its place since is refused (EINVAL) before
+    /// a byte is read. (The catalog walk does without: its folders are root's, and d_type said.)
+    /// </summary>
+    public readonly unsafe bool TryReadFile(string name, int maxBytes, ref byte[] buffer, out int length, out int errno, bool regularFile = false, bool verify = false)
     {
         length = 0;
         int size = NativePath.BufferSize(name);
@@ -137,13 +127,20 @@ public partial struct DirectoryHandle : IDisposable
         int descriptor;
         fixed (byte* bytes = path)
         {
-            descriptor = NativeMethods.OpenAt(_descriptor, bytes, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC);
+            descriptor = NativeMethods.OpenAt(_descriptor, bytes, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_NOFOLLOW | NativeMethods.O_CLOEXEC);
         }
 
         if (descriptor < 0)
         {
             errno = Marshal.GetLastPInvokeError();
             DescriptorsExhaustedException.ThrowIfExhausted(errno, RealPath + "/" + name);
+            return false;
+        }
+
+        if (verify && (DescriptorStatus(descriptor, out FileStatus status) != 0 || !status.IsRegular))
+        {
+            NativeMethods.Close(descriptor);
+            errno = Errno.EINVAL;
             return false;
         }
 

@@ -7,64 +7,6 @@ public static class FileContent
 {
     private const int SysfsPageBytes = 4096;
 
-    public static unsafe bool TryRead(string realPath, int maxBytes, ref byte[] buffer, out int length, out int errno, out string reason, bool regularFile = false)
-    {
-        length = 0;
-        reason = "";
-        int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
-        if (descriptor < 0)
-        {
-            reason = Errno.Describe(errno);
-            return false;
-        }
-
-        if (!ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile))
-        {
-            reason = errno == Errno.EFBIG ? $"larger than {maxBytes} bytes" : Errno.Describe(errno);
-            return false;
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Reads a whole file into <paramref name="buffer"/>, grown once to the file's size when too small:
-    /// for modules read by several threads at once, each with its own reused buffer. (Mapping them
-    /// instead costs a TLB shootdown on every core at each munmap and serialises the threads on the
-    /// mm lock.)
-    /// </summary>
-    public static unsafe bool TryReadWhole(string realPath, long maxBytes, ref byte[] buffer, out int length, out int errno)
-    {
-        length = 0;
-        int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
-        if (descriptor < 0)
-        {
-            return false;
-        }
-
-        long fileSize = NativeMethods.Seek(descriptor, 0, 2);
-        if (fileSize < 0 || NativeMethods.Seek(descriptor, 0, 0) < 0)
-        {
-            errno = Marshal.GetLastPInvokeError();
-            NativeMethods.Close(descriptor);
-            return false;
-        }
-
-        if (fileSize > maxBytes)
-        {
-            errno = Errno.EFBIG;
-            NativeMethods.Close(descriptor);
-            return false;
-        }
-
-        if (buffer.Length < fileSize + 1)
-        {
-            buffer = new byte[fileSize + 1];
-        }
-
-        return ReadAll(descriptor, (int)maxBytes, ref buffer, out length, out errno, regularFile: true);
-    }
-
     /// <summary>
     /// Reads an open file to its end into <paramref name="buffer"/> (grown as needed, at most
     /// <paramref name="maxBytes"/>, else EFBIG), then closes it. Reads until end of file, so it works

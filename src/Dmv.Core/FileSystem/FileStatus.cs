@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Dmv.Core.FileSystem;
 
 /// <summary>What fstatat(2) says of a file, as far as driver-tool asks: its kind, owner, permission bits and identity.</summary>
-public readonly record struct FileStatus(EntryKind Kind, uint Mode, uint Owner, long Size)
+public readonly record struct FileStatus(EntryKind Kind, uint Mode, uint Owner, long Size, ulong Device = 0, ulong Inode = 0)
 {
     private const uint TypeMask = 0xF000;
     private const uint TypeRegular = 0x8000;
@@ -36,16 +36,6 @@ public readonly record struct FileStatus(EntryKind Kind, uint Mode, uint Owner, 
         _ => "a file of unknown type",
     };
 
-    /// <summary>stat(2) of a real path, following links: 0 and the status, or the errno.</summary>
-    public static unsafe int Of(string realPath, out FileStatus status)
-    {
-        byte[] path = NativePath.ToBytes(realPath);
-        fixed (byte* name = path)
-        {
-            return At(NativeMethods.AtFdCwd, name, 0, out status);
-        }
-    }
-
     /// <summary>fstatat(2): of <paramref name="name"/> in <paramref name="directory"/>, or of the descriptor itself with AT_EMPTY_PATH and "".</summary>
     internal static unsafe int At(int directory, byte* name, int flags, out FileStatus status)
     {
@@ -71,7 +61,9 @@ public readonly record struct FileStatus(EntryKind Kind, uint Mode, uint Owner, 
             kind,
             mode,
             BinaryPrimitives.ReadUInt32LittleEndian(stat[NativeMethods.StatOwnerOffset..]),
-            BinaryPrimitives.ReadInt64LittleEndian(stat[NativeMethods.StatSizeOffset..]));
+            BinaryPrimitives.ReadInt64LittleEndian(stat[NativeMethods.StatSizeOffset..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(stat[NativeMethods.StatDeviceOffset..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(stat[NativeMethods.StatInodeOffset..]));
         return 0;
     }
 }

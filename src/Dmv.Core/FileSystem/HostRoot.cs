@@ -25,12 +25,19 @@ public sealed partial class HostRoot
     private int _knownCount;
     private readonly ConcurrentDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> _knownLookup;
 
-    private HostRoot(string realRoot)
+    // The root, held open for the command: every open of the managed system starts from it.
+    private readonly int _rootDescriptor;
+
+    private HostRoot(string realRoot, int rootDescriptor)
     {
         _knownLookup = _knownDirectories.GetAlternateLookup<ReadOnlySpan<char>>();
         RealRoot = realRoot;
         IsSystemRoot = realRoot == "/";
-        _useOpenat2 = Environment.GetEnvironmentVariable(NoOpenat2Variable) != "1";
+        _rootDescriptor = rootDescriptor;
+#if TEST_SEAMS
+        // The test build only: the component walk even where openat2 exists, so tests cover both.
+        _useOpenat2 = Environment.GetEnvironmentVariable("DRIVER_TOOL_TEST_NO_OPENAT2") != "1";
+#endif
     }
 
     /// <summary>"/" for the running system, otherwise the absolute directory given by --root, without a trailing slash.</summary>
@@ -39,7 +46,8 @@ public sealed partial class HostRoot
     public bool IsSystemRoot { get; }
 
     /// <summary>The root of the running system, "/".</summary>
-    public static HostRoot OpenRunningSystem() => new("/");
+    public static HostRoot OpenRunningSystem() =>
+        TryOpen("/", out HostRoot root, out int errno, out string reason) ? root : throw new IOException($"/: {reason}", errno);
 
     /// <summary>Opens a root directory; fails with a reason when it is not an existing directory.</summary>
     public static bool TryOpen(string directory, out HostRoot root, out int errno, out string reason)
@@ -55,15 +63,21 @@ public sealed partial class HostRoot
         }
 
         string full = Path.GetFullPath(directory);
-        if (!Directory.Exists(full))
+        string trimmed = full.Length > 1 ? full.TrimEnd('/') : full;
+        if (trimmed.Length == 0)
         {
-            errno = File.Exists(full) ? Errno.ENOTDIR : Errno.ENOENT;
+            trimmed = "/";
+        }
+
+        // The root itself is the one path taken as the caller gave it; everything below it is opened from this descriptor.
+        int descriptor = NativePath.Open(trimmed, NativeMethods.O_PATH | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out errno);
+        if (descriptor < 0)
+        {
             reason = Errno.Describe(errno);
             return false;
         }
 
-        string trimmed = full.Length > 1 ? full.TrimEnd('/') : full;
-        root = new HostRoot(trimmed.Length == 0 ? "/" : trimmed);
+        root = new HostRoot(trimmed, descriptor);
         return true;
     }
 
@@ -93,12 +107,20 @@ public sealed partial class HostRoot
     /// Resolves <paramref name="path"/> (absolute, or relative to <paramref name="resolvedHostDirectory"/>,
     /// a host directory already free of links, as where a link stands) inside the root.
     /// </summary>
-    public PathResolution ResolveFrom(string resolvedHostDirectory, string path)
+    public PathResolution ResolveFrom(string resolvedHostDirectory, string path) => ResolveFrom(resolvedHostDirectory, path, absoluteEscapes: false);
+
+    /// <summary>
+    /// Resolves as a program outside the root would that was told the root's path (depmod -b): an
+    /// absolute link target leads out of the root (EXDEV) instead of being taken inside it.
+    /// </summary>
+    public PathResolution ResolveAsOutsider(string hostPath) => ResolveFrom("/", hostPath, absoluteEscapes: true);
+
+    private PathResolution ResolveFrom(string resolvedHostDirectory, string path, bool absoluteEscapes)
     {
         var real = new PathBuilder(RealRoot.Length + resolvedHostDirectory.Length + path.Length + 64);
         try
         {
-            return Resolve(ref real, resolvedHostDirectory, path);
+            return Resolve(ref real, resolvedHostDirectory, path, absoluteEscapes);
         }
         finally
         {
@@ -106,7 +128,7 @@ public sealed partial class HostRoot
         }
     }
 
-    private PathResolution Resolve(ref PathBuilder real, string resolvedHostDirectory, string path)
+    private PathResolution Resolve(ref PathBuilder real, string resolvedHostDirectory, string path, bool absoluteEscapes)
     {
         int rootLength = IsSystemRoot ? 0 : RealRoot.Length;
         if (!IsSystemRoot)
@@ -198,6 +220,11 @@ public sealed partial class HostRoot
                 }
 
                 real.Length = before;
+                if (linkTarget.StartsWith('/') && absoluteEscapes && !IsSystemRoot)
+                {
+                    return PathResolution.Failed(Errno.EXDEV, $"{real.Span}/{component} is a link to {linkTarget}, an absolute target that leads out of the root for a program outside it");
+                }
+
                 if (linkTarget.StartsWith('/'))
                 {
                     real.Length = rootLength;

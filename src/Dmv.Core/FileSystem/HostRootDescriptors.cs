@@ -3,189 +3,316 @@ using System.Runtime.InteropServices;
 namespace Dmv.Core.FileSystem;
 
 /// <summary>
-/// Folders opened inside the root by descriptor, for writing (and for reads that must see the same
-/// folder a write then changes). openat2(2) with RESOLVE_IN_ROOT resolves the whole path as if the
-/// root were "/" — absolute link targets re-rooted, ".." stopped at the root — in the kernel, with no
-/// window between looking and opening. Where the kernel lacks it (before 5.6, or a seccomp filter
-/// that refuses it), a walk opens one component at a time with O_NOFOLLOW, reads each link with
-/// readlinkat and goes on from the root for an absolute target, and refuses a ".." above the root.
-/// Either way the writer then acts on the descriptor (symlinkat, renameat, unlinkat), never on a
-/// path string the kernel would resolve again.
+/// Every file and folder driver-tool reads or writes on the managed system is opened here, by
+/// descriptor, relative to the root held open for the command. openat2(2) with RESOLVE_BENEATH
+/// resolves the whole path in the kernel, with no window between looking and opening, and refuses
+/// any link that leaves the root; an absolute link (which RESOLVE_BENEATH refuses too) and a kernel
+/// without openat2 (before 5.6, or a seccomp filter) take a walk that opens one component at a time
+/// with O_NOFOLLOW, reads each link with readlinkat, goes on from the root for an absolute target and
+/// refuses a ".." above the root. Both give the answer <see cref="Resolve"/> gives: absolute targets
+/// re-rooted, climbing ones refused with EXDEV. A regular file is opened only after it was seen to be
+/// one (O_PATH, fstat, then reopened), so no device or FIFO planted in a tree is ever opened for real.
 /// </summary>
 public sealed partial class HostRoot
 {
-    /// <summary>Set to 1 (tests only) to use the component walk even where openat2 exists.</summary>
-    public const string NoOpenat2Variable = "DRIVER_TOOL_TEST_NO_OPENAT2";
-
     private const int FolderMode = 0x1ED; // 0755
     private const int ENOSYS = 38;
     private const int EAGAIN = 11;
     private const int E2BIG = 7;
 
-    private readonly bool _useOpenat2;
+    private readonly bool _useOpenat2 = true;
+
+    /// <summary>What an open at the end of a path must find.</summary>
+    private enum Want
+    {
+        Directory,
+        RegularFile,
+
+        /// <summary>Anything, followed through links, for fstat only (O_PATH: nothing is opened for real).</summary>
+        Anything,
+
+        /// <summary>Opened for reading without looking first, non-blocking: only to reopen a file already seen to be regular.</summary>
+        Unchecked,
+    }
 
     /// <summary>
     /// Opens the folder at <paramref name="hostPath"/> inside the root; with <paramref name="create"/>,
     /// missing folders are made (<paramref name="mode"/>, default 0755) and their parents fsynced.
+    /// The handle's path (for messages and identity) is where the folder really is.
     /// </summary>
     public bool TryOpenDirectory(string hostPath, bool create, out DirectoryHandle handle, out int errno, out string reason, int mode = FolderMode)
     {
         handle = default;
-        reason = "";
-        int root = OpenRoot(out errno);
-        if (root < 0)
+        int descriptor = Open(hostPath, Want.Directory, create, mode, out errno, out reason);
+        if (descriptor < 0)
         {
-            reason = $"{RealRoot}: {Errno.Describe(errno)}";
             return false;
         }
 
-        try
+        PathResolution real = Resolve(hostPath);
+        handle = DirectoryHandle.FromDescriptor(descriptor, real.RealPath ?? RealPathOf(hostPath));
+        return true;
+    }
+
+    /// <summary>A reason this door gave for <paramref name="hostPath"/>, without the path it starts with (for a report that names the file its own way).</summary>
+    public string WithoutPath(string hostPath, string reason)
+    {
+        string prefix = RealPathOf(hostPath) + ": ";
+        return reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason;
+    }
+
+    /// <summary>Opens a regular file for reading; anything else (a folder, FIFO, device, socket) is refused without being opened.</summary>
+    public bool TryOpenFile(string hostPath, out FileHandle file, out int errno, out string reason)
+    {
+        int descriptor = Open(hostPath, Want.RegularFile, create: false, 0, out errno, out reason);
+        file = descriptor < 0 ? default : new FileHandle(descriptor);
+        return descriptor >= 0;
+    }
+
+    /// <summary>
+    /// Reads a whole regular file (at most <paramref name="maxBytes"/>, else EFBIG, known from its size
+    /// before a byte is read) into <paramref name="buffer"/>, grown once to its size. With
+    /// <paramref name="toEnd"/>, reads until read(2) returns 0 whatever the size says (a procfs file).
+    /// </summary>
+    public bool TryReadFile(string hostPath, int maxBytes, ref byte[] buffer, out int length, out int errno, out string reason, bool toEnd = false)
+    {
+        length = 0;
+        int descriptor = Open(hostPath, Want.RegularFile, create: false, 0, out errno, out reason);
+        if (descriptor < 0)
         {
-            string relative = hostPath.TrimStart('/');
-            int descriptor = -1;
-            bool walk = !_useOpenat2;
-            if (_useOpenat2)
-            {
-                descriptor = OpenInRoot(root, relative.Length == 0 ? "." : relative, out errno);
-                walk = descriptor < 0 && (Openat2Unavailable(errno) || (errno == Errno.ENOENT && create));
-            }
+            return false;
+        }
 
-            if (walk)
+        if (DirectoryHandle.DescriptorStatus(descriptor, out FileStatus status) == 0 && status.Size > 0)
+        {
+            if (status.Size > maxBytes)
             {
-                descriptor = Walk(root, hostPath, create, mode, out errno, out reason);
-            }
-
-            if (descriptor < 0)
-            {
-                reason = reason.Length > 0 ? reason : $"{RealPathOf(hostPath)}: {Errno.Describe(errno)}";
+                NativeMethods.Close(descriptor);
+                errno = Errno.EFBIG;
+                reason = $"{RealPathOf(hostPath)}: larger than {maxBytes} bytes";
                 return false;
             }
 
-            handle = DirectoryHandle.FromDescriptor(descriptor, RealPathOf(hostPath));
-            return true;
-        }
-        finally
-        {
-            NativeMethods.Close(root);
-        }
-    }
-
-    /// <summary>
-    /// Opens a file for reading by its host path, resolved by the kernel inside the root (openat2),
-    /// never waiting on a FIFO; where openat2 is missing, the real path already resolved
-    /// (<paramref name="resolvedRealPath"/>) is opened. -1 with the errno on failure.
-    /// </summary>
-    public int OpenFileInRoot(string hostPath, string resolvedRealPath, out int errno)
-    {
-        if (_useOpenat2)
-        {
-            int root = OpenRoot(out errno);
-            if (root < 0)
+            if (buffer.Length <= status.Size)
             {
-                return -1;
-            }
-
-            try
-            {
-                int descriptor = OpenInRoot(root, hostPath.TrimStart('/'), out errno, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC);
-                if (descriptor >= 0 || !Openat2Unavailable(errno))
-                {
-                    return descriptor;
-                }
-            }
-            finally
-            {
-                NativeMethods.Close(root);
+                buffer = new byte[status.Size + 1];
             }
         }
 
-        return NativePath.Open(resolvedRealPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno);
-    }
-
-    /// <summary>Holds the root open for <see cref="OpenFileBeneathRoot"/>; not open where openat2 is not used.</summary>
-    public RootReads OpenForReads() => new(_useOpenat2 ? OpenRoot(out _) : -1);
-
-    /// <summary>
-    /// Opens a file below a root held open, in one call, when every link on the way stays below the
-    /// root (openat2 RESOLVE_BENEATH): -1 with the errno otherwise (EXDEV for an absolute or climbing
-    /// link, or openat2 refused), and the caller takes its resolving path, which re-roots an
-    /// absolute link and refuses a climbing one, so both paths give the same answer.
-    /// </summary>
-    public int OpenFileBeneathRoot(RootReads reads, string hostPath, out int errno)
-    {
-        if (!reads.IsOpen)
+        if (!FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile: !toEnd))
         {
-            errno = ENOSYS;
-            return -1;
-        }
-
-        return OpenInRoot(reads.Descriptor, hostPath.TrimStart('/'), out errno, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_CLOEXEC, NativeMethods.RESOLVE_BENEATH | NativeMethods.RESOLVE_NO_MAGICLINKS);
-    }
-
-    /// <summary>
-    /// Reads the file <paramref name="name"/> in the folder at <paramref name="hostDirectory"/>:
-    /// resolved inside the root (a climbing link refused), then opened by the kernel inside the root,
-    /// so a link swapped in between cannot lead out. A short read is the end (sysfs attributes).
-    /// </summary>
-    public bool TryReadFile(string hostDirectory, string name, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? reason) =>
-        TryReadFile(default, hostDirectory, name, maxBytes, ref buffer, out length, out errno, out reason);
-
-    /// <summary>
-    /// As <see cref="TryReadFile(string, string, int, ref byte[], out int, out int, out string?)"/>,
-    /// first in one call below a root held open (<see cref="OpenFileBeneathRoot"/>): a file missing
-    /// there is missing; a link that is absolute or climbs, or openat2 refused, takes the resolving path.
-    /// </summary>
-    public bool TryReadFile(RootReads reads, string hostDirectory, string name, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? reason)
-    {
-        if (reads.IsOpen)
-        {
-            int beneath = OpenFileBeneathRoot(reads, hostDirectory + "/" + name, out errno);
-            if (beneath >= 0 || errno == Errno.ENOENT)
-            {
-                reason = null;
-                length = 0;
-                return beneath >= 0 && FileContent.ReadAll(beneath, maxBytes, ref buffer, out length, out errno, regularFile: true);
-            }
-        }
-
-        length = 0;
-        reason = null;
-        PathResolution file = ResolveFrom(hostDirectory, name);
-        if (!file.Succeeded)
-        {
-            errno = file.Errno;
-            reason = file.Reason;
+            reason = $"{RealPathOf(hostPath)}: {(errno == Errno.EFBIG ? $"larger than {maxBytes} bytes" : Errno.Describe(errno))}";
             return false;
         }
 
-        int descriptor = OpenFileInRoot(hostDirectory + "/" + name, file.RealPath!, out errno);
-        return descriptor >= 0 && FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile: true);
+        return true;
     }
 
-    private int OpenRoot(out int errno) =>
-        NativePath.Open(IsSystemRoot ? "/" : RealRoot, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out errno);
-
-    /// <summary>openat2 itself is missing (ENOSYS), refused by a seccomp filter (EPERM), older than its flags (EINVAL, E2BIG) or raced (EAGAIN): walk instead.</summary>
-    private static bool Openat2Unavailable(int errno) => errno is ENOSYS or Errno.EPERM or Errno.EINVAL or E2BIG or EAGAIN;
-
-    private static unsafe int OpenInRoot(int root, string relative, out int errno, int flags = NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, ulong resolve = NativeMethods.RESOLVE_IN_ROOT | NativeMethods.RESOLVE_NO_MAGICLINKS)
+    /// <summary>
+    /// Reads a sysfs or procfs attribute: the file is opened without the regular-file check (sysfs
+    /// attributes are regular files, but a pseudo-file system's reported sizes mean nothing), and a
+    /// short read that is not a whole page is its end.
+    /// </summary>
+    public bool TryReadAttribute(string hostPath, int maxBytes, ref byte[] buffer, out int length, out int errno, out string reason)
     {
+        if (!IsSystemRoot)
+        {
+            // A tree under --root is only files: what stands in an attribute's place is checked like any file.
+            return TryReadFile(hostPath, maxBytes, ref buffer, out length, out errno, out reason);
+        }
+
+        // The running kernel's own sysfs: one open, as a reader of sysfs expects to pay.
+        length = 0;
+        int descriptor = Open(hostPath, Want.Unchecked, create: false, 0, out errno, out reason);
+        if (descriptor < 0)
+        {
+            return false;
+        }
+
+        if (!FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile: true))
+        {
+            reason = $"{RealPathOf(hostPath)}: {(errno == Errno.EFBIG ? $"larger than {maxBytes} bytes" : Errno.Describe(errno))}";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>fstat of what a host path leads to, links followed inside the root; nothing is opened for real.</summary>
+    public bool TryStatus(string hostPath, out FileStatus status, out int errno, out string reason)
+    {
+        status = default;
+        int descriptor = Open(hostPath, Want.Anything, create: false, 0, out errno, out reason);
+        if (descriptor < 0)
+        {
+            return false;
+        }
+
+        errno = DirectoryHandle.DescriptorStatus(descriptor, out status);
+        NativeMethods.Close(descriptor);
+        reason = errno == 0 ? "" : $"{RealPathOf(hostPath)}: {Errno.Describe(errno)}";
+        return errno == 0;
+    }
+
+    /// <summary>Appends the entries of the folder at <paramref name="hostPath"/> (links followed inside the root).</summary>
+    public bool TryList(string hostPath, List<DirectoryEntry> entries, out int errno, out string reason)
+    {
+        if (!TryOpenDirectory(hostPath, create: false, out DirectoryHandle folder, out errno, out reason))
+        {
+            return false;
+        }
+
+        using (folder)
+        {
+            byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                if (!folder.TryList(entries, buffer, out errno))
+                {
+                    reason = $"{folder.RealPath}: {Errno.Describe(errno)}";
+                    return false;
+                }
+
+                return true;
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>The descriptor of what <paramref name="hostPath"/> leads to inside the root, or -1 with the errno and a one-line reason.</summary>
+    private int Open(string hostPath, Want want, bool create, int mode, out int errno, out string reason)
+    {
+        reason = "";
+        // On the running system a path that is not absolute is the caller's own, from the working folder.
+        int start = IsSystemRoot && !hostPath.StartsWith('/') ? NativeMethods.AtFdCwd : _rootDescriptor;
+        string relative = hostPath.TrimStart('/');
+        if (relative.Length == 0)
+        {
+            relative = ".";
+        }
+
+        int descriptor = -1;
+        bool walk = !_useOpenat2;
+        if (_useOpenat2)
+        {
+            descriptor = OpenBeneath(start, relative, want, out errno);
+            // An absolute link (EXDEV under RESOLVE_BENEATH) is re-rooted by the walk, which also
+            // refuses a climbing one with its own message; a missing folder to create is made there.
+            walk = descriptor < 0 && (errno == Errno.EXDEV || Openat2Unavailable(errno) || (errno == Errno.ENOENT && create));
+        }
+        else
+        {
+            errno = 0;
+        }
+
+        if (walk)
+        {
+            descriptor = Walk(start, hostPath, want, create, mode, out errno, out reason);
+        }
+
+        if (descriptor >= 0 && want == Want.RegularFile)
+        {
+            descriptor = ReopenRegular(descriptor, hostPath, out errno, out reason);
+        }
+
+        if (descriptor < 0 && reason.Length == 0)
+        {
+            reason = $"{RealPathOf(hostPath)}: {Errno.Describe(errno)}";
+        }
+
+        return descriptor;
+    }
+
+    private unsafe int OpenBeneath(int start, string relative, Want want, out int errno)
+    {
+        int flags = FinalFlags(want);
         byte[] path = NativePath.ToBytes(relative);
         var how = new NativeMethods.OpenHow
         {
-            Flags = (ulong)flags,
-            Resolve = resolve,
+            Flags = (ulong)(flags | NativeMethods.O_CLOEXEC),
+            // On the running system "/" is the root: links resolve as the kernel resolves them.
+            Resolve = IsSystemRoot ? 0 : NativeMethods.RESOLVE_BENEATH | NativeMethods.RESOLVE_NO_MAGICLINKS,
         };
         fixed (byte* name = path)
         {
-            int descriptor = NativeMethods.OpenAt2(NativeMethods.SYS_openat2, root, name, &how, (nuint)sizeof(NativeMethods.OpenHow));
+            int descriptor = NativeMethods.OpenAt2(NativeMethods.SYS_openat2, start, name, &how, (nuint)sizeof(NativeMethods.OpenHow));
             errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
             DescriptorsExhaustedException.ThrowIfExhausted(errno, relative);
             return descriptor;
         }
     }
 
-    private unsafe int Walk(int root, string hostPath, bool create, int mode, out int errno, out string reason)
+    /// <summary>
+    /// Turns an O_PATH descriptor of what should be a regular file into one open for reading, after
+    /// fstat says it is one: through /proc/self/fd, the very file, with no window in which a device
+    /// swapped into its place could be opened. Without /proc (a chroot that lacks it) the name is
+    /// opened again with O_NONBLOCK and must be the same file.
+    /// </summary>
+    private unsafe int ReopenRegular(int pathDescriptor, string hostPath, out int errno, out string reason)
+    {
+        reason = "";
+        try
+        {
+            errno = DirectoryHandle.DescriptorStatus(pathDescriptor, out FileStatus status);
+            if (errno == 0 && !status.IsRegular)
+            {
+                errno = status.Kind == EntryKind.Directory ? Errno.EISDIR : Errno.EINVAL;
+                reason = $"{RealPathOf(hostPath)}: {status.Description}, not a regular file";
+            }
+
+            if (errno != 0)
+            {
+                return -1;
+            }
+
+            byte[] proc = NativePath.ToBytes($"/proc/self/fd/{pathDescriptor}");
+            fixed (byte* name = proc)
+            {
+                int descriptor = NativeMethods.OpenAt(NativeMethods.AtFdCwd, name, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC);
+                errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
+                DescriptorsExhaustedException.ThrowIfExhausted(errno, hostPath);
+                if (descriptor >= 0 || errno is not (Errno.ENOENT or Errno.EACCES or Errno.ENOTDIR))
+                {
+                    return descriptor;
+                }
+            }
+
+            int opened = Open(hostPath, Want.Unchecked, create: false, 0, out errno, out reason);
+            if (opened >= 0 && (DirectoryHandle.DescriptorStatus(opened, out FileStatus now) != 0 || !now.IsRegular || now.Device != status.Device || now.Inode != status.Inode))
+            {
+                NativeMethods.Close(opened);
+                errno = EAGAIN;
+                reason = $"{RealPathOf(hostPath)}: changed while it was being opened";
+                return -1;
+            }
+
+            return opened;
+        }
+        finally
+        {
+            NativeMethods.Close(pathDescriptor);
+        }
+    }
+
+    private static int FinalFlags(Want want) => want switch
+    {
+        Want.Directory => NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY,
+        Want.Unchecked => NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK,
+        _ => NativeMethods.O_PATH,
+    };
+
+    /// <summary>openat2 itself is missing (ENOSYS), refused by a seccomp filter (EPERM), older than its flags (EINVAL, E2BIG) or raced (EAGAIN): walk instead.</summary>
+    private static bool Openat2Unavailable(int errno) => errno is ENOSYS or Errno.EPERM or Errno.EINVAL or E2BIG or EAGAIN;
+
+    /// <summary>
+    /// Opens <paramref name="hostPath"/> one component at a time from the root, never through a link:
+    /// each link is read and its target walked in its place, an absolute one from the root; a ".."
+    /// above the root is refused. With <paramref name="create"/>, missing folders are made.
+    /// </summary>
+    private int Walk(int start, string hostPath, Want want, bool create, int mode, out int errno, out string reason)
     {
         reason = "";
         var open = new List<int>();
@@ -195,7 +322,7 @@ public sealed partial class HostRoot
         int creations = 0;
         try
         {
-            open.Add(OpenChild(root, "."u8, out errno));
+            open.Add(OpenChild(start, ".", NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY, out errno));
             if (open[0] < 0)
             {
                 open.Clear();
@@ -217,26 +344,47 @@ public sealed partial class HostRoot
                         NativeMethods.Close(open[^1]);
                         open.RemoveAt(open.Count - 1);
                     }
-                    else if (!IsSystemRoot)
+                    else if (IsSystemRoot)
+                    {
+                        // The running system's own path from the working folder may climb ("../x.ko"); "/.." is "/".
+                        int parent = OpenChild(open[0], "..", NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY, out errno);
+                        if (parent < 0)
+                        {
+                            return -1;
+                        }
+
+                        NativeMethods.Close(open[0]);
+                        open[0] = parent;
+                    }
+                    else
                     {
                         errno = Errno.EXDEV;
-                        reason = $"'{hostPath}' leads outside the root {RealRoot}";
+                        reason = $"{RealPathOf(hostPath)}: a link on the way leads outside the root {RealRoot}";
                         return -1;
                     }
 
                     continue;
                 }
 
+                bool last = pending.Count == 0;
                 DirectoryHandle current = DirectoryHandle.FromDescriptor(open[^1], "");
-                byte[] name = NativePath.ToBytes(component);
-                int child = OpenChild(open[^1], name, out errno);
+                int flags = last ? FinalFlags(want) : NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY;
+                int child = OpenChild(open[^1], component, flags | NativeMethods.O_NOFOLLOW, out errno);
+                if (child >= 0 && flags == NativeMethods.O_PATH && DirectoryHandle.DescriptorStatus(child, out FileStatus status) == 0 && status.Kind == EntryKind.Link)
+                {
+                    // O_PATH | O_NOFOLLOW opens a link itself: follow it like any other.
+                    NativeMethods.Close(child);
+                    child = -1;
+                    errno = Errno.ELOOP;
+                }
+
                 if (child >= 0)
                 {
                     open.Add(child);
                     continue;
                 }
 
-                if (errno == Errno.ENOENT && create && creations++ < 256)
+                if (errno == Errno.ENOENT && create && !(last && want != Want.Directory) && creations++ < 256)
                 {
                     int made = current.MakeDirectory(component, mode);
                     if (made != 0 && made != Errno.EEXIST)
@@ -253,7 +401,7 @@ public sealed partial class HostRoot
 
                 if (errno is Errno.ELOOP or Errno.ENOTDIR && current.TryReadLink(component, out string target, out _))
                 {
-                    if (++hops > 40)
+                    if (++hops > MaxLinkHops)
                     {
                         errno = Errno.ELOOP;
                         return -1;
@@ -261,12 +409,18 @@ public sealed partial class HostRoot
 
                     if (target.StartsWith('/'))
                     {
-                        for (int i = open.Count - 1; i > 0; i--)
+                        for (int i = open.Count - 1; i >= 0; i--)
                         {
                             NativeMethods.Close(open[i]);
                         }
 
-                        open.RemoveRange(1, open.Count - 1);
+                        open.Clear();
+                        open.Add(OpenChild(_rootDescriptor, ".", NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY, out errno));
+                        if (open[0] < 0)
+                        {
+                            open.Clear();
+                            return -1;
+                        }
                     }
 
                     PushComponents(pending, target);
@@ -298,16 +452,14 @@ public sealed partial class HostRoot
         }
     }
 
-    private static unsafe int OpenChild(int directory, ReadOnlySpan<byte> name, out int errno)
+    private static unsafe int OpenChild(int directory, string name, int flags, out int errno)
     {
-        Span<byte> bytes = stackalloc byte[name.Length + 1];
-        name.CopyTo(bytes);
-        bytes[^1] = 0;
+        byte[] bytes = NativePath.ToBytes(name);
         fixed (byte* n = bytes)
         {
-            int descriptor = NativeMethods.OpenAt(directory, n, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_NOFOLLOW | NativeMethods.O_CLOEXEC);
+            int descriptor = NativeMethods.OpenAt(directory, n, flags | NativeMethods.O_CLOEXEC);
             errno = descriptor < 0 ? Marshal.GetLastPInvokeError() : 0;
-            DescriptorsExhaustedException.ThrowIfExhausted(errno, System.Text.Encoding.UTF8.GetString(name.TrimEnd((byte)0)));
+            DescriptorsExhaustedException.ThrowIfExhausted(errno, name);
             return descriptor;
         }
     }

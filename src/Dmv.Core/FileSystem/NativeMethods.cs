@@ -17,6 +17,7 @@ internal static unsafe partial class NativeMethods
     internal const int O_NOFOLLOW = 0x20000;
     internal const int O_DIRECTORY = 0x10000;
     internal const int O_CLOEXEC = 0x80000;
+    internal const int O_PATH = 0x200000;
     internal const int EINTR = 4;
     internal const long SYS_getdents64 = 217;
 
@@ -89,8 +90,10 @@ internal static unsafe partial class NativeMethods
     internal const ulong RESOLVE_BENEATH = 0x08;
     internal const ulong RESOLVE_IN_ROOT = 0x10;
 
-    // struct stat on x86_64: st_mode at 24, st_uid at 28, st_size at 48; 144 bytes in all.
+    // struct stat on x86_64: st_dev at 0, st_ino at 8, st_mode at 24, st_uid at 28, st_size at 48; 144 bytes in all.
     internal const int StatSize = 144;
+    internal const int StatDeviceOffset = 0;
+    internal const int StatInodeOffset = 8;
     internal const int StatModeOffset = 24;
     internal const int StatOwnerOffset = 28;
     internal const int StatSizeOffset = 48;

@@ -25,15 +25,18 @@ internal ref struct NativePath
         return bytes;
     }
 
-    /// <summary>open(2) of a real path with O_NONBLOCK, so a FIFO in a file's place never waits for a writer: the descriptor, or -1 with the errno.</summary>
-    public static unsafe int Open(string realPath, int flags, out int errno)
+    /// <summary>
+    /// open(2) of a real path with O_NONBLOCK, so a FIFO in a file's place never waits for a writer
+    /// (unless <paramref name="blocking"/>: an input the caller named, such as a pipe): the descriptor, or -1 with the errno.
+    /// </summary>
+    public static unsafe int Open(string realPath, int flags, out int errno, bool blocking = false)
     {
         int size = BufferSize(realPath);
         Span<byte> path = FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
         Encode(realPath, path);
         fixed (byte* name = path)
         {
-            int descriptor = NativeMethods.Open(name, flags | NativeMethods.O_NONBLOCK);
+            int descriptor = NativeMethods.Open(name, blocking ? flags : flags | NativeMethods.O_NONBLOCK);
             errno = descriptor < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
             DescriptorsExhaustedException.ThrowIfExhausted(errno, realPath);
             return descriptor;

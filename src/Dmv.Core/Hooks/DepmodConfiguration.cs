@@ -16,38 +16,38 @@ public static class DepmodConfiguration
 
     public const string Snippet = "# Written by driver-tool: the variants under dmv/ must not be indexed as modules.\nexclude dmv\n";
 
-    /// <summary>The real paths of the configuration folders the system has (a linked /lib counted once).</summary>
+    /// <summary>The configuration folders the system has, as host paths (a linked /lib counted once), each a folder inside the root.</summary>
     public static List<string> ExistingFolders(HostRoot root)
     {
         var folders = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string folder in Folders)
         {
             PathResolution resolved = root.Resolve(folder);
-            if (resolved.Succeeded && FileStatus.Of(resolved.RealPath!, out FileStatus status) == 0 && status.Kind == EntryKind.Directory && !folders.Contains(resolved.RealPath!))
+            if (resolved.Succeeded && root.TryStatus(folder, out FileStatus status, out _, out _) && status.Kind == EntryKind.Directory && seen.Add(resolved.RealPath!))
             {
-                folders.Add(resolved.RealPath!);
+                folders.Add(folder);
             }
         }
 
         return folders;
     }
 
-    /// <summary>True when some *.conf file of the system's depmod.d folders has "exclude dmv".</summary>
+    /// <summary>True when some *.conf file of the system's depmod.d folders has "exclude dmv" (each read through the root, regular files only).</summary>
     public static bool ExcludesDmv(HostRoot root)
     {
         foreach (string folder in ExistingFolders(root))
         {
             var entries = new List<DirectoryEntry>();
-            if (!DirectoryReader.TryList(folder, entries, out _, out _))
+            if (!root.TryList(folder, entries, out _, out _))
             {
                 continue;
             }
 
-            foreach (DirectoryEntry entry in entries.Where(e => e.Name.EndsWith(".conf", StringComparison.Ordinal)))
+            foreach (DirectoryEntry entry in entries.Where(e => e.NameIsValid && e.Name.EndsWith(".conf", StringComparison.Ordinal)))
             {
-                PathResolution file = root.ResolveFrom(root.HostPathOf(folder), entry.Name);
                 byte[] buffer = new byte[4096];
-                if (file.Succeeded && FileContent.TryRead(file.RealPath!, 1 << 20, ref buffer, out int length, out _, out _)
+                if (root.TryReadFile(folder + "/" + entry.Name, 1 << 20, ref buffer, out int length, out _, out _)
                     && HasExclusion(System.Text.Encoding.UTF8.GetString(buffer, 0, length)))
                 {
                     return true;
@@ -58,16 +58,16 @@ public static class DepmodConfiguration
         return false;
     }
 
-    /// <summary>The -C arguments that make depmod read the managed system's configuration rather than this machine's.</summary>
+    /// <summary>The -C arguments that make depmod -b read the managed system's configuration rather than this machine's (real paths: depmod runs outside the root).</summary>
     public static List<string> ConfigArguments(HostRoot root)
     {
         var arguments = new List<string>();
         List<string> folders = ExistingFolders(root);
         // A system without any depmod.d has an empty configuration, not this machine's.
-        foreach (string folder in folders.Count > 0 ? folders : [root.RealPathOf("/etc/depmod.d")])
+        foreach (string folder in folders.Count > 0 ? folders : ["/etc/depmod.d"])
         {
             arguments.Add("-C");
-            arguments.Add(folder);
+            arguments.Add(root.Resolve(folder).RealPath ?? root.RealPathOf(folder));
         }
 
         return arguments;

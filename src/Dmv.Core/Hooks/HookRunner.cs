@@ -3,10 +3,10 @@ using Dmv.Core.FileSystem;
 namespace Dmv.Core.Hooks;
 
 /// <summary>
-/// After a switch, for each kernel it changed: <c>depmod -a K</c> (with <c>-b ROOT</c> under --root),
-/// <c>weak-modules</c> where the system has it, and the initrd rebuilt with <c>dracut</c> where the system has
-/// it. A missing tool is reported as skipped; a failing one with its output. The links are already in
-/// place and stay so whatever a hook does.
+/// After a switch, for each kernel it changed: depmod, <c>weak-modules</c> where the system has it,
+/// and the initrd rebuilt with <c>dracut</c> where the system has it. A missing tool is reported as
+/// skipped; a failing one with its output, judged line by line (<see cref="HookOutput"/>). The links
+/// are already in place and stay so whatever a hook does.
 /// </summary>
 public static class HookRunner
 {
@@ -24,7 +24,7 @@ public static class HookRunner
             // Handed to depmod and dracut as an argument: a name like "-v" or "--basedir=." would be an option.
             if (Kernels.KernelRelease.Problem(kernel) is { } problem)
             {
-                results.Add(new HookResult(kernel, "all", HookStatus.Failed, null, problem));
+                results.Add(new HookResult(kernel, "all", HookStatus.Failed, null, problem, $"hooks not run: {problem}"));
                 continue;
             }
 
@@ -37,44 +37,154 @@ public static class HookRunner
         return results;
     }
 
-    /// <summary>depmod for one kernel (see <see cref="Run"/>), judged against the links a switch wrote there.</summary>
+    /// <summary>
+    /// depmod for one kernel, judged against the links a switch wrote there, and its result checked:
+    /// the kernel's modules.dep written anew inside the root, indexing each of those links. Under
+    /// --root the target's own depmod runs chrooted into it (an absolute link then resolves inside the
+    /// root, as at boot); only a target without one gets this machine's <c>depmod -b ROOT</c>, and then
+    /// only when nothing depmod walks leads out of the root as depmod, outside it, would follow it.
+    /// </summary>
     public static HookResult Depmod(HostRoot root, string kernel, IReadOnlyCollection<string> ownLinks, HookOptions options)
     {
-        string? depmod = ToolLocator.Find("depmod", options.SearchPath);
-        if (depmod is null)
+        string hostKernel = "/lib/modules/" + kernel;
+        string index = hostKernel + "/modules.dep";
+        ulong before = root.TryStatus(index, out FileStatus old, out _, out _) ? old.Inode : 0;
+        HookResult result;
+        if (root.IsSystemRoot)
         {
-            return new HookResult(kernel, "depmod", HookStatus.Skipped, null, "depmod not found in " + string.Join(':', options.SearchPath));
-        }
+            string? depmod = ToolLocator.Find("depmod", ToolLocator.HostFolders);
+            if (depmod is null)
+            {
+                return new HookResult(kernel, "depmod", HookStatus.Skipped, null, "depmod not found in " + string.Join(':', ToolLocator.HostFolders));
+            }
 
-        // depmod -b ROOT resolves paths itself, on this machine: a link on the way to the kernel's
-        // folder (lib, lib/modules, lib/modules/K) would lead its writes out of the root.
-        if (!root.IsSystemRoot)
+            result = Execute(kernel, "depmod", depmod, ["-a", kernel], stdin: null, ownLinks);
+        }
+        else if (ToolLocator.FindInTarget("depmod", root) is string own && ToolLocator.Find("chroot", ToolLocator.HostFolders) is string chroot)
         {
-            string folder = "/lib/modules/" + kernel;
-            PathResolution resolved = root.Resolve(folder);
-            if (!resolved.Succeeded || resolved.RealPath != root.RealPathOf(folder))
+            result = Execute(kernel, "depmod", chroot, [root.RealRoot, own, "-a", kernel], stdin: null, ownLinks);
+        }
+        else
+        {
+            string? depmod = ToolLocator.Find("depmod", ToolLocator.HostFolders);
+            if (depmod is null)
+            {
+                return new HookResult(kernel, "depmod", HookStatus.Skipped, null, "the system under --root has no depmod, and this machine has none in " + string.Join(':', ToolLocator.HostFolders));
+            }
+
+            if (Escape(root, hostKernel) is string escape)
             {
                 return new HookResult(kernel, "depmod", HookStatus.Failed, null,
-                    $"{root.RealPathOf(folder)} is reached through a symbolic link; depmod -b would follow it outside the root, so it was not run: run depmod -a {kernel} inside the system");
+                    $"not run: the system under --root has no depmod of its own, and this machine's depmod -b would leave the root ({escape}); run depmod -a {kernel} inside the system",
+                    $"depmod not run: {escape}");
+            }
+
+            // Under --root, depmod must follow the managed system's depmod.d (with its "exclude dmv"), not this machine's.
+            result = Execute(kernel, "depmod", depmod, ["-a", "-b", root.RealRoot, .. DepmodConfiguration.ConfigArguments(root), kernel], stdin: null, ownLinks);
+        }
+
+        return result.Status is HookStatus.Ok or HookStatus.Warnings ? CheckIndex(root, result, index, before, ownLinks) : result;
+    }
+
+    /// <summary>What depmod must have done, whoever ran it: a new modules.dep inside the root that indexes every link the switch wrote.</summary>
+    private static HookResult CheckIndex(HostRoot root, HookResult result, string index, ulong before, IReadOnlyCollection<string> ownLinks)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        string? problem = null;
+        if (!root.TryStatus(index, out FileStatus now, out _, out _) || now.Inode == before
+            || !root.TryReadFile(index, 64 << 20, ref buffer, out int length, out _, out _))
+        {
+            problem = $"{root.RealPathOf(index)} was not written anew inside the root";
+        }
+        else
+        {
+            string text = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+            string? missing = ownLinks.FirstOrDefault(link => !text.Contains($"\nupdates/{link}:", StringComparison.Ordinal) && !text.StartsWith($"updates/{link}:", StringComparison.Ordinal));
+            if (missing is not null)
+            {
+                problem = $"{root.RealPathOf(index)} does not index updates/{missing}, which the switch wrote";
             }
         }
 
-        // Under --root, depmod must follow the managed system's depmod.d (with its "exclude dmv"), not this machine's.
-        List<string> args = root.IsSystemRoot ? ["-a", kernel] : ["-a", "-b", root.RealRoot, .. DepmodConfiguration.ConfigArguments(root), kernel];
-        return Execute(kernel, "depmod", depmod, args, stdin: null, ownLinks);
+        return problem is null ? result : result with { Status = HookStatus.Failed, Problem = $"depmod exited 0, but {problem}" };
+    }
+
+    /// <summary>
+    /// The first place where this machine's depmod -b, resolving paths outside the root, would leave
+    /// it: on the way to the kernel's folder, at any link below it that depmod walks (it follows
+    /// linked folders and files), or in the configuration folders it is given; null when none does.
+    /// </summary>
+    private static string? Escape(HostRoot root, string hostKernel)
+    {
+        PathResolution kernel = root.ResolveAsOutsider(hostKernel);
+        if (!kernel.Succeeded)
+        {
+            return kernel.Reason;
+        }
+
+        foreach (string folder in DepmodConfiguration.ExistingFolders(root).Prepend(hostKernel))
+        {
+            if (EscapeBelow(root, folder, 0) is string escape)
+            {
+                return escape;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? EscapeBelow(HostRoot root, string hostFolder, int depth)
+    {
+        PathResolution here = root.ResolveAsOutsider(hostFolder);
+        if (!here.Succeeded)
+        {
+            return here.Reason;
+        }
+
+        var entries = new List<DirectoryEntry>();
+        if (depth > 64 || !root.TryList(hostFolder, entries, out _, out _))
+        {
+            return null;
+        }
+
+        foreach (DirectoryEntry entry in entries.Where(static e => e.NameIsValid))
+        {
+            string path = hostFolder + "/" + entry.Name;
+            if (entry.Kind == EntryKind.Link)
+            {
+                PathResolution target = root.ResolveAsOutsider(path);
+                if (!target.Succeeded && target.Errno == Errno.EXDEV)
+                {
+                    return target.Reason;
+                }
+
+                // A linked folder is walked by depmod as a folder: its own links count too.
+                if (target.Succeeded && depth == 0 && root.TryStatus(path, out FileStatus status, out _, out _) && status.Kind == EntryKind.Directory
+                    && EscapeBelow(root, path, depth + 1) is string below)
+                {
+                    return below;
+                }
+            }
+            else if (entry.Kind == EntryKind.Directory && entry.Name is not ("build" or "source") && EscapeBelow(root, path, depth + 1) is string below)
+            {
+                return below;
+            }
+        }
+
+        return null;
     }
 
     private static HookResult WeakModules(HostRoot root, string kernel, IReadOnlyList<string> modules, HookOptions options)
     {
-        string? weakModules = ToolLocator.Find("weak-modules", options.SearchPath, root);
-        if (weakModules is null)
-        {
-            return new HookResult(kernel, "weak-modules", HookStatus.Skipped, null, "the system has no weak-modules");
-        }
-
         if (!root.IsSystemRoot)
         {
             return new HookResult(kernel, "weak-modules", HookStatus.Skipped, null, "weak-modules cannot work on a system under --root");
+        }
+
+        string? weakModules = ToolLocator.Find("weak-modules", ToolLocator.HostFolders);
+        if (weakModules is null)
+        {
+            return new HookResult(kernel, "weak-modules", HookStatus.Skipped, null, "the system has no weak-modules");
         }
 
         if (modules.Count == 0)
@@ -97,26 +207,26 @@ public static class HookRunner
             return new HookResult(kernel, "dracut", HookStatus.Skipped, null, "under --root the initrd is rebuilt only with --initrd");
         }
 
-        string prefix = root.IsSystemRoot ? "" : root.RealRoot;
-        string? dracut = ToolLocator.Find("dracut", options.SearchPath, root);
-        if (dracut is null)
+        string image = InitrdPath(root, kernel);
+        if (root.IsSystemRoot)
+        {
+            string? dracut = ToolLocator.Find("dracut", ToolLocator.HostFolders);
+            return dracut is null
+                ? new HookResult(kernel, "dracut", HookStatus.Skipped, null, "the system has no dracut")
+                : Execute(kernel, "dracut", dracut, ["-f", image, kernel], stdin: null);
+        }
+
+        // dracut must describe the target: its own dracut, chrooted into it.
+        string? own = ToolLocator.FindInTarget("dracut", root);
+        if (own is null)
         {
             return new HookResult(kernel, "dracut", HookStatus.Skipped, null, "the system has no dracut");
         }
 
-        string image = InitrdPath(root, kernel);
-        if (root.IsSystemRoot)
-        {
-            return Execute(kernel, "dracut", dracut, ["-f", image, kernel], stdin: null);
-        }
-
-        string? chroot = ToolLocator.Find("chroot", options.SearchPath);
-        if (chroot is null)
-        {
-            return new HookResult(kernel, "dracut", HookStatus.Skipped, null, "chroot not found");
-        }
-
-        return Execute(kernel, "dracut", chroot, [root.RealRoot, dracut[prefix.Length..], "-f", image, kernel], stdin: null);
+        string? chroot = ToolLocator.Find("chroot", ToolLocator.HostFolders);
+        return chroot is null
+            ? new HookResult(kernel, "dracut", HookStatus.Skipped, null, "chroot not found")
+            : Execute(kernel, "dracut", chroot, [root.RealRoot, own, "-f", image, kernel], stdin: null);
     }
 
     /// <summary>The initrd the system already has for the kernel (XenServer's initrd-K.img, or initramfs-K.img), else initrd-K.img.</summary>
@@ -124,7 +234,7 @@ public static class HookRunner
     {
         foreach (string name in new[] { $"/boot/initrd-{kernel}.img", $"/boot/initramfs-{kernel}.img", $"/boot/initrd.img-{kernel}" })
         {
-            if (root.Resolve(name).RealPath is string real && FileStatus.Of(real, out FileStatus status) == 0 && status.IsRegular)
+            if (root.TryStatus(name, out FileStatus status, out _, out _) && status.IsRegular)
             {
                 return name;
             }

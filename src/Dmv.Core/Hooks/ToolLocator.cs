@@ -11,31 +11,37 @@ public static class ToolLocator
 {
     public static readonly string[] SystemFolders = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
 
-    /// <summary>Test-only: a folder searched before the system folders, so tests can stand in a failing depmod.</summary>
-    public const string TestFolderVariable = "DRIVER_TOOL_TEST_HOOK_FOLDER";
+    /// <summary>Where this machine's tools are looked for.</summary>
+    public static IReadOnlyList<string> HostFolders => TestFolder() is string test ? [test, .. SystemFolders] : SystemFolders;
 
-    /// <summary>The system folders, after the test folder when one is given (absolute paths only).</summary>
-    public static IReadOnlyList<string> SearchPath(string? testFolder) =>
-        testFolder is { Length: > 1 } && testFolder.StartsWith('/') ? [testFolder, .. SystemFolders] : SystemFolders;
+    /// <summary>The first executable file named <paramref name="name"/> in <paramref name="folders"/> of this machine.</summary>
+    public static string? Find(string name, IReadOnlyList<string> folders) => Find(name, folders, HostRoot.OpenRunningSystem());
 
-    /// <summary>
-    /// The first executable file named <paramref name="name"/>: on this machine, or with
-    /// <paramref name="within"/> in that managed system (resolved inside its root). The path is
-    /// returned as the system names it, below the root's real path.
-    /// </summary>
-    public static string? Find(string name, IReadOnlyList<string> folders, HostRoot? within = null)
+    /// <summary>The managed system's own program (a host path, for running it chrooted into the root); never a test folder's.</summary>
+    public static string? FindInTarget(string name, HostRoot root) => TestFolder() is null ? Find(name, SystemFolders, root) : null;
+
+    private static string? Find(string name, IReadOnlyList<string> folders, HostRoot root)
     {
         const uint AnyExecute = 0x49; // 0111
         foreach (string folder in folders)
         {
             string path = folder + "/" + name;
-            string? real = within is null ? path : within.Resolve(path).RealPath;
-            if (real is not null && FileStatus.Of(real, out FileStatus status) == 0 && status.IsRegular && (status.Permissions & AnyExecute) != 0)
+            if (root.TryStatus(path, out FileStatus status, out _, out _) && status.IsRegular && (status.Permissions & AnyExecute) != 0)
             {
-                return within is null ? path : within.RealPathOf(path);
+                return path;
             }
         }
 
         return null;
+    }
+
+    /// <summary>The test build's stand-in tools (DRIVER_TOOL_TEST_HOOK_FOLDER); the shipped build has none.</summary>
+    private static string? TestFolder()
+    {
+#if TEST_SEAMS
+        return Environment.GetEnvironmentVariable("DRIVER_TOOL_TEST_HOOK_FOLDER") is { Length: > 1 } folder && folder.StartsWith('/') ? folder : null;
+#else
+        return null;
+#endif
     }
 }

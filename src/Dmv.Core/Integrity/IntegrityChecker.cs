@@ -24,14 +24,16 @@ public sealed class IntegrityChecker(HostRoot root, IntegrityOptions options, Na
     {
         var modules = new List<ModuleCheck>();
         var reports = new List<ModuleReport>();
-        if (VariantModules.TryFind(variant.Directory, out SortedDictionary<string, string> files, out Failure? failure))
+        if (VariantModules.TryFind(root, variant.Directory, out SortedDictionary<string, string> files, out Failure? failure))
         {
             foreach ((string name, string relative) in files)
             {
                 SignatureVerdict? signature = null;
+                string hostPath = root.HostPathOf(variant.Directory + "/" + relative);
                 ModuleReport report = _inspector.Inspect(
-                    variant.Directory + "/" + relative,
-                    root.HostPathOf(variant.Directory + "/" + relative),
+                    root,
+                    hostPath,
+                    hostPath,
                     options.Policy == SignaturePolicy.Off ? null : (_, bytes) => signature = _verifier.Verify(bytes));
                 modules.Add(new ModuleCheck(name, report, signature, NoteProblem(report, variant.Info)));
                 reports.Add(report);

@@ -34,23 +34,21 @@ public sealed class KernelSymbols
         foreach (string pattern in Locations)
         {
             string hostPath = string.Format(CultureInfo.InvariantCulture, pattern, kernel);
-            PathResolution file = root.Resolve(hostPath);
-            if (!file.Succeeded)
-            {
-                continue;
-            }
-
             byte[] buffer = new byte[1 << 20];
-            if (!FileContent.TryRead(file.RealPath!, 256 << 20, ref buffer, out int length, out _, out string reason))
+            if (!root.TryReadFile(hostPath, 256 << 20, ref buffer, out int length, out int errno, out string reason))
             {
-                problem = $"{file.RealPath}: {reason}";
+                if (errno != Errno.ENOENT)
+                {
+                    problem = reason;
+                }
+
                 continue;
             }
 
             byte[] text = buffer.AsSpan(0, length).ToArray();
             if (hostPath.EndsWith(".gz", StringComparison.Ordinal) && !NativeCodecs.TryGunzip(text, out text, out reason))
             {
-                problem = $"{file.RealPath}: {reason}";
+                problem = $"{root.RealPathOf(hostPath)}: {reason}";
                 continue;
             }
 

@@ -18,25 +18,19 @@ public static class InstalledKernels
     public static List<KernelDirectory> List(HostRoot root, string? runningRelease, DiagnosticLog log)
     {
         var kernels = new List<KernelDirectory>();
-        PathResolution modules = root.Resolve(ModulesDirectory);
-        if (!modules.Succeeded)
-        {
-            log.Warn(root.RealPathOf(ModulesDirectory), modules.Reason ?? Errno.Describe(modules.Errno));
-            return kernels;
-        }
-
         var entries = new List<DirectoryEntry>();
-        if (!DirectoryReader.TryList(modules.RealPath!, entries, out _, out string reason))
+        if (!root.TryList(ModulesDirectory, entries, out _, out string reason))
         {
-            log.Warn(modules.RealPath!, reason);
+            log.Warn(root.RealPathOf(ModulesDirectory), root.WithoutPath(ModulesDirectory, reason));
             return kernels;
         }
 
-        string hostModules = root.HostPathOf(modules.RealPath!);
+        PathResolution modules = root.Resolve(ModulesDirectory);
+        string realModules = modules.RealPath ?? root.RealPathOf(ModulesDirectory);
         foreach (DirectoryEntry entry in entries)
         {
-            string path = modules.RealPath + "/" + entry.Name;
-            if (!entry.IsUsable(modules.RealPath, log))
+            string path = realModules + "/" + entry.Name;
+            if (!entry.IsUsable(realModules, log))
             {
                 continue;
             }
@@ -53,12 +47,13 @@ public static class InstalledKernels
             }
             else if (entry.Kind == EntryKind.Link)
             {
-                PathResolution target = root.ResolveFrom(hostModules, entry.Name);
-                if (!target.Succeeded)
+                string hostKernel = ModulesDirectory + "/" + entry.Name;
+                PathResolution target = root.Resolve(hostKernel);
+                if (!root.TryStatus(hostKernel, out FileStatus status, out _, out string why) || !target.Succeeded)
                 {
-                    log.Warn(path, target.Reason ?? Errno.Describe(target.Errno));
+                    log.Warn(path, target.Reason ?? root.WithoutPath(hostKernel, why));
                 }
-                else if (FileStatus.Of(target.RealPath!, out FileStatus status) == 0 && status.Kind == EntryKind.Directory)
+                else if (status.Kind == EntryKind.Directory)
                 {
                     kernels.Add(new KernelDirectory(entry.Name, target.RealPath!));
                 }

@@ -48,21 +48,21 @@ public static class KernelInventory
                 }
             }
 
-            string? image = root.Resolve($"/boot/vmlinuz-{release}").Succeeded ? $"/boot/vmlinuz-{release}" : null;
+            string? image = root.TryStatus($"/boot/vmlinuz-{release}", out _, out _, out _) ? $"/boot/vmlinuz-{release}" : null;
             KernelConfig? config = FindConfig(root, release, release == runningRelease, image, codecs, out List<string> problems);
             reports.Add(new KernelReport(
                 release,
                 release == runningRelease,
                 image,
                 directory is null ? null : root.HostPathOf(directory.Value.RealPath),
-                directory is null ? 0 : CountModules(directory.Value.RealPath),
+                directory is null ? 0 : CountModules(root, root.HostPathOf(directory.Value.RealPath)),
                 catalog?.Variants.Select(groups.NameOf).Distinct().Count() ?? 0,
                 catalog?.Variants.Count ?? 0,
                 selected,
                 config,
                 [.. problems, .. config?.Problems ?? []],
                 XenGuestType.From(config),
-                KernelSymbols.Locations.Select(p => string.Format(CultureInfo.InvariantCulture, p, release)).FirstOrDefault(p => root.Resolve(p).Succeeded)));
+                KernelSymbols.Locations.Select(p => string.Format(CultureInfo.InvariantCulture, p, release)).FirstOrDefault(p => root.TryStatus(p, out _, out _, out _))));
         }
 
         return reports;
@@ -88,22 +88,20 @@ public static class KernelInventory
 
         if (image is not null)
         {
-            PathResolution file = root.Resolve(image);
             byte[] buffer = new byte[1 << 20];
-            int errno = 0;
-            if (file.Succeeded && FileContent.TryReadWhole(file.RealPath!, KernelImage.MaxBytes, ref buffer, out int length, out errno))
+            if (root.TryReadFile(image, KernelImage.MaxBytes, ref buffer, out int length, out int errno, out string reason))
             {
-                string? embedded = KernelImage.FindConfig(buffer.AsSpan(0, length), codecs, out string? reason);
+                string? embedded = KernelImage.FindConfig(buffer.AsSpan(0, length), codecs, out string? why);
                 if (embedded is not null)
                 {
                     return KernelConfig.ParseReported("image:" + image, embedded);
                 }
 
-                problems.Add($"{image}: {reason}");
+                problems.Add($"{image}: {why}");
             }
-            else if (file.Succeeded)
+            else if (errno != Errno.ENOENT)
             {
-                problems.Add($"{image}: {Errno.Describe(errno)}");
+                problems.Add($"{image}: {root.WithoutPath(image, reason)}");
             }
         }
 
@@ -112,16 +110,13 @@ public static class KernelInventory
 
     private static bool TryReadBytes(HostRoot root, string hostPath, bool gzip, List<string> problems, ref byte[] buffer, out int length)
     {
-        length = 0;
-        PathResolution file = root.Resolve(hostPath);
-        if (!file.Succeeded)
+        if (!root.TryReadFile(hostPath, MaxConfigBytes, ref buffer, out length, out int errno, out string reason, toEnd: gzip))
         {
-            return false;
-        }
+            if (errno != Errno.ENOENT)
+            {
+                problems.Add($"{hostPath}: {root.WithoutPath(hostPath, reason)}");
+            }
 
-        if (!FileContent.TryRead(file.RealPath!, MaxConfigBytes, ref buffer, out length, out _, out string reason, regularFile: !gzip))
-        {
-            problems.Add($"{hostPath}: {reason}");
             return false;
         }
 
@@ -142,9 +137,8 @@ public static class KernelInventory
 
     private static IEnumerable<string> Images(HostRoot root)
     {
-        PathResolution boot = root.Resolve("/boot");
         var entries = new List<DirectoryEntry>();
-        if (boot.Succeeded && DirectoryReader.TryList(boot.RealPath!, entries, out _, out _))
+        if (root.TryList("/boot", entries, out _, out _))
         {
             foreach (DirectoryEntry entry in entries)
             {
@@ -157,14 +151,14 @@ public static class KernelInventory
     }
 
     /// <summary>modules.dep lists every module of the kernel; without it, the module files are counted (dmv/ and updates/ excepted).</summary>
-    private static int CountModules(string realDirectory)
+    private static int CountModules(HostRoot root, string hostDirectory)
     {
         byte[] buffer = new byte[256 * 1024];
-        if (FileContent.TryRead(realDirectory + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
+        if (root.TryReadFile(hostDirectory + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
         {
             return buffer.AsSpan(0, length).Count((byte)':');
         }
 
-        return ModuleFiles.Under(realDirectory, new HashSet<string>(StringComparer.Ordinal) { "dmv", "updates" }).Count();
+        return ModuleFiles.Under(root, hostDirectory, new HashSet<string>(StringComparer.Ordinal) { "dmv", "updates" }).Count;
     }
 }

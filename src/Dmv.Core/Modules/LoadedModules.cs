@@ -17,32 +17,24 @@ public sealed class LoadedModules : IDisposable
     private readonly DiagnosticLog _log;
     private readonly Dictionary<string, LoadedModule> _cache = new(StringComparer.Ordinal);
     private readonly HashSet<string> _loaded = new(StringComparer.Ordinal);
-    private readonly string? _realSysModule;
-    private readonly string? _hostSysModule;
     private readonly HostRoot _root;
-    private RootReads _reads;
     private byte[] _buffer = new byte[512];
 
     public LoadedModules(HostRoot root, DiagnosticLog log)
     {
         _log = log;
         _root = root;
-        PathResolution sysModule = root.Resolve(SysModuleDirectory);
-        if (!sysModule.Succeeded)
-        {
-            return;
-        }
-
         var entries = new List<DirectoryEntry>();
-        if (!DirectoryReader.TryList(sysModule.RealPath!, entries, out _, out string reason))
+        if (!root.TryList(SysModuleDirectory, entries, out int errno, out string reason))
         {
-            log.Warn(sysModule.RealPath!, reason);
+            if (errno != Errno.ENOENT)
+            {
+                log.Warn(root.RealPathOf(SysModuleDirectory), root.WithoutPath(SysModuleDirectory, reason));
+            }
+
             return;
         }
 
-        _realSysModule = sysModule.RealPath;
-        _hostSysModule = root.HostPathOf(sysModule.RealPath!);
-        _reads = root.OpenForReads();
         foreach (DirectoryEntry entry in entries)
         {
             if (entry.Kind == EntryKind.Directory && entry.NameIsValid)
@@ -67,7 +59,9 @@ public sealed class LoadedModules : IDisposable
         return state;
     }
 
-    public void Dispose() => _reads.Dispose();
+    public void Dispose()
+    {
+    }
 
     private LoadedModule Read(string kernelName)
     {
@@ -76,15 +70,13 @@ public sealed class LoadedModules : IDisposable
             return new LoadedModule(kernelName, false, false, null);
         }
 
-        string notePath = _realSysModule + "/" + kernelName + "/notes/" + XenServerNote.SectionName;
-        // Opened below the root in one call where no link leaves it; otherwise resolved inside the root
-        // step by step (the module's folder and notes/ may be links) and opened by the kernel inside it.
-        bool read = _root.TryReadFile(_reads, _hostSysModule!, kernelName + "/notes/" + XenServerNote.SectionName, MaxNoteFileBytes, ref _buffer, out int length, out int errno, out string? reason);
-        if (!read)
+        string hostNote = SysModuleDirectory + "/" + kernelName + "/notes/" + XenServerNote.SectionName;
+        string notePath = _root.RealPathOf(hostNote);
+        if (!_root.TryReadAttribute(hostNote, MaxNoteFileBytes, ref _buffer, out int length, out int errno, out string reason))
         {
             if (errno != Errno.ENOENT)
             {
-                _log.Warn(notePath, errno == Errno.EFBIG ? $"larger than {MaxNoteFileBytes} bytes" : errno == Errno.EXDEV && reason is not null ? reason : Errno.Describe(errno));
+                _log.Warn(notePath, _root.WithoutPath(hostNote, reason));
             }
 
             return new LoadedModule(kernelName, true, errno != Errno.ENOENT, null);

@@ -7,8 +7,8 @@ namespace Dmv.Core.Modules;
 /// folders opened one name at a time from their parent's descriptor with O_NOFOLLOW: a folder
 /// swapped for a link during the walk is not entered, so the walk cannot be led out of the root.
 /// Unreadable folders are passed over, and the named folders (dmv/, updates/) are skipped at any
-/// depth. A link found is returned as the path of the link: resolve it inside the root before
-/// reading it.
+/// depth. Paths are returned as the managed system names them (host paths); a link found is
+/// returned as the path of the link, to be opened through the root like any other.
 /// </summary>
 public static class ModuleFiles
 {
@@ -16,21 +16,21 @@ public static class ModuleFiles
     // descriptor per level until the process runs out.
     private const int MaxDepth = 64;
 
-    public static List<string> Under(string realDirectory, IReadOnlySet<string> skippedFolders)
+    public static List<string> Under(HostRoot root, string hostDirectory, IReadOnlySet<string> skippedFolders)
     {
         var found = new List<string>();
-        if (DirectoryHandle.TryOpen(realDirectory, out DirectoryHandle top, out _))
+        if (root.TryOpenDirectory(hostDirectory, create: false, out DirectoryHandle top, out _, out _))
         {
             using (top)
             {
-                Walk(top, skippedFolders, new byte[16 * 1024], found, 0);
+                Walk(top, hostDirectory, skippedFolders, new byte[16 * 1024], found, 0);
             }
         }
 
         return found;
     }
 
-    private static void Walk(DirectoryHandle folder, IReadOnlySet<string> skippedFolders, byte[] buffer, List<string> found, int depth)
+    private static void Walk(DirectoryHandle folder, string hostFolder, IReadOnlySet<string> skippedFolders, byte[] buffer, List<string> found, int depth)
     {
         var entries = new List<DirectoryEntry>();
         if (!folder.TryList(entries, buffer, out _))
@@ -51,13 +51,13 @@ public static class ModuleFiles
                 {
                     using (child)
                     {
-                        Walk(child, skippedFolders, buffer, found, depth + 1);
+                        Walk(child, hostFolder + "/" + entry.Name, skippedFolders, buffer, found, depth + 1);
                     }
                 }
             }
             else if (entry.Kind is EntryKind.File or EntryKind.Link && ModuleName.IsModuleFile(entry.Name))
             {
-                found.Add(folder.RealPath + "/" + entry.Name);
+                found.Add(hostFolder + "/" + entry.Name);
             }
         }
     }

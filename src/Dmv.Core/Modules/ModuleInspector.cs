@@ -21,28 +21,24 @@ public sealed class ModuleInspector(NativeCodecs codecs)
 
     /// <param name="withBytes">Called with the module's bytes (decompressed) while they are still at hand, e.g. to verify its signature.</param>
     /// <param name="symbols">Read the imported symbols' names and the exports (for kABI); otherwise only their count.</param>
-    public ModuleReport Inspect(string realPath, string displayPath, ModuleBytesVisitor? withBytes = null, bool symbols = true)
+    public ModuleReport Inspect(HostRoot root, string hostPath, string displayPath, ModuleBytesVisitor? withBytes = null, bool symbols = true)
     {
-        int statError = FileStatus.Of(realPath, out FileStatus status);
-        if (statError != 0)
+        if (!root.TryOpenFile(hostPath, out FileHandle file, out int openErrno, out string openReason))
         {
-            return new ModuleReport { File = displayPath, Error = Errno.Describe(statError), ErrorNumber = statError };
-        }
-
-        if (!status.IsRegular)
-        {
-            int errno = status.Kind == EntryKind.Directory ? Errno.EISDIR : Errno.EINVAL;
-            return new ModuleReport { File = displayPath, Error = $"{status.Description}, not a module file", ErrorNumber = errno };
+            // The report names the file as the caller did.
+            string why = root.WithoutPath(hostPath, openReason).Replace("not a regular file", "not a module file", StringComparison.Ordinal);
+            return new ModuleReport { File = displayPath, Error = why, ErrorNumber = openErrno };
         }
 
         ReadBuffer buffer = _buffers.Get();
+        using (file)
         try
         {
             byte[] bytes = buffer.Bytes;
             int length;
             int errno;
             // Without a signature to check, only the parts a report needs are read.
-            bool read = SparseModuleRead.TryRead(realPath, MaxFileBytes, sparse: withBytes is null, symbols, ref bytes, out length, out errno, out string? reason);
+            bool read = SparseModuleRead.TryRead(file, MaxFileBytes, sparse: withBytes is null, symbols, ref bytes, out length, out errno, out string? reason);
             buffer.Bytes = bytes;
             if (!read)
             {

@@ -5,19 +5,20 @@ namespace Dmv.Core.Modules;
 /// <summary>Finds a module by name in a kernel's module folder: modules.dep first (what modprobe uses), then a walk.</summary>
 public static class ModuleLocator
 {
-    public static bool TryFind(HostRoot root, string kernel, string name, out string realPath, out string reason)
+    /// <param name="hostPath">The module's path as the managed system names it (opened through the root by the caller).</param>
+    public static bool TryFind(HostRoot root, string kernel, string name, out string hostPath, out string reason)
     {
-        realPath = "";
+        hostPath = "";
         string wanted = ModuleName.KernelName(name);
-        PathResolution modules = root.Resolve("/lib/modules/" + kernel);
-        if (!modules.Succeeded)
+        string hostKernel = "/lib/modules/" + kernel;
+        if (!root.TryStatus(hostKernel, out FileStatus folder, out int errno, out reason) || folder.Kind != EntryKind.Directory)
         {
-            reason = $"kernel {kernel}: {modules.Reason}";
+            reason = $"kernel {kernel}: {(errno == 0 ? $"{root.RealPathOf(hostKernel)}: not a folder" : reason)}";
             return false;
         }
 
         byte[] buffer = new byte[64 * 1024];
-        if (FileContent.TryRead(modules.RealPath + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
+        if (root.TryReadFile(hostKernel + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
         {
             foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n'))
             {
@@ -25,10 +26,10 @@ public static class ModuleLocator
                 if (colon > 0 && ModuleName.KernelName(line[..colon]) == wanted)
                 {
                     string path = line[..colon];
-                    PathResolution found = path.StartsWith('/') ? root.Resolve(path) : root.ResolveFrom(root.HostPathOf(modules.RealPath!), path);
-                    if (found.Succeeded)
+                    string candidate = path.StartsWith('/') ? path : hostKernel + "/" + path;
+                    if (root.TryStatus(candidate, out FileStatus status, out _, out _) && status.IsRegular)
                     {
-                        realPath = found.RealPath!;
+                        hostPath = candidate;
                         reason = "";
                         return true;
                     }
@@ -36,13 +37,11 @@ public static class ModuleLocator
             }
         }
 
-        foreach (string file in ModuleFiles.Under(modules.RealPath!, new HashSet<string>(StringComparer.Ordinal) { "dmv" }))
+        foreach (string file in ModuleFiles.Under(root, hostKernel, new HashSet<string>(StringComparer.Ordinal) { "dmv" }))
         {
-            // A link found by the walk is followed inside the root, never by the kernel from the path.
-            PathResolution resolved = ModuleName.KernelName(file) == wanted ? root.Resolve(root.HostPathOf(file)) : default;
-            if (resolved.Succeeded)
+            if (ModuleName.KernelName(file) == wanted && root.TryStatus(file, out FileStatus status, out _, out _) && status.IsRegular)
             {
-                realPath = resolved.RealPath!;
+                hostPath = file;
                 reason = "";
                 return true;
             }

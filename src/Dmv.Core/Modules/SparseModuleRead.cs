@@ -23,62 +23,41 @@ internal static unsafe class SparseModuleRead
 
     /// <param name="sparse">Read only the parts a report needs, when the file is a plain ELF.</param>
     /// <param name="reason">Why the read failed, when the errno alone does not say it.</param>
-    public static bool TryRead(string realPath, long maxBytes, bool sparse, bool symbols, ref byte[] buffer, out int length, out int errno, out string? reason)
+    public static bool TryRead(FileHandle file, long maxBytes, bool sparse, bool symbols, ref byte[] buffer, out int length, out int errno, out string? reason)
     {
         length = 0;
         reason = null;
 
-        // O_NONBLOCK: whatever was swapped in after the caller's stat, a FIFO must not hang the open.
-        int descriptor = NativePath.Open(realPath, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC | NativeMethods.O_NONBLOCK, out errno);
-        if (descriptor < 0)
+        // The file was seen to be a regular file before it was opened (HostRoot.TryOpenFile).
+        errno = file.Status(out FileStatus status);
+        if (errno != 0)
         {
             return false;
         }
 
-        try
+        long size = status.Size;
+        if (size > maxBytes)
         {
-            // What was opened, not what the earlier stat saw, decides: a folder, FIFO or device is refused here.
-            errno = DirectoryHandle.DescriptorStatus(descriptor, out FileStatus status);
-            if (errno != 0)
-            {
-                return false;
-            }
-
-            if (!status.IsRegular)
-            {
-                errno = status.Kind == EntryKind.Directory ? Errno.EISDIR : Errno.EINVAL;
-                reason = $"{status.Description}, not a module file";
-                return false;
-            }
-
-            long size = status.Size;
-            if (size > maxBytes)
-            {
-                errno = Errno.EFBIG;
-                return false;
-            }
-
-            if (buffer.Length < size)
-            {
-                buffer = new byte[size];
-            }
-
-            int total = (int)size;
-            if (sparse && TrySparse(descriptor, buffer, total, symbols))
-            {
-                length = total;
-                errno = 0;
-                return true;
-            }
-
-            // The whole file, up to its end: one that shrank since the fstat is read as it now is.
-            errno = ReadUpTo(descriptor, buffer, total, out length);
-            return errno == 0;
+            errno = Errno.EFBIG;
+            return false;
         }
-        finally
+
+        if (buffer.Length < size)
         {
-            NativeMethods.Close(descriptor);
+            buffer = new byte[size];
         }
+
+        int total = (int)size;
+        if (sparse && TrySparse(file.Descriptor, buffer, total, symbols))
+        {
+            length = total;
+            errno = 0;
+            return true;
+        }
+
+        // The whole file, up to its end: one that shrank since the fstat is read as it now is.
+        errno = ReadUpTo(file.Descriptor, buffer, total, out length);
+        return errno == 0;
     }
 
     private static bool TrySparse(int descriptor, byte[] buffer, int total, bool symbols)

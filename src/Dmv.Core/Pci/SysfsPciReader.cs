@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 
@@ -18,52 +17,37 @@ public static class SysfsPciReader
     public static List<PciDevice> Read(HostRoot root, DiagnosticLog log)
     {
         var devices = new List<PciDevice>();
-        PathResolution directory = root.Resolve(DevicesDirectory);
-        if (!directory.Succeeded)
-        {
-            log.Warn(root.RealPathOf(DevicesDirectory), $"{Errno.Describe(directory.Errno)}; no PCI hardware is known, every variant is listed without hardware");
-            return devices;
-        }
-
         var entries = new List<DirectoryEntry>();
-        if (!DirectoryReader.TryList(directory.RealPath!, entries, out _, out string listError))
+        if (!root.TryList(DevicesDirectory, entries, out int errno, out string listError))
         {
-            log.Warn(directory.RealPath!, $"{listError}; no PCI hardware is known");
+            log.Warn(root.RealPathOf(DevicesDirectory), $"{(errno == Errno.ENOENT ? Errno.Describe(errno) : root.WithoutPath(DevicesDirectory, listError))}; no PCI hardware is known, every variant is listed without hardware");
             return devices;
         }
 
         entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        string hostDirectory = root.HostPathOf(directory.RealPath!);
+        string folder = root.RealPathOf(DevicesDirectory);
         byte[] buffer = new byte[512];
-        using RootReads reads = root.OpenForReads();
         foreach (DirectoryEntry entry in entries)
         {
-            string path = directory.RealPath + "/" + entry.Name;
-            if (!entry.IsUsable(directory.RealPath, log))
+            if (!entry.IsUsable(folder, log))
             {
                 continue;
             }
 
+            // Each device's uevent gives its four ids in one read; the device's link is followed inside the root.
+            string hostDevice = DevicesDirectory + "/" + entry.Name;
             string slot = ShortSlot(entry.Name);
-            if (TryReadUeventInRoot(root, reads, hostDirectory + "/" + entry.Name + "/uevent", slot, ref buffer, out PciDevice? fromUevent))
-            {
-                devices.Add(fromUevent);
-                continue;
-            }
-
-            PathResolution device = root.ResolveFrom(hostDirectory, entry.Name);
-            if (!device.Succeeded)
-            {
-                log.Warn(path, device.Reason ?? Errno.Describe(device.Errno));
-                continue;
-            }
-
-            // A sysfs attribute hands over its whole text in the first read, so a short read is its end.
-            string hostDevice = root.HostPathOf(device.RealPath!);
-            if (root.TryReadFile(hostDevice, "uevent", MaxUeventBytes, ref buffer, out int length, out _, out _)
+            if (root.TryReadAttribute(hostDevice + "/uevent", MaxUeventBytes, ref buffer, out int length, out errno, out string reason)
                 && PciUevent.TryParse(buffer.AsSpan(0, length), out int vendor, out int deviceId, out int subVendor, out int subDevice))
             {
                 devices.Add(new PciDevice(slot, vendor, deviceId, subVendor, subDevice));
+                continue;
+            }
+
+            if (errno is Errno.EXDEV or Errno.ELOOP or Errno.ENOTDIR)
+            {
+                // The device's own link leads out of the root or nowhere: no attribute can be read through it.
+                log.Warn(folder + "/" + entry.Name, root.WithoutPath(hostDevice + "/uevent", reason));
                 continue;
             }
 
@@ -75,27 +59,6 @@ public static class SysfsPciReader
         }
 
         return devices;
-    }
-
-    /// <summary>
-    /// The usual case in one open: the kernel follows the device's link below the root (openat2),
-    /// where resolving it here first costs a readlink per step. Any failure (no openat2, a link that
-    /// is absolute or climbs, a missing or odd uevent) is left to the resolving path, which gives the
-    /// same answer or reports why not.
-    /// </summary>
-    private static bool TryReadUeventInRoot(HostRoot root, RootReads reads, string hostPath, string slot, ref byte[] buffer, [NotNullWhen(true)] out PciDevice? device)
-    {
-        device = null;
-        int descriptor = root.OpenFileBeneathRoot(reads, hostPath, out _);
-        if (descriptor < 0
-            || !FileContent.ReadAll(descriptor, MaxUeventBytes, ref buffer, out int length, out _, regularFile: true)
-            || !PciUevent.TryParse(buffer.AsSpan(0, length), out int vendor, out int deviceId, out int subVendor, out int subDevice))
-        {
-            return false;
-        }
-
-        device = new PciDevice(slot, vendor, deviceId, subVendor, subDevice);
-        return true;
     }
 
     /// <summary>The same identity from the four attribute files, each opened inside the root.</summary>
@@ -115,12 +78,13 @@ public static class SysfsPciReader
     private static bool TryReadHex(HostRoot root, string hostDevice, string name, bool required, DiagnosticLog log, ref byte[] buffer, out int value)
     {
         value = PciHex.Unknown;
-        string realPath = root.RealPathOf(hostDevice) + "/" + name;
-        if (!root.TryReadFile(hostDevice, name, MaxAttributeBytes, ref buffer, out int length, out int errno, out string? reason))
+        string hostPath = hostDevice + "/" + name;
+        string realPath = root.RealPathOf(hostPath);
+        if (!root.TryReadAttribute(hostPath, MaxAttributeBytes, ref buffer, out int length, out int errno, out string reason))
         {
             if (required || errno != Errno.ENOENT)
             {
-                log.Warn(realPath, errno == Errno.EFBIG ? $"larger than {MaxAttributeBytes} bytes" : errno == Errno.EXDEV && reason is not null ? reason : Errno.Describe(errno));
+                log.Warn(realPath, root.WithoutPath(hostPath, reason));
             }
 
             return false;

@@ -95,7 +95,7 @@ public sealed class SwitchPlanner
             return new Failure(Errno.EINVAL, $"{source.InfoPath}: an info.json directly in dmv/ is not a variant that can be selected; a variant lives in dmv/DRIVER/VARIANT/");
         }
 
-        if (!VariantModules.TryFind(source.Directory, out SortedDictionary<string, string> modules, out Failure? failure))
+        if (!VariantModules.TryFind(_root, source.Directory, out SortedDictionary<string, string> modules, out Failure? failure))
         {
             return failure;
         }
@@ -320,65 +320,42 @@ public sealed class SwitchPlanner
     }
 
     /// <summary>
-    /// Reads a kernel's updates/ and sorts out which entries are the driver's own links: those whose
-    /// target lies (or, when dangling, would lie) inside a dmv/DRIVER/ folder.
+    /// Reads a kernel's updates/ (through the descriptor the switch then writes through) and sorts out
+    /// which entries are the driver's own links: those whose target lies (or, when dangling, would lie)
+    /// inside a dmv/DRIVER/ folder. An updates/ that is itself a link is not written through: the
+    /// relative targets a switch writes would be wrong from where it really is.
     /// </summary>
     private bool TryReadUpdates(KernelCatalog catalog, DriverScope driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out Failure? failure)
     {
         entries = new Dictionary<string, UpdatesEntry>(StringComparer.Ordinal);
         failure = null;
-        string hostKernel = _root.HostPathOf(catalog.RealKernelDirectory);
-
-        // The journal names the folder as the system does, /lib/modules/K/updates: recovery opens it
-        // inside the root by descriptor, and a journal naming any other folder is not obeyed.
-        hostUpdates = $"{InstalledKernels.ModulesDirectory}/{catalog.Release}/updates";
-        PathResolution updates = _root.ResolveFrom(hostKernel, "updates");
-        if (!updates.Succeeded)
+        if (!UpdatesFolder.TryRead(_root, catalog, _folders, out UpdatesFolder updates, out int errno, out string reason))
         {
-            if (updates.Errno == Errno.ENOENT)
-            {
-                return true;
-            }
-
-            failure = new Failure(updates.Errno, updates.Reason ?? Errno.Describe(updates.Errno));
-            return false;
-        }
-
-        string resolvedUpdates = _root.HostPathOf(updates.RealPath!);
-        var listed = new List<DirectoryEntry>();
-        if (!_folders.TryGet(hostUpdates, create: false, out DirectoryHandle folder, out int errno, out string reason))
-        {
+            hostUpdates = updates.HostPath;
             failure = new Failure(errno, reason);
             return false;
         }
 
-        if (!folder.TryListFromStart(listed, new byte[16384], out errno))
+        // The journal names the folder as the system does, /lib/modules/K/updates: recovery opens it
+        // inside the root by descriptor, and a journal naming any other folder is not obeyed.
+        hostUpdates = updates.HostPath;
+        if (updates.IsLink)
         {
-            failure = new Failure(errno, $"{updates.RealPath}: {Errno.Describe(errno)}");
+            failure = new Failure(Errno.ELOOP, $"{_root.RealPathOf(hostUpdates)} is a symbolic link (to {updates.RealPath}); driver-tool writes module links only into a real updates/ folder of the kernel, where their relative targets lead into dmv/: make it a folder");
             return false;
         }
 
-        foreach (DirectoryEntry entry in listed)
+        string resolvedUpdates = updates.ResolvedHostPath(_root);
+        foreach (UpdatesItem entry in updates.Items)
         {
-            if (!entry.NameIsValid)
-            {
-                continue;
-            }
-
             if (entry.Kind != EntryKind.Link)
             {
-                entries[entry.Name] = new UpdatesEntry(entry.Name, false, null, entry.Kind switch { EntryKind.Directory => "a folder", EntryKind.Special => "a FIFO, socket or device", _ => "a regular file" });
+                entries[entry.Name] = new UpdatesEntry(entry.Name, false, null, entry.Description);
                 continue;
             }
 
-            if (!folder.TryReadLink(entry.Name, out string target, out _))
-            {
-                continue;
-            }
-
-            PathResolution resolved = _root.ResolveFrom(resolvedUpdates, entry.Name);
-            bool owned = _ownership.BelongsTo(driver, catalog, resolvedUpdates, target, resolved);
-            entries[entry.Name] = new UpdatesEntry(entry.Name, owned, target, $"a link to {target}", _ownership.RelativeFormOf(catalog, resolvedUpdates, entry.Name, target, resolved));
+            bool owned = _ownership.BelongsTo(driver, catalog, resolvedUpdates, entry.Target!, entry.Resolved);
+            entries[entry.Name] = new UpdatesEntry(entry.Name, owned, entry.Target, entry.Description, _ownership.RelativeFormOf(catalog, resolvedUpdates, entry.Name, entry.Target!, entry.Resolved));
         }
 
         return true;

@@ -12,34 +12,17 @@ namespace Dmv.Core.Selection;
 /// </summary>
 public static class UpdatesLinkScanner
 {
-    public const string UpdatesFolder = "updates";
-
     /// <param name="nameOf">The name the listing gives a variant's driver: selections are keyed by it.</param>
     public static KernelSelection Scan(HostRoot root, KernelCatalog kernel, LinkOwnership ownership, Func<CatalogVariant, string> nameOf, DiagnosticLog log)
     {
         var byDriver = new Dictionary<string, List<(string Link, CatalogVariant Variant)>>(StringComparer.Ordinal);
-        string updatesPath = kernel.RealKernelDirectory + "/" + UpdatesFolder;
-        PathResolution updates = root.ResolveFrom(root.HostPathOf(kernel.RealKernelDirectory), UpdatesFolder);
-        if (!updates.Succeeded)
+        if (!UpdatesFolder.TryRead(root, kernel, null, out UpdatesFolder updates, out int errno, out string reason, name => log.Warn(kernel.RealKernelDirectory + "/" + UpdatesFolder.Name + "/" + name, "name is not valid UTF-8; skipped")))
         {
-            if (updates.Errno != Errno.ENOENT)
-            {
-                log.Warn(updatesPath, updates.Reason ?? Errno.Describe(updates.Errno));
-            }
-
+            log.Warn(updates.RealPath, reason);
             return new KernelSelection(kernel.Release, new Dictionary<string, SelectedVariant>());
         }
 
-        var entries = new List<DirectoryEntry>();
-        if (!DirectoryReader.TryList(updates.RealPath!, entries, out _, out string reason))
-        {
-            log.Warn(updates.RealPath!, reason);
-            return new KernelSelection(kernel.Release, new Dictionary<string, SelectedVariant>());
-        }
-
-        entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        string hostUpdates = root.HostPathOf(updates.RealPath!);
-        foreach (DirectoryEntry entry in entries)
+        foreach (UpdatesItem entry in updates.Items)
         {
             // Only module files are looked at by depmod and the kernel: a hidden link staged by a switch is not a selection.
             if (entry.Kind != EntryKind.Link || !Modules.ModuleName.IsModuleFile(entry.Name) || entry.Name.StartsWith('.'))
@@ -48,12 +31,7 @@ public static class UpdatesLinkScanner
             }
 
             string linkPath = updates.RealPath + "/" + entry.Name;
-            if (!entry.IsUsable(updates.RealPath, log))
-            {
-                continue;
-            }
-
-            PathResolution target = root.ResolveFrom(hostUpdates, entry.Name);
+            PathResolution target = entry.Resolved;
             if (!target.Succeeded)
             {
                 log.Warn(linkPath, $"broken link: {target.Reason}");
@@ -105,7 +83,7 @@ public static class UpdatesLinkScanner
 
             if (distinct.Count > 1)
             {
-                log.Warn(updates.RealPath!, $"driver '{driver}' is half switched: its links point to variants {string.Join(", ", distinct)}; '{first.Info.Variant}' is reported");
+                log.Warn(updates.RealPath, $"driver '{driver}' is half switched: its links point to variants {string.Join(", ", distinct)}; '{first.Info.Variant}' is reported");
             }
 
             selected[driver] = new SelectedVariant(first, firstLinks);

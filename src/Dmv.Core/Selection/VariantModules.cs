@@ -9,58 +9,80 @@ namespace Dmv.Core.Selection;
 /// </summary>
 public static class VariantModules
 {
-    /// <summary>Module file name → path relative to the variant folder.</summary>
-    public static bool TryFind(string realVariantDirectory, out SortedDictionary<string, string> modules, out Failure? failure)
+    /// <summary>Module file name → path relative to the variant folder; the folder and all below it opened by descriptor, never through a link.</summary>
+    public static bool TryFind(HostRoot root, string realVariantDirectory, out SortedDictionary<string, string> modules, out Failure? failure)
     {
         modules = new SortedDictionary<string, string>(StringComparer.Ordinal);
         failure = null;
-        var pending = new Stack<string>();
-        pending.Push("");
-        var entries = new List<DirectoryEntry>();
-        while (pending.Count > 0)
+        if (!root.TryOpenDirectory(root.HostPathOf(realVariantDirectory), create: false, out DirectoryHandle top, out int errno, out string reason))
         {
-            string relative = pending.Pop();
-            string directory = relative.Length == 0 ? realVariantDirectory : realVariantDirectory + "/" + relative;
-            entries.Clear();
-            if (!DirectoryReader.TryList(directory, entries, out int errno, out string reason))
-            {
-                failure = new Failure(errno, $"{directory}: {reason}");
-                return false;
-            }
+            failure = new Failure(errno, reason);
+            return false;
+        }
 
-            if (relative.Length != 0 && entries.Any(static e => e.Name == Catalog.CatalogScanner.InfoFileName))
+        using (top)
+        {
+            return Walk(top, "", realVariantDirectory, modules, new byte[16 * 1024], 0, out failure);
+        }
+    }
+
+    private const int MaxDepth = 64;
+
+    private static bool Walk(DirectoryHandle folder, string relative, string realVariantDirectory, SortedDictionary<string, string> modules, byte[] buffer, int depth, out Failure? failure)
+    {
+        failure = null;
+        var entries = new List<DirectoryEntry>();
+        if (!folder.TryList(entries, buffer, out int errno))
+        {
+            failure = new Failure(errno, $"{folder.RealPath}: {Errno.Describe(errno)}");
+            return false;
+        }
+
+        if (relative.Length != 0 && entries.Any(static e => e.Name == Catalog.CatalogScanner.InfoFileName))
+        {
+            return true;
+        }
+
+        entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        foreach (DirectoryEntry entry in entries)
+        {
+            string path = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
+            if (!entry.NameIsValid)
             {
                 continue;
             }
 
-            foreach (DirectoryEntry entry in entries)
+            if (entry.Kind == EntryKind.Directory)
             {
-                string path = relative.Length == 0 ? entry.Name : relative + "/" + entry.Name;
-                if (!entry.NameIsValid)
+                if (depth >= MaxDepth || !folder.TryOpenChild(entry.Name, out DirectoryHandle child, out errno))
                 {
-                    continue;
-                }
-
-                if (entry.Kind == EntryKind.Directory)
-                {
-                    pending.Push(path);
-                }
-                else if (entry.Kind == EntryKind.Special && ModuleName.IsModuleFile(entry.Name))
-                {
-                    // Whatever the options: a device or FIFO linked as a module is read by modprobe and the initrd build.
-                    failure = new Failure(Errno.EINVAL, $"{directory}/{entry.Name}: not a regular file (a FIFO, socket or device); a module must be a regular file");
+                    failure = new Failure(depth >= MaxDepth ? Errno.ELOOP : errno, $"{folder.RealPath}/{entry.Name}: {(depth >= MaxDepth ? $"more than {MaxDepth} folders deep" : Errno.Describe(errno))}");
                     return false;
                 }
-                else if (entry.Kind == EntryKind.File && ModuleName.IsModuleFile(entry.Name))
+
+                using (child)
                 {
-                    if (modules.TryGetValue(entry.Name, out string? other))
+                    if (!Walk(child, path, realVariantDirectory, modules, buffer, depth + 1, out failure))
                     {
-                        failure = new Failure(Errno.EINVAL, $"{realVariantDirectory}: two modules named {entry.Name} ({other} and {path}); updates/ can hold only one");
                         return false;
                     }
-
-                    modules[entry.Name] = path;
                 }
+            }
+            else if (entry.Kind == EntryKind.Special && ModuleName.IsModuleFile(entry.Name))
+            {
+                // Whatever the options: a device or FIFO linked as a module is read by modprobe and the initrd build.
+                failure = new Failure(Errno.EINVAL, $"{folder.RealPath}/{entry.Name}: not a regular file (a FIFO, socket or device); a module must be a regular file");
+                return false;
+            }
+            else if (entry.Kind == EntryKind.File && ModuleName.IsModuleFile(entry.Name))
+            {
+                if (modules.TryGetValue(entry.Name, out string? other))
+                {
+                    failure = new Failure(Errno.EINVAL, $"{realVariantDirectory}: two modules named {entry.Name} ({other} and {path}); updates/ can hold only one");
+                    return false;
+                }
+
+                modules[entry.Name] = path;
             }
         }
 

@@ -21,16 +21,18 @@ public sealed class TrustStore
 
     public IReadOnlyList<TrustedCertificate> Certificates { get; }
 
-    /// <param name="realFolder">The folder's real path (already inside the root, or given on the command line).</param>
-    public static TrustStore Load(string realFolder, DiagnosticLog log)
+    /// <param name="root">The managed system for its own folder, the running system for a folder given on the command line.</param>
+    /// <param name="hostFolder">The folder as <paramref name="root"/> names it: every file in it is opened through the root, and only regular files are read.</param>
+    public static TrustStore Load(HostRoot root, string hostFolder, DiagnosticLog log)
     {
         var certificates = new List<TrustedCertificate>();
         var entries = new List<DirectoryEntry>();
-        if (!DirectoryReader.TryList(realFolder, entries, out int errno, out string reason))
+        string realFolder = root.RealPathOf(hostFolder);
+        if (!root.TryList(hostFolder, entries, out int errno, out string reason))
         {
             if (errno != Errno.ENOENT)
             {
-                log.Warn(realFolder, reason);
+                log.Warn(realFolder, root.WithoutPath(hostFolder, reason));
             }
 
             return new TrustStore(realFolder, certificates);
@@ -45,9 +47,15 @@ public sealed class TrustStore
             }
 
             byte[] buffer = new byte[4096];
-            if (!FileContent.TryRead(path, 1 << 20, ref buffer, out int length, out _, out reason))
+            string hostPath = hostFolder.TrimEnd('/') + "/" + entry.Name;
+            if (!root.TryReadFile(hostPath, 1 << 20, ref buffer, out int length, out errno, out reason))
             {
-                log.Warn(path, reason);
+                // A folder inside, or what is no regular file, is not a certificate, and never opened as one.
+                if (errno != Errno.EISDIR)
+                {
+                    log.Warn(path, root.WithoutPath(hostPath, reason));
+                }
+
                 continue;
             }
 

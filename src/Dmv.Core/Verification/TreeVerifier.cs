@@ -28,6 +28,8 @@ public static class TreeVerifier
     public const string DepmodSeesDmv = "dmv-not-excluded-from-depmod";
     public const string AbsoluteLink = "absolute-link";
     public const string IndexedDmv = "modules-dep-indexes-dmv";
+    public const string UnreadableUpdates = "unreadable-updates";
+    public const string UpdatesIsLink = "updates-is-a-link";
     public const string TreeWarning = "unreadable-entry";
 
     /// <param name="session">The command's session: the state folder, and with <paramref name="repair"/> the lock and the folders switches write through.</param>
@@ -50,7 +52,7 @@ public static class TreeVerifier
         var absolute = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         foreach (KernelCatalog catalog in catalogs)
         {
-            CheckUpdates(root, catalog, ownership, groups.NameOf, only, repair, problems, absolute);
+            CheckUpdates(root, session.Folders, catalog, ownership, groups.NameOf, only, repair, problems, absolute);
         }
 
         if (repair && absolute.Count > 0)
@@ -112,7 +114,7 @@ public static class TreeVerifier
     private static string? IndexedDmvModule(HostRoot root, string hostKernel)
     {
         byte[] buffer = new byte[64 * 1024];
-        if (!root.TryReadFile(hostKernel, "modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
+        if (!root.TryReadFile(hostKernel + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
         {
             return null;
         }
@@ -160,33 +162,32 @@ public static class TreeVerifier
     }
 
     /// <param name="absolute">Gathers, by driver, the indexes in <paramref name="problems"/> of links written with an absolute target.</param>
-    private static void CheckUpdates(HostRoot root, KernelCatalog catalog, LinkOwnership ownership, Func<CatalogVariant, string> nameOf, DriverScope? only, bool repair, List<TreeProblem> problems, Dictionary<string, List<int>> absolute)
+    private static void CheckUpdates(HostRoot root, OpenFolders folders, KernelCatalog catalog, LinkOwnership ownership, Func<CatalogVariant, string> nameOf, DriverScope? only, bool repair, List<TreeProblem> problems, Dictionary<string, List<int>> absolute)
     {
-        PathResolution updates = root.ResolveFrom(root.HostPathOf(catalog.RealKernelDirectory), "updates");
-        var entries = new List<DirectoryEntry>();
-        if (!updates.Succeeded || !root.TryOpenDirectory(root.HostPathOf(updates.RealPath!), create: false, out DirectoryHandle folder, out _, out _))
+        if (!UpdatesFolder.TryRead(root, catalog, folders, out UpdatesFolder updates, out int errno, out string reason))
+        {
+            // What -l warns about (a folder that leads out of the root, or cannot be read) is a problem here.
+            problems.Add(new TreeProblem(UnreadableUpdates, updates.RealPath, $"{root.WithoutPath(updates.HostPath, reason)}; no selection in kernel {catalog.Release} can be read or made", false));
+            return;
+        }
+
+        if (updates.IsLink)
+        {
+            problems.Add(new TreeProblem(UpdatesIsLink, catalog.RealKernelDirectory + "/" + UpdatesFolder.Name, $"a symbolic link (to {updates.RealPath}); switches refuse to write through it: make it a folder", false));
+        }
+
+        if (updates.Items.Count == 0 || !folders.TryGet(updates.HostPath, create: false, out DirectoryHandle folder, out _, out _))
         {
             return;
         }
 
-        using DirectoryHandle owned = folder;
-        if (!folder.TryList(entries, new byte[16384], out _))
-        {
-            return;
-        }
-
-        string hostUpdates = root.HostPathOf(updates.RealPath!);
+        string hostUpdates = updates.ResolvedHostPath(root);
         var variantsByDriver = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
-        entries.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        foreach (DirectoryEntry entry in entries.Where(e => e.Kind == EntryKind.Link && e.NameIsValid))
+        foreach (UpdatesItem entry in updates.Items.Where(e => e.Kind == EntryKind.Link))
         {
             string path = updates.RealPath + "/" + entry.Name;
-            if (!folder.TryReadLink(entry.Name, out string target, out _))
-            {
-                continue;
-            }
-
-            PathResolution resolved = root.ResolveFrom(hostUpdates, entry.Name);
+            string target = entry.Target!;
+            PathResolution resolved = entry.Resolved;
             if (only is not null && !ownership.BelongsTo(only, catalog, hostUpdates, target, resolved))
             {
                 continue;

@@ -71,7 +71,7 @@ public class ListingAgainstManifestTests
         var log = new DiagnosticLog();
 
         List<PciDevice> fromSysfs = SysfsPciReader.Read(root, log);
-        List<PciDevice> fromLspci = await LspciReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(manifest.LspciText)), "lspci", log);
+        List<PciDevice> fromLspci = (await LspciReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(manifest.LspciText)), "lspci", log)).Devices;
 
         Assert.Empty(log.Entries);
         Assert.Equal(manifest.PciDeviceCount, fromSysfs.Count);

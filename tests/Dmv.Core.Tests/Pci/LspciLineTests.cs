@@ -47,7 +47,7 @@ public class LspciLineTests
         string text = "00:00.0 \"0600\" \"8086\" \"0d57\" -p00 \"\" \"\"\nnot a line\r\n\n01:00.0 \"0200\" \"14e4\" \"16d7\" -r01 \"1028\" \"1fe8\"";
         var log = new DiagnosticLog();
 
-        List<PciDevice> devices = await LspciReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), "lspci.txt", log);
+        List<PciDevice> devices = (await LspciReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), "lspci.txt", log)).Devices;
 
         Assert.Equal(2, devices.Count);
         Diagnostic problem = Assert.Single(log.Entries);
@@ -65,7 +65,7 @@ public class LspciLineTests
         }
 
         var log = new DiagnosticLog();
-        List<PciDevice> devices = await LspciReader.ReadAsync(new TrickleStream(Encoding.UTF8.GetBytes(builder.ToString()), 7), "x", log);
+        List<PciDevice> devices = (await LspciReader.ReadAsync(new TrickleStream(Encoding.UTF8.GetBytes(builder.ToString()), 7), "x", log)).Devices;
 
         Assert.Equal(3000, devices.Count);
         Assert.Equal(0, log.Count);

@@ -16,12 +16,12 @@ if [ ! -x "$bin" ]; then
   echo "make test: $bin is missing or not executable: run make publish" >&2
   exit 2
 fi
-if [ -z "${DRIVER_TOOL:-}" ] && [ -n "$(find src -name '*.cs' -newer "$bin" -print -quit)" ]; then
+if [ -z "${DRIVER_TOOL:-}" ] && [ -n "$(find src -name '*.cs' -not -path '*/obj*/*' -not -path '*/bin*/*' -newer "$bin" -print -quit)" ]; then
   echo "make test: $bin is older than the sources under src/: run make publish" >&2
   exit 2
 fi
 seams=${DRIVER_TOOL_SEAMS:-build/test-obj/driver-tool}
-if [ ! -x "$seams" ] || { [ -z "${DRIVER_TOOL_SEAMS:-}" ] && [ -n "$(find src -name '*.cs' -newer "$seams" -print -quit)" ]; }; then
+if [ ! -x "$seams" ] || { [ -z "${DRIVER_TOOL_SEAMS:-}" ] && [ -n "$(find src -name '*.cs' -not -path '*/obj*/*' -not -path '*/bin*/*' -newer "$seams" -print -quit)" ]; }; then
   echo "make test: $seams (the test build) is missing or older than the sources: run make publish-seams" >&2
   exit 2
 fi

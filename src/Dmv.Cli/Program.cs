@@ -32,14 +32,17 @@ public static class Program
         {
             // A last resort: a defect of ours still ends in the contract's error reply, not a stack
             // trace. The runtime's own messages are resource keys in this build, so none is shown.
-            int errno = error is IOException or UnauthorizedAccessException ? FileErrors.ErrnoOf(error) : Errno.EIO;
-            exit = ErrorReporter.Fail(terminal, errno, $"unexpected failure ({error.GetType().Name}): {Errno.Describe(errno)}");
+            // Its own exit status (131): EIO means a hook failed, and one code has one meaning.
+            string detail = error is IOException or UnauthorizedAccessException ? Errno.Describe(FileErrors.ErrnoOf(error)) : error.GetType().Name;
+            exit = ErrorReporter.Fail(terminal, Errno.ENOTRECOVERABLE, $"unexpected failure ({detail}); please report it");
         }
 
         if (terminal.OutputErrno != 0)
         {
-            terminal.Error($"cannot write to standard output: {Errno.Describe(terminal.OutputErrno)}");
-            exit = exit == 0 ? terminal.OutputErrno : exit;
+            // One exit status (EPIPE) for "the reply was not delivered", whatever stopped it: a switch
+            // that was made is made, and 28 or 9 would say that nothing changed.
+            terminal.Error($"cannot write the reply to standard output: {Errno.Describe(terminal.OutputErrno)}; whatever the command changed is done (driver-tool -l shows it)");
+            exit = exit == 0 ? Errno.EPIPE : exit;
         }
 
         terminal.FlushErrors();

@@ -107,7 +107,8 @@ public class PackagingTests
             Assert.False(File.Exists(root.Path("var/lib/driver-tool/pending")));
             Assert.Equal(0, root.Run("verify").ExitCode);
             string[] history = File.ReadAllLines(root.Path("var/lib/driver-tool/history.jsonl"));
-            Assert.Equal(["select", "select", "deselect"], history.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("operation").GetString()));
+            // auto-selected on install, re-pointed at the moved file on upgrade, unlinked on removal.
+            Assert.Equal(["auto-select", "re-point", "unlink"], history.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("operation").GetString()));
         });
     }
 

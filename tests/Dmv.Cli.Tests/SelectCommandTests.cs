@@ -177,7 +177,7 @@ public class SelectCommandTests
     [InlineData(new[] { "select", "ice/generic", "x" }, 2, "unknown driver 'ice/generic'")]
     [InlineData(new[] { "select", "..", "generic" }, 2, "unknown driver '..'")]
     [InlineData(new[] { "-d", "a/b" }, 2, "unknown driver 'a/b'")]
-    [InlineData(new[] { "-d", "a\tb" }, 22, "holds a control character")]
+    [InlineData(new[] { "-d", "a\tb" }, 22, "holds the character U+0009")]
     [InlineData(new[] { "select", "", "generic" }, 22, "the driver name is empty")]
     [InlineData(new[] { "-s", "-n", "ice" }, 22, "select needs a driver and a variant")]
     [InlineData(new[] { "-s", "-v", "generic" }, 22, "select needs a driver and a variant")]

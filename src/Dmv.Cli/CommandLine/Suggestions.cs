@@ -11,14 +11,23 @@ public static class Suggestions
     }
 
     /// <summary>The candidates ordered by edit distance to <paramref name="given"/> (ties by name), at most <paramref name="limit"/>.</summary>
-    public static List<string> Closest(string given, IEnumerable<string> candidates, int limit) =>
-        candidates.Distinct(StringComparer.Ordinal)
-            .Select(c => (Name: c, Distance: Score(given, c)))
-            .OrderBy(c => c.Distance)
-            .ThenBy(c => c.Name, StringComparer.Ordinal)
-            .Take(limit)
-            .Select(c => c.Name)
-            .ToList();
+    public static List<string> Closest(string given, IEnumerable<string> candidates, int limit)
+    {
+        var scored = new List<(string Name, int Distance)>();
+        foreach (string name in new HashSet<string>(candidates, StringComparer.Ordinal))
+        {
+            scored.Add((name, Score(given, name)));
+        }
+
+        scored.Sort(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : string.CompareOrdinal(a.Name, b.Name));
+        var closest = new List<string>(Math.Min(limit, scored.Count));
+        for (int i = 0; i < scored.Count && i < limit; i++)
+        {
+            closest.Add(scored[i].Name);
+        }
+
+        return closest;
+    }
 
     /// <summary>"; known: a, b, c" (closest first) or "; none is installed" when there are none.</summary>
     public static string Known(string noun, string given, IReadOnlyCollection<string> candidates, int limit = 5)

@@ -29,6 +29,12 @@ public static class HistoryCommand
         List<HistoryEntry> entries;
         using (HostSession session = HostSession.BeginRead(host.Root, invocation.LockTimeout, log))
         {
+            if (session.StateProblem is Failure unreadable)
+            {
+                // Said once, as the error: the warning about it is not repeated.
+                return Replies.Fail(terminal, new DiagnosticLog(), unreadable);
+            }
+
             if (!HistoryReader.TryRead(session.State, invocation.Driver, invocation.Limit, log, out entries, out int errno, out string? problem))
             {
                 return Replies.Fail(terminal, log, new Failure(errno, problem ?? Errno.Describe(errno)));

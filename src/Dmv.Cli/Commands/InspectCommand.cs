@@ -119,7 +119,6 @@ public static class InspectCommand
     {
         private readonly Terminal _terminal;
         private readonly OutputFormat _format;
-        private readonly Stream _stream;
         private readonly ArrayBufferWriter<byte> _pending = new(OutputChunk + (OutputChunk >> 1));
         private readonly Utf8JsonWriter? _json;
 
@@ -127,7 +126,6 @@ public static class InspectCommand
         {
             _terminal = terminal;
             _format = format;
-            _stream = terminal.Output;
             if (format == OutputFormat.Json)
             {
                 // Into memory, sent in chunks: the serializer flushes its writer after every module,
@@ -161,7 +159,7 @@ public static class InspectCommand
         private void Send()
         {
             _json!.Flush();
-            _stream.Write(_pending.WrittenSpan);
+            _terminal.WriteBytes(_pending.WrittenSpan);
             _pending.ResetWrittenCount();
         }
 
@@ -178,7 +176,6 @@ public static class InspectCommand
             _json.Flush();
             _pending.Write("\n"u8);
             Send();
-            _stream.Flush();
         }
     }
 }

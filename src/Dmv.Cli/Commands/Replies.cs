@@ -117,6 +117,7 @@ public static class Replies
 
         int more = Math.Max(0, (failed.Detail ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
         string problem = failed.Problem ?? failed.Detail ?? "no output";
-        return ErrorReporter.Fail(terminal, Dmv.Core.FileSystem.Errno.EIO, $"{done}, but {failed.Hook} failed for kernel {failed.Kernel}{(failed.Command is null ? "" : $" ({failed.Command})")}: {problem}{(more > 0 ? $" (and {more} more line(s) of output)" : "")}");
+        string which = failed.Hook == "all" ? "the hooks did not run" : $"{failed.Hook} failed";
+        return ErrorReporter.Fail(terminal, Dmv.Core.FileSystem.Errno.EIO, $"{done}, but {which} for kernel {failed.Kernel}{(failed.Command is null ? "" : $" ({failed.Command})")}: {problem}{(more > 0 ? $" (and {more} more line(s) of output)" : "")}");
     }
 }

@@ -111,12 +111,12 @@ public static class ChangeText
     public static string Tail(IReadOnlyList<HookResult> hooks, bool? reboot)
     {
         var parts = new List<string>();
-        foreach (IGrouping<string, HookResult> hook in hooks.Where(h => h.Status != HookStatus.Skipped).GroupBy(h => h.Hook))
+        foreach ((string name, List<HookResult> runs) in hooks.Where(h => h.Status != HookStatus.Skipped).GroupBy(h => h.Hook))
         {
-            List<HookResult> bad = hook.Where(h => h.Status != HookStatus.Ok).ToList();
+            List<HookResult> bad = runs.Where(h => h.Status != HookStatus.Ok);
             parts.Add(bad.Count == 0
-                ? $"{hook.Key} ok"
-                : $"{hook.Key} {string.Join(", ", bad.Select(h => h.Status.Word()).Distinct())} ({string.Join(", ", bad.Select(h => h.Kernel))})");
+                ? $"{name} ok"
+                : $"{name} {string.Join(", ", bad.Select(h => h.Status.Word()).Distinct())} ({string.Join(", ", bad.Select(h => h.Kernel))})");
         }
 
         if (parts.Count == 0)

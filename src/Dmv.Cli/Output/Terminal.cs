@@ -41,8 +41,8 @@ public sealed class Terminal
 
     private TextWriter Stderr => _stderr ??= _openStderr();
 
-    /// <summary>Standard output as a stream, for replies written as they are produced.</summary>
-    public Stream Output => _stdout;
+    /// <summary>Part of a reply written as it is produced (inspect's modules); a failure is remembered as for every write.</summary>
+    public void WriteBytes(ReadOnlySpan<byte> bytes) => Send(bytes);
 
     /// <summary>The reply in one write: a caller reading a pipe never sees half a document, and a large listing costs one system call, not one per buffer.</summary>
     public void WriteJson<T>(T value, JsonTypeInfo<T> typeInfo)
@@ -58,7 +58,8 @@ public sealed class Terminal
         Send(buffer.WrittenSpan);
     }
 
-    public void WriteText(string text) => Send(Encoding.UTF8.GetBytes(text));
+    /// <summary>Text for a person: what came from the tree (an info.json's description, say) cannot steer the terminal.</summary>
+    public void WriteText(string text) => Send(Encoding.UTF8.GetBytes(Printable(text, keepLines: true)));
 
     /// <summary>The errno of the first write to standard output that failed (a full disk, a closed pipe), or 0.</summary>
     public int OutputErrno { get; private set; }
@@ -118,26 +119,34 @@ public sealed class Terminal
     public static bool StdoutIsTerminal() => Dmv.Core.FileSystem.StandardDescriptors.IsTerminal(1);
 
     /// <summary>Messages stay on one line whatever a file name contains.</summary>
-    private static string OneLine(string text)
+    private static string OneLine(string text) => Printable(text, keepLines: false);
+
+    /// <summary>
+    /// Control characters (an escape sequence, a bell) and bidirectional formatting characters (which
+    /// reorder what a person sees) written as escapes; newlines and tabs kept when <paramref name="keepLines"/>.
+    /// </summary>
+    public static string Printable(string text, bool keepLines)
     {
-        if (!text.Any(char.IsControl))
+        if (!text.Any(c => Escaped(c, keepLines)))
         {
             return text;
         }
 
-        // Control characters in a file name (an escape sequence, say) reach the terminal escaped.
         var line = new StringBuilder(text.Length + 16);
         foreach (char c in text)
         {
-            line.Append(c switch
+            line.Append(!Escaped(c, keepLines) ? c.ToString() : c switch
             {
                 '\n' => "\\n",
                 '\r' => "\\r",
-                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
-                _ => c.ToString(),
+                < '\u0100' => $"\\x{(int)c:x2}",
+                _ => $"\\u{(int)c:x4}",
             });
         }
 
         return line.ToString();
     }
+
+    private static bool Escaped(char c, bool keepLines) =>
+        (char.IsControl(c) && !(keepLines && c is '\n' or '\t')) || c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

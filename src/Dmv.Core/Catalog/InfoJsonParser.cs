@@ -65,9 +65,18 @@ public static class InfoJsonParser
         JsonNumberText? priority = null;
         List<ModulePciIds>? pciIds = null;
 
+        int seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             Key key = TopLevelKey(ref reader);
+            if (key != Key.Other && (seen & (1 << (int)key)) != 0)
+            {
+                // A reader that keeps the last of two values and one that keeps the first would list different things.
+                reason = $"'{RequiredKeys[RequiredIndex(key)]}' appears twice";
+                return false;
+            }
+
+            seen |= 1 << (int)key;
             reader.Read();
             switch (key)
             {
@@ -127,10 +136,43 @@ public static class InfoJsonParser
             return false;
         }
 
+        // Names are printed, recorded one a line and passed back by callers: no control or bidi character.
+        if ((Unprintable(name) ?? Unprintable(variant)) is { } character)
+        {
+            reason = $"'{(Unprintable(name) is null ? "variant" : "name")}' holds the character U+{(int)character:X4}, which no name may hold";
+            return false;
+        }
+
         info = new VariantInfo(name, variant, category!, description!, version!, priority!.Value, status!, pciIds!);
         reason = "";
         return true;
     }
+
+    /// <summary>The first control character (C0, DEL, C1) or bidirectional formatting character of a name, or null.</summary>
+    public static char? Unprintable(string name)
+    {
+        foreach (char c in name)
+        {
+            if (char.IsControl(c) || c is '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069'))
+            {
+                return c;
+            }
+        }
+
+        return null;
+    }
+
+    private static int RequiredIndex(Key key) => key switch
+    {
+        Key.Category => 0,
+        Key.Name => 1,
+        Key.Description => 2,
+        Key.Variant => 3,
+        Key.Version => 4,
+        Key.Priority => 5,
+        Key.Status => 6,
+        _ => 7,
+    };
 
     /// <summary>Names the property without turning it into a string: thousands of files, eight keys each.</summary>
     private static Key TopLevelKey(ref Utf8JsonReader reader)
@@ -199,12 +241,13 @@ public static class InfoJsonParser
                 index++;
             }
 
-            // A repeated key replaces the earlier one, as Python's json does.
-            for (int i = modules.Count - 1; i >= 0; i--)
+            // Python's json keeps the last of two values, other readers the first: neither is guessed.
+            foreach (ModulePciIds known in modules)
             {
-                if (modules[i].Module == module)
+                if (known.Module == module)
                 {
-                    modules.RemoveAt(i);
+                    reason = $"'pci_ids.{module}' appears twice";
+                    return false;
                 }
             }
 
@@ -235,6 +278,12 @@ public static class InfoJsonParser
             {
                 reader.Skip();
                 continue;
+            }
+
+            if (fields[slot] != int.MinValue)
+            {
+                reason = $"'{where()}.{IdFields[slot]}' appears twice";
+                return false;
             }
 
             if (reader.TokenType != JsonTokenType.String)

@@ -27,6 +27,8 @@ public static partial class Errno
     public const int EXDEV = 18;
     public const int EUCLEAN = 117;
     public const int ELIBACC = 79;
+    public const int EINPROGRESS = 115;
+    public const int ENOTRECOVERABLE = 131;
     public const int EKEYREJECTED = 129;
 
     /// <summary>The text strerror(3) gives for the values above, so messages read like the rest of the system.</summary>
@@ -52,6 +54,8 @@ public static partial class Errno
         EUCLEAN => "Structure needs cleaning",
         EKEYREJECTED => "Key was rejected by service",
         ELIBACC => "Can not access a needed shared library",
+        EINPROGRESS => "Operation now in progress",
+        ENOTRECOVERABLE => "State not recoverable",
         _ => SystemDescription(errno),
     };
 

@@ -182,6 +182,12 @@ public sealed partial class HostRoot
             {
                 if (depth > 0)
                 {
+                    // As the kernel resolves "x.ko/..": a component that is not a folder has no parent to go back to.
+                    if (!_knownLookup.ContainsKey(real.Span) && !IsDirectory(real.Span))
+                    {
+                        return PathResolution.Failed(Errno.ENOTDIR, $"{real.Span}: {Errno.Describe(Errno.ENOTDIR)}");
+                    }
+
                     real.Length = marks[--depth];
                 }
                 else if (!IsSystemRoot)
@@ -261,6 +267,15 @@ public sealed partial class HostRoot
         }
 
         return PathResolution.Found(real.Length == 0 ? "/" : real.Span.ToString());
+    }
+
+    private static unsafe bool IsDirectory(ReadOnlySpan<char> realPath)
+    {
+        byte[] path = NativePath.ToBytes(realPath.Length == 0 ? "/" : realPath);
+        fixed (byte* name = path)
+        {
+            return FileStatus.At(NativeMethods.AtFdCwd, name, 0, out FileStatus status) == 0 && status.Kind == EntryKind.Directory;
+        }
     }
 
     /// <summary>Records that a real path inside the root is a directory (a walker that opened it knows).</summary>

@@ -77,13 +77,13 @@ public sealed partial class HostRoot
     public bool TryReadFile(string hostPath, int maxBytes, ref byte[] buffer, out int length, out int errno, out string reason, bool toEnd = false)
     {
         length = 0;
-        int descriptor = Open(hostPath, Want.RegularFile, create: false, 0, out errno, out reason);
+        int descriptor = Open(hostPath, Want.RegularFile, create: false, 0, out errno, out reason, out FileStatus status);
         if (descriptor < 0)
         {
             return false;
         }
 
-        if (DirectoryHandle.DescriptorStatus(descriptor, out FileStatus status) == 0 && status.Size > 0)
+        if (status.Size > 0)
         {
             if (status.Size > maxBytes)
             {
@@ -183,8 +183,13 @@ public sealed partial class HostRoot
     }
 
     /// <summary>The descriptor of what <paramref name="hostPath"/> leads to inside the root, or -1 with the errno and a one-line reason.</summary>
-    private int Open(string hostPath, Want want, bool create, int mode, out int errno, out string reason)
+    private int Open(string hostPath, Want want, bool create, int mode, out int errno, out string reason) =>
+        Open(hostPath, want, create, mode, out errno, out reason, out _);
+
+    /// <param name="status">For a regular file, what fstat said of it before it was opened.</param>
+    private int Open(string hostPath, Want want, bool create, int mode, out int errno, out string reason, out FileStatus status)
     {
+        status = default;
         reason = "";
         // On the running system a path that is not absolute is the caller's own, from the working folder.
         int start = IsSystemRoot && !hostPath.StartsWith('/') ? NativeMethods.AtFdCwd : _rootDescriptor;
@@ -215,7 +220,7 @@ public sealed partial class HostRoot
 
         if (descriptor >= 0 && want == Want.RegularFile)
         {
-            descriptor = ReopenRegular(descriptor, hostPath, out errno, out reason);
+            descriptor = ReopenRegular(descriptor, hostPath, out errno, out reason, out status);
         }
 
         if (descriptor < 0 && reason.Length == 0)
@@ -251,12 +256,12 @@ public sealed partial class HostRoot
     /// swapped into its place could be opened. Without /proc (a chroot that lacks it) the name is
     /// opened again with O_NONBLOCK and must be the same file.
     /// </summary>
-    private unsafe int ReopenRegular(int pathDescriptor, string hostPath, out int errno, out string reason)
+    private unsafe int ReopenRegular(int pathDescriptor, string hostPath, out int errno, out string reason, out FileStatus status)
     {
         reason = "";
         try
         {
-            errno = DirectoryHandle.DescriptorStatus(pathDescriptor, out FileStatus status);
+            errno = DirectoryHandle.DescriptorStatus(pathDescriptor, out status);
             if (errno == 0 && !status.IsRegular)
             {
                 errno = status.Kind == EntryKind.Directory ? Errno.EISDIR : Errno.EINVAL;

@@ -3,36 +3,35 @@ namespace Dmv.Core.Hooks;
 /// <summary>
 /// A hook's exit status is not the whole truth: depmod exits 0 after printing
 /// "depmod: ERROR: fstatat(4, ice.ko): …" for a module it could not index. Its output is judged line
-/// by line, against the links the switch itself wrote in that kernel: an ERROR about one of them,
-/// an ERROR about no module file at all, or a FATAL line fails the hook (the switch did not leave
-/// the kernel's index right); an ERROR about another module file (a foreign or inherited link the
-/// switch did not write) and WARNING lines make it "warnings", which <c>verify</c> then explains.
+/// by line. A FATAL line, or an ERROR about no module file, fails the hook. An ERROR about a module
+/// file is, for depmod, a warning: whether the links the switch wrote were indexed is checked in
+/// modules.dep itself (a name alone cannot tell the switch's updates/ice.ko from a stray extra/ice.ko),
+/// and <c>verify</c> explains the rest; for other tools every ERROR fails. WARNING lines make it "warnings".
 /// </summary>
 public static class HookOutput
 {
-    /// <param name="ownFiles">The file names of the module links the switch wrote in the hook's kernel; null when
-    /// errors cannot be told apart by file (dracut, weak-modules): then every ERROR fails the hook.</param>
-    public static (HookStatus Status, string? Problem) Judge(string output, IReadOnlyCollection<string>? ownFiles)
+    /// <param name="indexChecked">depmod: the switch's own links are checked in the index it wrote, so an ERROR about a module file is not about them.</param>
+    public static (HookStatus Status, string? Problem) Judge(string output, bool indexChecked)
     {
         string? warning = null;
         foreach (string raw in output.Split('\n'))
         {
             string line = raw.Trim();
-            if (line.Contains("FATAL", StringComparison.Ordinal))
+            if (IsLevel(line, "FATAL"))
             {
                 return (HookStatus.Failed, line);
             }
 
-            if (line.Contains("ERROR", StringComparison.Ordinal))
+            if (IsLevel(line, "ERROR"))
             {
-                if (ownFiles is null || NamesAny(line, ownFiles) || !NamesModuleFile(line))
+                if (!indexChecked || !NamesModuleFile(line))
                 {
                     return (HookStatus.Failed, line);
                 }
 
                 warning ??= line;
             }
-            else if (line.Contains("WARNING", StringComparison.Ordinal))
+            else if (IsLevel(line, "WARNING"))
             {
                 warning ??= line;
             }
@@ -43,18 +42,17 @@ public static class HookOutput
 
     /// <summary>How many lines of the output carry an ERROR, FATAL or WARNING.</summary>
     public static int ProblemLines(string? output) =>
-        (output ?? "").Split('\n').Count(static l => l.Contains("ERROR", StringComparison.Ordinal) || l.Contains("FATAL", StringComparison.Ordinal) || l.Contains("WARNING", StringComparison.Ordinal));
+        (output ?? "").Split('\n').Count(static l => IsLevel(l, "ERROR") || IsLevel(l, "FATAL") || IsLevel(l, "WARNING"));
 
-    private static bool NamesAny(string line, IReadOnlyCollection<string> files)
+    /// <summary>"depmod: ERROR: …", "ERROR: …", "dracut: FATAL: …": the level as a word followed by a colon, not part of a file name.</summary>
+    private static bool IsLevel(string line, string level)
     {
-        foreach (string file in files)
+        for (int at = line.IndexOf(level, StringComparison.Ordinal); at >= 0; at = line.IndexOf(level, at + 1, StringComparison.Ordinal))
         {
-            for (int at = line.IndexOf(file, StringComparison.Ordinal); at >= 0; at = line.IndexOf(file, at + 1, StringComparison.Ordinal))
+            int end = at + level.Length;
+            if ((at == 0 || line[at - 1] == ' ') && end < line.Length && line[end] == ':')
             {
-                if ((at == 0 || !IsNameCharacter(line[at - 1])) && (at + file.Length == line.Length || !IsNameCharacter(line[at + file.Length])))
-                {
-                    return true;
-                }
+                return true;
             }
         }
 

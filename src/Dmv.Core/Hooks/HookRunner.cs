@@ -106,7 +106,7 @@ public static class HookRunner
             }
         }
 
-        return problem is null ? result : result with { Status = HookStatus.Failed, Problem = $"depmod exited 0, but {problem}" };
+        return problem is null ? result : result with { Status = HookStatus.Failed, Problem = $"depmod exited 0, but {problem}" + (result.Problem is null ? "" : $" ({result.Problem})") };
     }
 
     /// <summary>
@@ -243,7 +243,7 @@ public static class HookRunner
         return $"/boot/initrd-{kernel}.img";
     }
 
-    /// <param name="ownLinks">See <see cref="HookOutput.Judge"/>.</param>
+    /// <param name="ownLinks">For depmod, the links the switch wrote, checked in the index afterwards (see <see cref="HookOutput.Judge"/>).</param>
     private static HookResult Execute(string kernel, string hook, string program, IReadOnlyList<string> args, string? stdin, IReadOnlyCollection<string>? ownLinks = null)
     {
         string command = program + " " + string.Join(' ', args);
@@ -255,11 +255,11 @@ public static class HookRunner
         string text = output.Trim();
         if (status != 0)
         {
-            (_, string? line) = HookOutput.Judge(text, ownLinks);
+            (_, string? line) = HookOutput.Judge(text, indexChecked: ownLinks is not null);
             return new HookResult(kernel, hook, HookStatus.Failed, command, $"exit status {status}" + (text.Length == 0 ? "" : ": " + text), line ?? $"exit status {status}");
         }
 
-        (HookStatus judged, string? problem) = HookOutput.Judge(text, ownLinks);
+        (HookStatus judged, string? problem) = HookOutput.Judge(text, indexChecked: ownLinks is not null);
         return new HookResult(kernel, hook, judged, command, text.Length == 0 ? null : text, problem);
     }
 }

@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.Catalog;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Kabi;
@@ -77,6 +78,11 @@ public sealed class IntegrityChecker(HostRoot root, IntegrityOptions options, Na
             {
                 log.Warn(module.Report.File, $"{verdict.StatusName} signature ({verdict.Detail}); selected anyway (--signatures warn)");
                 continue;
+            }
+
+            if (verdict.LibraryMissing)
+            {
+                return new Failure(Errno.ELIBACC, $"cannot check the signature of {module.Report.File}: {verdict.Detail}; signatures are enforced");
             }
 
             // --force is for hardware and kABI only: the one way past an enforced signature is --signatures warn|off.

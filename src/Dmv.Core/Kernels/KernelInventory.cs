@@ -36,7 +36,8 @@ public static class KernelInventory
         var reports = new List<KernelReport>();
         foreach (string release in ordered)
         {
-            InstalledKernels.KernelDirectory? directory = directories.Cast<InstalledKernels.KernelDirectory?>().FirstOrDefault(d => d!.Value.Release == release);
+            int found = directories.FindIndex(d => d.Release == release);
+            InstalledKernels.KernelDirectory? directory = found < 0 ? null : directories[found];
             KernelCatalog? catalog = catalogs.FirstOrDefault(c => c.Release == release);
             var selected = new SortedDictionary<string, string>(StringComparer.Ordinal);
             if (catalog is not null)
@@ -56,7 +57,7 @@ public static class KernelInventory
                 image,
                 directory is null ? null : root.HostPathOf(directory.Value.RealPath),
                 directory is null ? 0 : CountModules(root, root.HostPathOf(directory.Value.RealPath)),
-                catalog?.Variants.Select(groups.NameOf).Distinct().Count() ?? 0,
+                catalog?.Variants.Select(groups.NameOf).Distinct().Count ?? 0,
                 catalog?.Variants.Count ?? 0,
                 selected,
                 config,

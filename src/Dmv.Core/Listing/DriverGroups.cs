@@ -70,9 +70,9 @@ public sealed class DriverGroups
             }
 
             log.Warn(sources[0].InfoPath, $"driver '{name}' is defined in folders {string.Join(", ", clash.Select(f => "dmv/" + f))} with the same variant for one kernel; each is listed under its folder name");
-            foreach (IGrouping<string, CatalogVariant> folder in byFolder)
+            foreach ((string folder, List<CatalogVariant> variants) in byFolder)
             {
-                groups.Add((folder.Key, folder.ToList()));
+                groups.Add((folder, variants));
             }
         }
 

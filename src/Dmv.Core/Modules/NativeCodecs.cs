@@ -178,8 +178,6 @@ public sealed unsafe class NativeCodecs : IDisposable
         var size = (delegate* unmanaged<byte*, nuint, ulong>)contentSize;
         var run = (delegate* unmanaged<byte*, nuint, byte*, nuint, nuint>)decompress;
         var failed = (delegate* unmanaged<nuint, uint>)isError;
-        nint errorCode = NativeLibrary.TryGetExport(library, "ZSTD_getErrorCode", out nint code) ? code : 0;
-        const int DestinationTooSmall = 70; // ZSTD_error_dstSize_tooSmall
 
         // Only the frame itself: a kernel image appends the uncompressed size after it, which zstd takes for a broken frame.
         if (NativeLibrary.TryGetExport(library, "ZSTD_findFrameCompressedSize", out nint frameSize))
@@ -202,40 +200,118 @@ public sealed unsafe class NativeCodecs : IDisposable
             declared = size(input, (nuint)data.Length);
         }
 
-        int capacity = declared < (ulong)MaxModuleBytes ? (int)declared : Math.Min(Math.Max(data.Length * 4, 1 << 16), MaxModuleBytes);
-        for (; ; capacity = (int)Math.Min(2L * capacity, MaxModuleBytes))
+        // A frame declares its size (zstd writes it unless told not to): more than a module may have is
+        // refused before any memory is taken for it, as for gzip and xz. One that declares none is
+        // first expanded into a scratch buffer only to count it, stopping at the limit, then once more
+        // into an array of exactly that size: memory is the module's, never a doubling guess's.
+        const ulong Unknown = ulong.MaxValue;
+        const ulong Unreadable = ulong.MaxValue - 1;
+        if (declared == Unreadable)
         {
-            byte[] output = new byte[Math.Max(capacity, 1)];
-            nuint result;
-            fixed (byte* input = data)
-            fixed (byte* target = output)
-            {
-                result = run(target, (nuint)output.Length, input, (nuint)data.Length);
-            }
-
-            if (failed(result) == 0)
-            {
-                module = output.AsSpan(0, (int)result).ToArray();
-                error = "";
-                return true;
-            }
-
-            // A larger output is tried only when the frame declared no size and zstd says the output was too small.
-            bool tooSmall = errorCode != 0 && ((delegate* unmanaged<nuint, int>)errorCode)(result) == DestinationTooSmall;
-            if (declared < (ulong)MaxModuleBytes || !tooSmall)
-            {
-                break;
-            }
-
-            if (capacity == MaxModuleBytes)
-            {
-                error = $"zstd data expands past {MaxModuleBytes >> 20} MiB";
-                return false;
-            }
+            error = "zstd data is corrupt (no readable frame header)";
+            return false;
         }
 
+        if (declared != Unknown && declared > (ulong)MaxModuleBytes)
+        {
+            error = $"zstd data declares {declared} bytes, more than a module may have ({MaxModuleBytes >> 20} MiB)";
+            return false;
+        }
+
+        error = "";
+        long expected = declared != Unknown ? (long)declared : CountZstd(library, data, failed, out error);
+        if (expected < 0)
+        {
+            return false;
+        }
+
+        byte[] output = new byte[expected];
+        nuint result;
+        fixed (byte* input = data)
+        fixed (byte* target = output)
+        {
+            result = run(target, (nuint)output.Length, input, (nuint)data.Length);
+        }
+
+        if (failed(result) != 0 || result != (nuint)output.Length)
+        {
+            error = failed(result) == 0 ? "zstd data does not expand to the size its frame declares" : "zstd data is corrupt";
+            return false;
+        }
+
+        module = output;
+        error = "";
+        return true;
+    }
+
+    /// <summary>The size a zstd frame without a declared size expands to, counted through a 1 MiB scratch buffer; -1 past the limit or when corrupt.</summary>
+    private static long CountZstd(nint library, ReadOnlySpan<byte> data, delegate* unmanaged<nuint, uint> failed, out string error)
+    {
         error = "zstd data is corrupt";
-        return false;
+        if (!NativeLibrary.TryGetExport(library, "ZSTD_createDCtx", out nint create)
+            || !NativeLibrary.TryGetExport(library, "ZSTD_freeDCtx", out nint free)
+            || !NativeLibrary.TryGetExport(library, "ZSTD_decompressStream", out nint stream))
+        {
+            error = "zstd data declares no size, and this libzstd cannot stream";
+            return -1;
+        }
+
+        nint context = ((delegate* unmanaged<nint>)create)();
+        if (context == 0)
+        {
+            return -1;
+        }
+
+        byte[] scratch = new byte[1 << 20];
+        long total = 0;
+        try
+        {
+            fixed (byte* input = data)
+            fixed (byte* target = scratch)
+            {
+                var source = new ZstdBuffer { Data = input, Size = (nuint)data.Length };
+                while (true)
+                {
+                    var sink = new ZstdBuffer { Data = target, Size = (nuint)scratch.Length };
+                    nuint left = ((delegate* unmanaged<nint, ZstdBuffer*, ZstdBuffer*, nuint>)stream)(context, &sink, &source);
+                    if (failed(left) != 0)
+                    {
+                        return -1;
+                    }
+
+                    total += (long)sink.Position;
+                    if (total > MaxModuleBytes)
+                    {
+                        error = $"zstd data expands past {MaxModuleBytes >> 20} MiB";
+                        return -1;
+                    }
+
+                    if (left == 0)
+                    {
+                        return total;
+                    }
+
+                    if (sink.Position == 0 && source.Position == source.Size)
+                    {
+                        error = "zstd data is truncated";
+                        return -1;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ((delegate* unmanaged<nint, nuint>)free)(context);
+        }
+    }
+
+    /// <summary>ZSTD_inBuffer and ZSTD_outBuffer: the data, its size, and how far zstd got.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ZstdBuffer
+    {
+        public byte* Data;
+        public nuint Size;
+        public nuint Position;
     }
 
     private static bool Copy(ReadOnlySpan<byte> data, out byte[] module, out string error)

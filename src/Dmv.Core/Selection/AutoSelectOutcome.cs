@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.Hooks;
 
 namespace Dmv.Core.Selection;

@@ -29,10 +29,8 @@ public sealed class HostSession : IDisposable
 
     public OpenFolders Folders { get; }
 
-    /// <summary>The kernels and added module links of a switch this session's recovery rolled forward: its hooks are still to run.</summary>
-    public List<string> RecoveredKernels { get; } = [];
-
-    public Dictionary<string, IReadOnlyList<string>> RecoveredModules { get; } = new(StringComparer.Ordinal);
+    /// <summary>Why a reader could not open the state folder that exists (a user who is not root, a folder of 0700), or null.</summary>
+    public Failure? StateProblem { get; private init; }
 
     /// <summary>For a command that changes the tree: the state folder (created if missing), the exclusive lock, recovery.</summary>
     public static bool TryBeginWrite(HostRoot root, TimeSpan lockTimeout, DiagnosticLog log, out HostSession? session, out Failure? failure)
@@ -40,7 +38,7 @@ public sealed class HostSession : IDisposable
         session = null;
         if (!StateDirectory.TryOpenOrCreate(root, out StateDirectory state, out int errno, out string reason))
         {
-            failure = new Failure(errno, errno == Errno.EUCLEAN ? reason : $"cannot create driver-tool's state folder: {reason}");
+            failure = new Failure(errno, reason);
             return false;
         }
 
@@ -81,24 +79,29 @@ public sealed class HostSession : IDisposable
     /// </summary>
     public static HostSession BeginRead(HostRoot root, TimeSpan lockTimeout, DiagnosticLog log)
     {
-        StateDirectory? state = StateDirectory.Find(root);
+        StateDirectory? state = StateDirectory.Find(root, out Failure? problem);
         if (state is null)
         {
-            return new HostSession(root, null, null);
+            if (problem is not null)
+            {
+                log.Warn(root.RealPathOf(StateDirectory.HostPath), $"{root.WithoutPath(StateDirectory.HostPath, problem.Message)}; driver-tool's records (the deselected drivers, the history) cannot be read");
+            }
+
+            return new HostSession(root, null, null) { StateProblem = problem };
         }
 
-        if (state.Folder.Contains(StateDirectory.JournalName) || state.Folder.Contains(StateDirectory.JournalTemporaryName))
+        if (state.HasUnfinishedWork())
         {
             if (TryBeginWrite(root, lockTimeout, log, out HostSession? writer, out Failure? failure))
             {
                 using (writer)
                 {
                     writer!.ReleaseTree();
-                    foreach (HookResult hook in writer.RunHooks([], new Dictionary<string, IReadOnlyList<string>>(), HookOptions.Default(), lockTimeout))
+                    foreach (HookResult hook in writer.RunHooks([], HookOptions.Default(), lockTimeout, log))
                     {
                         if (hook.Status == HookStatus.Failed)
                         {
-                            log.Warn(hook.Kernel, $"{hook.Hook} after the recovered switch failed: {hook.Detail}");
+                            log.Warn(hook.Kernel, $"{hook.Hook} after the recovered switch failed: {hook.Problem ?? hook.Detail}");
                         }
                     }
                 }
@@ -118,64 +121,60 @@ public sealed class HostSession : IDisposable
         return new HostSession(root, state, held);
     }
 
-    /// <summary>Appends a line to history.jsonl; the history is informative, so a failure to write it is a warning.</summary>
-    public void RecordHistory(SwitchJournal journal, IReadOnlyList<string> kernels, IReadOnlyList<string> movedAside, DiagnosticLog log)
+    /// <summary>
+    /// The hooks owed by completed switches (<see cref="PendingHooks"/>): this command's, and any a
+    /// crash left, under their own lock, so concurrent switches' hooks take turns while the tree is
+    /// already free for readers. A record is removed once its hooks ran. With hooks skipped, this
+    /// command's own records (<paramref name="own"/> switch ids) are removed unrun; others are left.
+    /// </summary>
+    public List<HookResult> RunHooks(IReadOnlyCollection<string> own, HookOptions options, TimeSpan lockTimeout, DiagnosticLog log)
     {
         if (State is null)
-        {
-            return;
-        }
-
-        var entry = new HistoryEntry
-        {
-            Time = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            Id = journal.Id,
-            Operation = journal.Operation,
-            Driver = journal.Driver,
-            Variant = journal.Variant,
-            Kernels = kernels.ToList(),
-            MovedAside = movedAside.ToList(),
-        };
-        byte[] line = [.. StateJson.Serialize(entry, StateJsonContext.Default.HistoryEntry), (byte)'\n'];
-        int errno = State.Folder.Append(StateDirectory.HistoryName, line, StateDirectory.PublicMode, onNewLine: true);
-        if (errno != 0)
-        {
-            log.Warn(State.HistoryPath, $"history not written: {Errno.Describe(errno)}");
-        }
-    }
-
-    /// <summary>
-    /// The hooks for the kernels a switch changed, and for those of a switch this session's recovery
-    /// finished, under their own lock: concurrent switches' hooks take turns while the tree is
-    /// already free for readers.
-    /// </summary>
-    public List<HookResult> RunHooks(IReadOnlyList<string> kernels, IReadOnlyDictionary<string, IReadOnlyList<string>> added, HookOptions options, TimeSpan lockTimeout)
-    {
-        List<string> all = [.. kernels, .. RecoveredKernels.Where(k => !kernels.Contains(k))];
-        if (all.Count == 0)
         {
             return [];
         }
 
-        var modules = new Dictionary<string, IReadOnlyList<string>>(RecoveredModules, StringComparer.Ordinal);
-        foreach ((string kernel, IReadOnlyList<string> list) in added)
-        {
-            modules[kernel] = [.. modules.GetValueOrDefault(kernel) ?? [], .. list];
-        }
-
-        if (options.Skip || State is null)
-        {
-            return HookRunner.Run(Root, all, modules, options);
-        }
-
         if (!HostLock.TryAcquire(State, StateDirectory.HooksLockName, exclusive: true, lockTimeout, out HostLock? hooksLock, out _, out string reason))
         {
-            return all.Select(k => new HookResult(k, "all", HookStatus.Failed, null, reason)).ToList();
+            List<string> waiting = PendingHooks.Read(State, log).Where(r => own.Contains(r.Journal.Id)).SelectMany(static r => r.Journal.Changes.Select(static c => c.Kernel)).Distinct(StringComparer.Ordinal).ToList();
+            return waiting.Select(k => new HookResult(k, "all", HookStatus.Failed, null, reason, $"hooks not run: {reason}")).ToList();
         }
 
         using (hooksLock)
         {
-            return HookRunner.Run(Root, all, modules, options);
+            var kernels = new List<string>();
+            var modules = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            var done = new List<string>();
+            foreach ((string name, SwitchJournal journal) in PendingHooks.Read(State, log))
+            {
+                if (options.Skip && !own.Contains(journal.Id))
+                {
+                    continue;
+                }
+
+                done.Add(name);
+                foreach (LinkChange change in journal.Changes)
+                {
+                    if (!kernels.Contains(change.Kernel))
+                    {
+                        kernels.Add(change.Kernel);
+                    }
+
+                    if (change.NewTarget is not null)
+                    {
+                        modules[change.Kernel] = [.. modules.GetValueOrDefault(change.Kernel) ?? [], change.Updates + "/" + change.Name];
+                    }
+                }
+            }
+
+            List<HookResult> results = kernels.Count == 0 ? [] : HookRunner.Run(Root, kernels, modules, options);
+            foreach (string name in done)
+            {
+                State.Folder.Remove(name);
+            }
+
+            State.Folder.Sync();
+            return results;
         }
     }
 
@@ -201,25 +200,14 @@ public sealed class HostSession : IDisposable
         }
 
         bool forward = journal!.State == JournalState.Committed;
-        failure = JournalRecovery.Recover(State!, Folders, journal);
+        // Finished completely, it is recorded like any switch, and its hooks are owed (PendingHooks).
+        failure = JournalRecovery.Recover(State!, Folders, journal, log);
         if (failure is not null)
         {
             return failure;
         }
 
         log.Warn(State!.JournalPath, $"an interrupted {journal.Operation} of '{journal.Driver}' was {(forward ? "completed" : "rolled back")}");
-        if (forward)
-        {
-            // Finished completely: recorded like any switch, and its hooks run with this command's.
-            List<string> kernels = journal.Changes.Select(c => c.Kernel).Distinct(StringComparer.Ordinal).ToList();
-            RecordHistory(journal, kernels, journal.Changes.Where(c => c.SetAside is not null).Select(c => $"{c.Updates}/{c.Name} -> {c.Updates}/{c.SetAside}").ToList(), log);
-            RecoveredKernels.AddRange(kernels);
-            foreach (IGrouping<string, LinkChange> group in journal.Changes.Where(c => c.NewTarget is not null).GroupBy(c => c.Kernel))
-            {
-                RecoveredModules[group.Key] = group.Select(c => c.Updates + "/" + c.Name).ToList();
-            }
-        }
-
         return null;
     }
 }

@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.State;
 
@@ -47,13 +48,17 @@ public static class JournalRecovery
     }
 
     /// <summary>Completes or undoes the journal's switch.</summary>
-    public static Failure? Recover(StateDirectory state, OpenFolders folders, SwitchJournal journal) =>
+    public static Failure? Recover(StateDirectory state, OpenFolders folders, SwitchJournal journal, DiagnosticLog log) =>
         journal.State == JournalState.Committed
-            ? RollForward(state, folders, journal, CrashPoint.Disarmed)
+            ? RollForward(state, folders, journal, CrashPoint.Disarmed, log)
             : RollBack(state, folders, journal);
 
     /// <summary>Nothing visible changed yet: remove the staged links and the journal.</summary>
-    public static Failure? RollBack(StateDirectory state, OpenFolders folders, SwitchJournal journal)
+    public static Failure? RollBack(StateDirectory state, OpenFolders folders, SwitchJournal journal) =>
+        RemoveStaged(folders, journal) ?? Finish(state);
+
+    /// <summary>Removes the staged links a journal names (missing ones are no problem).</summary>
+    internal static Failure? RemoveStaged(OpenFolders folders, SwitchJournal journal)
     {
         foreach (LinkChange change in journal.Changes)
         {
@@ -79,11 +84,11 @@ public static class JournalRecovery
             }
         }
 
-        return Finish(state);
+        return null;
     }
 
     /// <summary>The switch was decided: move foreign files aside, rename every staged link into place, remove obsolete links.</summary>
-    public static Failure? RollForward(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash)
+    public static Failure? RollForward(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash, DiagnosticLog log)
     {
         foreach (LinkChange change in journal.Changes)
         {
@@ -161,9 +166,42 @@ public static class JournalRecovery
             return synced;
         }
 
-        Failure? finished = Finish(state);
+        Failure? completed = Complete(state, journal, log);
         crash.Passed();
-        return finished;
+        return completed;
+    }
+
+    /// <summary>
+    /// The links are in place: the switch's history line is written (once, whoever gets here:
+    /// the switch itself or the recovery of a run a crash stopped after it), then the journal
+    /// becomes the switch's pending-hooks record in one rename, so a crash from here on still
+    /// leaves its hooks to run (<see cref="PendingHooks"/>).
+    /// </summary>
+    private static Failure? Complete(StateDirectory state, SwitchJournal journal, DiagnosticLog log)
+    {
+        HistoryLog.Record(state, journal, log);
+
+        // An administrator's select or deselect decides whether auto-select may act on the driver; it
+        // completes with the switch, so a crash cannot leave the links deselected and the decision unmade.
+        if (journal.Operation is SwitchOperation.Select or SwitchOperation.Deselect)
+        {
+            bool deselected = journal.Operation == SwitchOperation.Deselect;
+            int recorded = DeselectionRecord.Set(state, journal.Driver, deselected, log);
+            if (recorded != 0)
+            {
+                log.Warn(state.PathOf(DeselectionRecord.Name), $"the {(deselected ? "deselection" : "selection")} of '{journal.Driver}' is not recorded: {Errno.Describe(recorded)}");
+            }
+        }
+
+        int errno = state.Folder.Rename(StateDirectory.JournalName, PendingHooks.NameOf(journal.Id));
+        if (errno != 0 && errno != Errno.ENOENT)
+        {
+            return new Failure(errno, $"{state.JournalPath}: {Errno.Describe(errno)}");
+        }
+
+        // The rename must be durable before anything else happens, or a power cut brings back a finished switch's journal.
+        errno = state.Folder.Sync();
+        return errno == 0 ? null : new Failure(errno, $"{state.RealPath}: {Errno.Describe(errno)}");
     }
 
     private static Failure? Finish(StateDirectory state)

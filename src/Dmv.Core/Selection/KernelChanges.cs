@@ -1,25 +1,17 @@
 namespace Dmv.Core.Selection;
 
-/// <summary>What the switches of one command changed, for the hooks that run once at its end: the kernels, and the module links added in each.</summary>
+/// <summary>What the switches of one command did, for its reply and its hooks: their ids, and the links they made relative.</summary>
 public sealed class KernelChanges
 {
-    private readonly Dictionary<string, IReadOnlyList<string>> _added = new(StringComparer.Ordinal);
-    private readonly List<string> _kernels = [];
-
-    public IReadOnlyList<string> Kernels => _kernels;
-
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> Added => _added;
+    /// <summary>The ids of the switches carried out: their hooks are this command's to run (see <see cref="PendingHooks"/>).</summary>
+    public List<string> Switches { get; } = [];
 
     /// <summary>Links the switches rewrote from an absolute target to the relative form.</summary>
     public List<string> MadeRelative { get; } = [];
 
     public void Add(SwitchPlan plan)
     {
-        _kernels.AddRange(plan.Kernels.Where(k => !_kernels.Contains(k)));
+        Switches.Add(plan.Journal.Id);
         MadeRelative.AddRange(plan.Relinked);
-        foreach (var change in plan.Journal.Changes.Where(static c => c.NewTarget is not null))
-        {
-            _added[change.Kernel] = [.. _added.GetValueOrDefault(change.Kernel) ?? [], change.Updates + "/" + change.Name];
-        }
     }
 }

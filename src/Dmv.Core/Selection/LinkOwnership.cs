@@ -124,28 +124,29 @@ public sealed class LinkOwnership
 
     /// <summary>
     /// For a link of <paramref name="kernel"/>'s updates/ (at <paramref name="hostUpdates"/>, already
-    /// resolved) whose target is absolute and reaches a module a variant of that kernel's own dmv/
-    /// owns, the relative target reaching the same file ("../dmv/DRIVER/VARIANT/M.ko"); else null.
+    /// resolved) written with an absolute target into that kernel's own dmv/ and reaching a module a
+    /// variant owns, the same target written relative to updates/ ("../dmv/DRIVER/VARIANT/M.ko", the
+    /// text kept, so a linked folder on the way stays a link) — when that reaches the very same file;
+    /// else null.
     /// </summary>
     public string? RelativeFormOf(KernelCatalog kernel, string hostUpdates, string name, string linkText, PathResolution resolved)
     {
-        if (!linkText.StartsWith('/') || !resolved.Succeeded || kernel.RealDmvDirectory is null
-            || !KernelCatalog.IsBelow(resolved.RealPath!, kernel.RealDmvDirectory)
-            || kernel.OwnerOf(resolved.RealPath!) is null)
+        string own = $"{Kernels.InstalledKernels.ModulesDirectory}/{kernel.Release}/dmv/";
+        string lexical = LexicalTarget("/", linkText);
+        if (!linkText.StartsWith('/') || !resolved.Succeeded || !lexical.StartsWith(own, StringComparison.Ordinal)
+            || !lexical.EndsWith("/" + name, StringComparison.Ordinal) || OwnerOf(resolved.RealPath!, kernel, out _, out _) is null)
         {
             return null;
         }
 
-        // The same file reached from updates/ through ../dmv/: the form a switch writes (and a journal accepts).
-        string relative = "../dmv/" + resolved.RealPath![(kernel.RealDmvDirectory.Length + 1)..];
-        if (!relative.EndsWith("/" + name, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
+        string relative = "../dmv/" + lexical[own.Length..];
         PathResolution same = _root.ResolveFrom(hostUpdates, relative);
         return same.Succeeded && same.RealPath == resolved.RealPath ? relative : null;
     }
+
+    /// <summary>A link with an absolute target that reaches a module of some variant: a DMV link as xcp.dmv writes them.</summary>
+    public bool IsAbsoluteDmvLink(KernelCatalog kernel, string linkText, PathResolution resolved) =>
+        linkText.StartsWith('/') && resolved.Succeeded && OwnerOf(resolved.RealPath!, kernel, out _, out _) is not null;
 
     /// <summary>Where a link's target would be, by text alone: "." and ".." folded, nothing followed.</summary>
     public static string LexicalTarget(string hostDirectory, string target)

@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 namespace Dmv.Core.Selection;
 
 /// <summary>
@@ -15,12 +16,10 @@ public static class NameRules
             return new Failure(FileSystem.Errno.EINVAL, $"the {what} name is empty");
         }
 
-        foreach (char c in name)
+        if (Catalog.InfoJsonParser.Unprintable(name) is char c)
         {
-            if (char.IsControl(c))
-            {
-                return new Failure(FileSystem.Errno.EINVAL, $"the {what} name '{name.Replace('\n', ' ').Replace('\r', ' ')}' holds a control character");
-            }
+            // The rule info.json's names follow: no name -l prints can hold one.
+            return new Failure(FileSystem.Errno.EINVAL, $"the {what} name holds the character U+{(int)c:X4}, which no name may hold");
         }
 
         return null;

@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 namespace Dmv.Core.Selection;
 
 /// <summary>

@@ -2,6 +2,7 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Hooks;
 using Dmv.Core.Listing;
+using Dmv.Core.State;
 
 namespace Dmv.Core.Selection;
 
@@ -37,6 +38,10 @@ public static class Reconciler
         using (transaction)
         {
             SwitchTransaction open = transaction!;
+            if (!open.TryDeselectedDrivers(out _, out failure))
+            {
+                return false;
+            }
 
             // A name given on the command line that has neither variants nor links is a mistake, as
             // for select (ENOENT), not "nothing to do". Checked before the pending list is taken.
@@ -115,8 +120,9 @@ public static class Reconciler
         foreach ((string name, List<string> kernels) in keep)
         {
             // Its hardware was accepted when it was selected: forced past that check, never past the gate.
-            SwitchPlan plan = transaction.PlanSelect(scope, entry!.Variant(name)!, force: true, kernels.ToHashSet(StringComparer.Ordinal));
-            if (!transaction.TryApply(plan, out Failure? failure))
+            SwitchPlan plan = transaction.PlanSelect(scope, entry!.Variant(name)!, force: true, kernels.ToHashSet(StringComparer.Ordinal), operation: SwitchOperation.RePoint);
+            // A kernel that cannot be written loses the driver's links below, like one whose copy was refused.
+            if (!transaction.TryApply(ref plan, static _ => null, out Failure? failure))
             {
                 return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, name, $"cannot re-point the links of '{name}': {failure!.Message}", failure);
             }
@@ -127,9 +133,19 @@ public static class Reconciler
             kept.AddRange(kernels.Except(plan.Failed.Select(static f => f.Kernel)));
         }
 
+        // A kernel whose copy of the selection is gone loses the driver's links too: while other kernels
+        // keep the selection, that is a kernel the selection could not be kept in, and said so.
+        if (kept.Count > 0)
+        {
+            foreach (string kernel in drop.Where(k => !failed.Any(f => f.Kernel == k)).Order(StringComparer.Ordinal))
+            {
+                failed.Add(new KernelFailure(kernel, new Failure(Errno.ENOENT, $"kernel {kernel} has no usable copy of the selected variant any more")));
+            }
+        }
+
         transaction.WarnFailedKernels(scope.Name, failed, "whose links of the driver are removed");
-        SwitchPlan removal = transaction.PlanDeselect(scope, drop);
-        if (!transaction.TryApply(removal, out Failure? deselectFailure) || removal.Failed.Count > 0)
+        SwitchPlan removal = transaction.PlanDeselect(scope, drop, SwitchOperation.Unlink);
+        if (!transaction.TryApply(ref removal, static _ => null, out Failure? deselectFailure) || removal.Failed.Count > 0)
         {
             deselectFailure ??= removal.Failed[0].Failure;
             return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, reported, $"cannot deselect: {deselectFailure.Message}", deselectFailure, [.. failed, .. removal.Failed]);
@@ -157,7 +173,8 @@ public static class Reconciler
         }
 
         transaction.Switched(scope.Name, null, removal.Kernels);
-        if (entry is not null && transaction.DeselectedDrivers().Contains(scope.Name))
+        transaction.TryDeselectedDrivers(out HashSet<string> deselected, out _);
+        if (entry is not null && deselected.Contains(scope.Name))
         {
             return removal is { ChangesNothing: false }
                 ? new ReconcileAction(scope.Name, ReconcileOutcome.Deselected, null, $"variant '{reported}' is gone; the driver was deselected by an administrator, so nothing else is selected")
@@ -169,9 +186,10 @@ public static class Reconciler
         if (choice is not null)
         {
             VariantEntry variant = entry!.Variant(choice.Variant)!;
-            SwitchPlan plan = transaction.PlanSelect(scope, variant, transaction.Options.Force);
-            Failure? failure = DecidingKernel.Failure(after, plan, scope.Name, variant);
-            if (failure is null && transaction.TryApply(plan, out failure))
+            SwitchPlan plan = transaction.PlanSelect(scope, variant, transaction.Options.Force, operation: SwitchOperation.AutoSelect);
+            Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(after, p, scope.Name, variant);
+            Failure? failure = Decide(plan);
+            if (failure is null && transaction.TryApply(ref plan, Decide, out failure))
             {
                 transaction.WarnFailedKernels(scope.Name, plan.Failed);
                 transaction.Switched(scope.Name, choice.Variant, plan.Kernels);

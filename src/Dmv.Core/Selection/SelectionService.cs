@@ -38,15 +38,21 @@ public static class SelectionService
             }
 
             SwitchPlan plan = transaction.PlanSelect(DriverScope.Of(entry!), chosen!, options.Force);
-            if ((failure = DecidingKernel.Failure(listing, plan, entry!.Name, chosen)) is not null || !transaction.TryApply(plan, out failure))
+            Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(listing, p, entry!.Name, chosen);
+            if ((failure = Decide(plan)) is not null || !transaction.TryApply(ref plan, Decide, out failure))
             {
                 return false;
             }
 
-            transaction.WarnFailedKernels(entry.Name, plan.Failed);
+            transaction.WarnFailedKernels(entry!.Name, plan.Failed);
 
-            // An explicit select ends an administrator's deselection: auto-select may act again.
-            transaction.RecordDecision(entry.Name, deselected: false);
+            // An explicit select ends an administrator's deselection: auto-select may act again. (A switch
+            // records it as it completes; one that changed no link records it here.)
+            if (plan.ChangesNothing)
+            {
+                transaction.RecordDecision(entry.Name, deselected: false);
+            }
+
             transaction.Switched(entry.Name, chosen!.Name, plan.Kernels);
             List<HookResult> hooks = transaction.Finish();
             outcome = new SwitchOutcome(entry.Name, chosen.Name, plan.Kernels, plan.MovedAside, hooks, transaction.Listing.RebootRequired, plan.Failed, plan.Relinked);
@@ -71,13 +77,18 @@ public static class SelectionService
             }
 
             SwitchPlan plan = transaction!.PlanDeselect(scope!);
-            if ((failure = DecidingKernel.Failure(transaction.Listing, plan, scope!.Name, variant: null)) is not null || !transaction.TryApply(plan, out failure))
+            Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(transaction.Listing, p, scope!.Name, variant: null);
+            if ((failure = Decide(plan)) is not null || !transaction.TryApply(ref plan, Decide, out failure))
             {
                 return false;
             }
 
-            transaction.WarnFailedKernels(scope.Name, plan.Failed);
-            transaction.RecordDecision(scope.Name, deselected: true);
+            transaction.WarnFailedKernels(scope!.Name, plan.Failed);
+            if (plan.ChangesNothing)
+            {
+                transaction.RecordDecision(scope.Name, deselected: true);
+            }
+
             transaction.Switched(scope.Name, null, plan.Kernels);
             List<HookResult> hooks = transaction.Finish();
             outcome = new SwitchOutcome(scope.Name, null, plan.Kernels, [], hooks, transaction.Listing.RebootRequired, plan.Failed, plan.Relinked);
@@ -109,7 +120,11 @@ public static class SelectionService
 
         using (transaction)
         {
-            HashSet<string> left = transaction!.DeselectedDrivers();
+            if (!transaction!.TryDeselectedDrivers(out HashSet<string> left, out failure))
+            {
+                return false;
+            }
+
             List<AutoSelectChoice> choices = AutoSelector.Plan(transaction.Listing).Where(c => !left.Contains(c.Driver)).ToList();
             var switched = new List<SwitchOutcome>();
             var refused = new List<(string Driver, Failure Failure)>();
@@ -120,15 +135,17 @@ public static class SelectionService
                 // between one driver and every driver falling back to the in-tree module.
                 DriverEntry entry = transaction.Listing.Driver(choice.Driver)!;
                 VariantEntry variant = entry.Variant(choice.Variant)!;
-                SwitchPlan plan = transaction.PlanSelect(DriverScope.Of(entry), variant, options.Force);
-                if ((failure = DecidingKernel.Failure(transaction.Listing, plan, entry.Name, variant)) is not null || !transaction.TryApply(plan, out failure))
+                SwitchPlan plan = transaction.PlanSelect(DriverScope.Of(entry), variant, options.Force, operation: SwitchOperation.AutoSelect);
+                DriverListing listing = transaction.Listing;
+                Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(listing, p, entry.Name, variant);
+                if ((failure = Decide(plan)) is not null || !transaction.TryApply(ref plan, Decide, out failure))
                 {
                     log.Warn(choice.Driver, $"'{choice.Variant}' not selected: {failure!.Message}");
                     refused.Add((choice.Driver, failure));
                     continue;
                 }
 
-                transaction.WarnFailedKernels(entry.Name, plan.Failed);
+                transaction.WarnFailedKernels(entry!.Name, plan.Failed);
                 transaction.Switched(choice.Driver, choice.Variant, plan.Kernels);
                 switched.Add(new SwitchOutcome(choice.Driver, choice.Variant, plan.Kernels, plan.MovedAside, [], false, plan.Failed));
             }

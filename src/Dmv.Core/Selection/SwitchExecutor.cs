@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.State;
 
@@ -14,13 +15,35 @@ namespace Dmv.Core.Selection;
 /// </summary>
 public static class SwitchExecutor
 {
-    public static Failure? Execute(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash)
+    /// <param name="decide">
+    /// Asked, when some kernels could not be written (an immutable or read-only updates/, a full file
+    /// system), whether the switch may go on without them: null to go on, or the failure that stops
+    /// it (everything staged is then undone). Those kernels keep exactly what they had and are
+    /// returned in <paramref name="failed"/>; their changes leave the journal before it is committed.
+    /// </param>
+    public static Failure? Execute(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash, Func<IReadOnlyList<KernelFailure>, Failure?>? decide, DiagnosticLog log, out List<KernelFailure> failedKernels)
     {
-        foreach (string updates in journal.Changes.Select(static c => c.Updates).Distinct())
+        var failed = new List<KernelFailure>();
+        failedKernels = failed;
+        foreach (LinkChange first in journal.Changes.DistinctBy(static c => c.Updates))
         {
-            if (!folders.TryGet(updates, create: true, out _, out int made, out string reason))
+            if (!folders.TryGet(first.Updates, create: true, out _, out int made, out string reason))
             {
-                return new Failure(made, reason);
+                failed.Add(new KernelFailure(first.Kernel, new Failure(WriteErrno(made), WriteReason(made, reason))));
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            if (Refused(decide, failed) is { } stop)
+            {
+                return stop;
+            }
+
+            journal.Changes.RemoveAll(c => failed.Any(f => f.Kernel == c.Kernel));
+            if (journal.Changes.Count == 0)
+            {
+                return null;
             }
         }
 
@@ -32,9 +55,10 @@ public static class SwitchExecutor
         }
 
         crash.Passed();
+        int staged = failed.Count;
         foreach (LinkChange change in journal.Changes)
         {
-            if (change.NewTarget is null)
+            if (change.NewTarget is null || failed.Any(f => f.Kernel == change.Kernel))
             {
                 continue;
             }
@@ -44,11 +68,37 @@ public static class SwitchExecutor
             int errno = updates.CreateLink(change.NewTarget, change.Staged!);
             if (errno != 0)
             {
-                JournalRecovery.RollBack(state, folders, journal);
-                return new Failure(errno, $"{updates.RealPath}/{change.Staged}: {Errno.Describe(errno)}");
+                // This kernel cannot be written: it keeps what it had; the others go on if the policy allows.
+                failed.Add(new KernelFailure(change.Kernel, new Failure(WriteErrno(errno), WriteReason(errno, $"{updates.RealPath}/{change.Staged}: {Errno.Describe(errno)}"))));
+                continue;
             }
 
             crash.Passed();
+        }
+
+        if (failed.Count > staged)
+        {
+            if (Refused(decide, failed) is { } refusal)
+            {
+                JournalRecovery.RollBack(state, folders, journal);
+                return refusal;
+            }
+
+            // The kernels that failed leave the switch: their staged links go, then the journal says so.
+            var dropped = new SwitchJournal { Id = journal.Id, State = JournalState.Prepared, Operation = journal.Operation, Driver = journal.Driver, Variant = journal.Variant, Changes = journal.Changes.Where(c => failed.Any(f => f.Kernel == c.Kernel)).ToList() };
+            JournalRecovery.RemoveStaged(folders, dropped);
+            journal.Changes.RemoveAll(c => failed.Any(f => f.Kernel == c.Kernel));
+            if (journal.Changes.Count == 0)
+            {
+                return JournalRecovery.RollBack(state, folders, journal);
+            }
+
+            failure = WriteJournal(state, journal);
+            if (failure is not null)
+            {
+                JournalRecovery.RollBack(state, folders, journal);
+                return failure;
+            }
         }
 
         // No folder sync here: if a staged link is lost in a power cut after the commit mark,
@@ -57,13 +107,27 @@ public static class SwitchExecutor
         failure = WriteJournal(state, journal);
         if (failure is not null)
         {
+            // Not committed: what is on disk is the prepared journal, which the rollback removes (or the next run does).
+            journal.State = JournalState.Prepared;
             JournalRecovery.RollBack(state, folders, journal);
             return failure;
         }
 
         crash.Passed();
-        return JournalRecovery.RollForward(state, folders, journal, crash);
+        return JournalRecovery.RollForward(state, folders, journal, crash, log);
     }
+
+    private static Failure? Refused(Func<IReadOnlyList<KernelFailure>, Failure?>? decide, List<KernelFailure> failed) =>
+        decide is null ? failed[0].Failure : decide(failed);
+
+    /// <summary>
+    /// A write the file system refused with EPERM (an immutable folder) is reported as EACCES: exit
+    /// status 1 means an unsigned module, and one code has one meaning. The message keeps the system's words.
+    /// </summary>
+    internal static int WriteErrno(int errno) => errno == Errno.EPERM ? Errno.EACCES : errno;
+
+    private static string WriteReason(int errno, string reason) =>
+        errno == Errno.EPERM ? reason + " (an immutable file or folder, or a security module, refused the write)" : reason;
 
     /// <summary>
     /// The journal is written through a temporary, fsynced and renamed into place, and the state

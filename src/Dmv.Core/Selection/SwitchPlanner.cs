@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.Catalog;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Kernels;
@@ -40,7 +41,8 @@ public sealed class SwitchPlanner
     /// <see cref="SwitchPlan.Failed"/> and left as it is, and the other kernels are planned as usual.
     /// </summary>
     /// <param name="onlyKernels">When set, only these kernels are planned.</param>
-    public SwitchPlan PlanSelect(DriverScope driver, VariantEntry variant, bool force, Func<CatalogVariant, Failure?>? gate, IReadOnlySet<string>? onlyKernels = null)
+    /// <param name="operation">What the journal and the history call the switch: "select", or reconcile's "re-point".</param>
+    public SwitchPlan PlanSelect(DriverScope driver, VariantEntry variant, bool force, Func<CatalogVariant, Failure?>? gate, IReadOnlySet<string>? onlyKernels = null, string operation = SwitchOperation.Select)
     {
         NextSwitchId();
         var changes = new List<LinkChange>();
@@ -84,7 +86,7 @@ public sealed class SwitchPlanner
             }
         }
 
-        return new SwitchPlan(NewJournal("select", driver.Name, variant.Name, changes), kernels, movedAside, failed, relinked);
+        return new SwitchPlan(NewJournal(operation, driver.Name, variant.Name, changes), kernels, movedAside, failed, relinked);
     }
 
     private Failure? PlanKernelSelect(KernelCatalog catalog, DriverScope driver, CatalogVariant source, bool force, List<LinkChange> changes, List<string> movedAside, List<string> relinked)
@@ -206,7 +208,7 @@ public sealed class SwitchPlanner
     }
 
     /// <summary>Removes the driver's links in every kernel (or only <paramref name="onlyKernels"/>); a kernel whose updates/ cannot be read is reported in <see cref="SwitchPlan.Failed"/>.</summary>
-    public SwitchPlan PlanDeselect(DriverScope driver, IReadOnlySet<string>? onlyKernels = null)
+    public SwitchPlan PlanDeselect(DriverScope driver, IReadOnlySet<string>? onlyKernels = null, string operation = SwitchOperation.Deselect)
     {
         NextSwitchId();
         var changes = new List<LinkChange>();
@@ -240,7 +242,7 @@ public sealed class SwitchPlanner
             }
         }
 
-        return new SwitchPlan(NewJournal("deselect", driver.Name, null, changes), kernels, [], failed, relinked);
+        return new SwitchPlan(NewJournal(operation, driver.Name, null, changes), kernels, [], failed, relinked);
     }
 
     /// <summary>
@@ -283,7 +285,7 @@ public sealed class SwitchPlanner
             }
         }
 
-        return new SwitchPlan(NewJournal("relink", driver.Name, null, changes), kernels, [], failed, relinked);
+        return new SwitchPlan(NewJournal(SwitchOperation.Relink, driver.Name, null, changes), kernels, [], failed, relinked);
     }
 
     /// <summary>A switch id no other run makes: the process and the time.</summary>

@@ -58,20 +58,22 @@ public sealed class SwitchTransaction : IDisposable
         return true;
     }
 
-    public SwitchPlan PlanSelect(DriverScope driver, VariantEntry variant, bool force, IReadOnlySet<string>? onlyKernels = null) =>
-        Planner().PlanSelect(driver, variant, force, _gate.Judge, onlyKernels);
+    public SwitchPlan PlanSelect(DriverScope driver, VariantEntry variant, bool force, IReadOnlySet<string>? onlyKernels = null, string operation = SwitchOperation.Select) =>
+        Planner().PlanSelect(driver, variant, force, _gate.Judge, onlyKernels, operation);
 
-    public SwitchPlan PlanDeselect(DriverScope driver, IReadOnlySet<string>? onlyKernels = null) =>
-        Planner().PlanDeselect(driver, onlyKernels);
+    public SwitchPlan PlanDeselect(DriverScope driver, IReadOnlySet<string>? onlyKernels = null, string operation = SwitchOperation.Deselect) =>
+        Planner().PlanDeselect(driver, onlyKernels, operation);
 
     public string? VariantNamedByLinks(DriverScope driver, string? kernel = null) =>
         Planner().VariantNamedByLinks(driver, kernel);
 
     /// <summary>
     /// Carries out a plan as one journalled switch and records it; the kernels it changed get the
-    /// hooks at the end. On failure the switch was rolled back and nothing of it is visible.
+    /// hooks at the end. A kernel whose updates/ cannot be written keeps what it had: it joins the
+    /// plan's failed kernels (<paramref name="plan"/> is updated), and <paramref name="decide"/> says
+    /// whether the switch goes on without it. On failure nothing of the switch is visible.
     /// </summary>
-    public bool TryApply(SwitchPlan plan, out Failure? failure)
+    public bool TryApply(ref SwitchPlan plan, Func<SwitchPlan, Failure?> decide, out Failure? failure)
     {
         failure = null;
         if (plan.ChangesNothing)
@@ -85,19 +87,33 @@ public sealed class SwitchTransaction : IDisposable
             return false;
         }
 
-        failure = SwitchExecutor.Execute(State, _session.Folders, plan.Journal, _options.Crash);
+        SwitchPlan planned = plan;
+        failure = SwitchExecutor.Execute(State, _session.Folders, plan.Journal, _options.Crash, failed => decide(planned.WithFailed(failed)), _log, out List<KernelFailure> writeFailures);
+        plan = plan.WithFailed(writeFailures);
         if (failure is not null)
         {
             if (State.Folder.Contains(StateDirectory.JournalName))
             {
-                failure = failure with { Message = $"{failure.Message}; the switch was committed and the next driver-tool run completes it" };
-                _unfinished = new Failure(failure.Errno, $"not attempted: an earlier switch of this command is unfinished ({failure.Message})");
+                if (plan.Journal.State == JournalState.Committed)
+                {
+                    failure = failure with { Errno = Errno.EINPROGRESS, Message = $"{failure.Message}; the switch was committed and the next driver-tool run completes it" };
+                }
+                else
+                {
+                    failure = failure with { Message = $"{failure.Message}; nothing was switched, and the next driver-tool run removes what this one staged" };
+                }
+
+                _unfinished = new Failure(Errno.EINPROGRESS, $"not attempted: an earlier switch of this command is unfinished ({failure.Message})");
             }
 
             return false;
         }
 
-        _session.RecordHistory(plan.Journal, plan.Kernels, plan.MovedAside, _log);
+        if (plan.ChangesNothing)
+        {
+            return true;
+        }
+
         _changes.Add(plan);
         return true;
     }
@@ -115,7 +131,10 @@ public sealed class SwitchTransaction : IDisposable
         }
     }
 
-    /// <summary>An administrator's select or deselect, which auto-select and reconcile then respect.</summary>
+    /// <summary>
+    /// An administrator's select or deselect that changed no link, which auto-select and reconcile
+    /// then respect. (A switch that changes links records it as it completes, with its history line.)
+    /// </summary>
     public void RecordDecision(string driver, bool deselected)
     {
         int errno = DeselectionRecord.Set(State, driver, deselected, _log);
@@ -125,14 +144,26 @@ public sealed class SwitchTransaction : IDisposable
         }
     }
 
-    public HashSet<string> DeselectedDrivers() =>
-        _options.IncludeDeselected ? [] : DeselectionRecord.Read(State, _log);
+    /// <summary>The drivers an administrator deselected; a record that is not driver-tool's own stops a writer (EUCLEAN) rather than be ignored.</summary>
+    public bool TryDeselectedDrivers(out HashSet<string> drivers, out Failure? failure)
+    {
+        failure = null;
+        drivers = [];
+        if (_options.IncludeDeselected)
+        {
+            return true;
+        }
+
+        drivers = DeselectionRecord.Read(State, _log, out string? untrusted);
+        failure = untrusted is null ? null : new Failure(Errno.EUCLEAN, untrusted + "; auto-select would override an administrator's deselection: fix or remove the record");
+        return failure is null;
+    }
 
     /// <summary>Lets readers in, then runs the hooks for every kernel changed (and any a recovered switch left).</summary>
     public List<HookResult> Finish()
     {
         _session.ReleaseTree();
-        return _session.RunHooks(_changes.Kernels, _changes.Added, _options.Hooks, _options.LockTimeout);
+        return _session.RunHooks(_changes.Switches, _options.Hooks, _options.LockTimeout, _log);
     }
 
     public void Dispose()

@@ -55,7 +55,8 @@ public sealed class UpdatesFolder
     /// <paramref name="folders"/>, the folder is opened (and kept open) there, for the writes that follow.
     /// </summary>
     /// <param name="unusable">Called for each entry whose name is not UTF-8 (it cannot be named in a reply or opened by name).</param>
-    public static bool TryRead(HostRoot root, KernelCatalog kernel, OpenFolders? folders, out UpdatesFolder updates, out int errno, out string reason, Action<string>? unusable = null)
+    /// <param name="withTargets">Read each link's target text too (switches and verify); the listing needs only where links lead.</param>
+    public static bool TryRead(HostRoot root, KernelCatalog kernel, OpenFolders? folders, out UpdatesFolder updates, out int errno, out string reason, Action<string>? unusable = null, bool withTargets = true)
     {
         string hostPath = $"{InstalledKernels.ModulesDirectory}/{kernel.Release}/{Name}";
         string plainPath = kernel.RealKernelDirectory + "/" + Name;
@@ -111,7 +112,8 @@ public sealed class UpdatesFolder
                 }
 
                 // A link read through the folder's descriptor; where it leads is resolved inside the root.
-                if (!folder.TryReadLink(entry.Name, out string target, out _))
+                string? target = null;
+                if (withTargets && !folder.TryReadLink(entry.Name, out target, out _))
                 {
                     continue;
                 }

@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Modules;
 

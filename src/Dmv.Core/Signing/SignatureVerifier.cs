@@ -56,6 +56,11 @@ public sealed class SignatureVerifier(TrustStore trust)
             return new SignatureVerdict(SignatureStatus.NotPossible, $"hash algorithm {signer.HashAlgorithm} is not supported");
         }
 
+        if (!CryptoLibraryPresent())
+        {
+            return Missing;
+        }
+
         try
         {
             ReadOnlySpan<byte> content = module[..signature.SignedLength];
@@ -69,6 +74,10 @@ public sealed class SignatureVerifier(TrustStore trust)
                 ? new SignatureVerdict(SignatureStatus.Trusted, $"signed by '{signer.Signer}' ({Path.GetFileName(certificate.File)})")
                 : new SignatureVerdict(SignatureStatus.Invalid, $"the signature by '{signer.Signer}' does not match the module's bytes: changed after signing, or corrupt");
         }
+        catch (PlatformNotSupportedException)
+        {
+            return Missing;
+        }
         catch (NotSupportedException failure)
         {
             return new SignatureVerdict(SignatureStatus.NotPossible, failure.Message + " is not supported");
@@ -79,8 +88,25 @@ public sealed class SignatureVerifier(TrustStore trust)
         }
         catch (Exception failure) when (failure is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException or PlatformNotSupportedException)
         {
-            return new SignatureVerdict(SignatureStatus.NotPossible, "the cryptography library (OpenSSL libcrypto) cannot be loaded here, so signatures cannot be verified");
+            return Missing;
         }
+    }
+
+    private static readonly SignatureVerdict Missing = new(SignatureStatus.NotPossible, "libcrypto.so.3 is not installed (OpenSSL 3: checking signatures needs it)", LibraryMissing: true);
+
+    private int _crypto; // 0 not yet known, 1 present, -1 missing
+
+    /// <summary>Whether OpenSSL's libcrypto can be loaded (asked once): the runtime's cryptography is built on it.</summary>
+    private bool CryptoLibraryPresent()
+    {
+        if (_crypto == 0)
+        {
+            bool present = System.Runtime.InteropServices.NativeLibrary.TryLoad("libcrypto.so.3", out nint handle)
+                || System.Runtime.InteropServices.NativeLibrary.TryLoad("libcrypto.so.1.1", out handle);
+            _crypto = present ? 1 : -1;
+        }
+
+        return _crypto > 0;
     }
 
     private static bool VerifyRsa(TrustedCertificate certificate, ReadOnlySpan<byte> content, byte[] signature, HashAlgorithmName hash)

@@ -15,8 +15,12 @@ public static class DeselectionRecord
     public const string Name = "deselected";
 
     /// <summary>The recorded drivers; an untrusted or unreadable record is a warning and counts as empty.</summary>
-    public static HashSet<string> Read(StateDirectory? state, DiagnosticLog log)
+    public static HashSet<string> Read(StateDirectory? state, DiagnosticLog log) => Read(state, log, out _);
+
+    /// <summary>As <see cref="Read(StateDirectory?, DiagnosticLog)"/>; <paramref name="untrusted"/> says why a record that exists was not obeyed.</summary>
+    public static HashSet<string> Read(StateDirectory? state, DiagnosticLog log, out string? untrusted)
     {
+        untrusted = null;
         var drivers = new HashSet<string>(StringComparer.Ordinal);
         if (state is null)
         {
@@ -28,6 +32,7 @@ public static class DeselectionRecord
         {
             if (errno != Errno.ENOENT)
             {
+                untrusted = errno == Errno.EUCLEAN ? problem : $"{state.PathOf(Name)}: {Errno.Describe(errno)}";
                 log.Warn(state.PathOf(Name), errno == Errno.EUCLEAN ? $"{problem}; the record of deselected drivers is not obeyed" : $"{Errno.Describe(errno)}; deselections are not known");
             }
 
@@ -49,7 +54,13 @@ public static class DeselectionRecord
     /// <summary>Records or forgets a driver (the caller holds the tree's lock); 0 or the errno.</summary>
     public static int Set(StateDirectory state, string driver, bool deselected, DiagnosticLog log)
     {
-        HashSet<string> drivers = Read(state, log);
+        HashSet<string> drivers = Read(state, log, out string? untrusted);
+        if (untrusted is not null)
+        {
+            // Never written over: whoever made it is for a person to find out.
+            return Errno.EUCLEAN;
+        }
+
         if (!(deselected ? drivers.Add(driver) : drivers.Remove(driver)))
         {
             return 0;

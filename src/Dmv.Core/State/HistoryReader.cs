@@ -13,6 +13,7 @@ namespace Dmv.Core.State;
 public static class HistoryReader
 {
     public const int MaxBytes = 16 << 20;
+    private const int MaxReportedLines = 100;
 
     /// <param name="driver">Only this driver's records, when set.</param>
     /// <param name="limit">At most this many records, when set.</param>
@@ -41,6 +42,7 @@ public static class HistoryReader
             log.Warn(state.HistoryPath, $"longer than {MaxBytes >> 20} MiB; only its newest records are read");
         }
 
+        int skipped = 0;
         int lineNumber = text.Count((byte)'\n') + (text.Length > 0 && text[^1] != (byte)'\n' ? 1 : 0);
         while (text.Length > 0 && (limit is null || entries.Count < limit))
         {
@@ -60,12 +62,17 @@ public static class HistoryReader
                     entries.Add(entry!);
                 }
             }
-            else
+            else if (++skipped <= MaxReportedLines)
             {
                 log.Warn(state.HistoryPath, $"line {(cut ? "" : lineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ")}is not a history record; skipped");
             }
 
             lineNumber--;
+        }
+
+        if (skipped > MaxReportedLines)
+        {
+            log.Warn(state.HistoryPath, $"{skipped - MaxReportedLines} more lines are not history records; skipped");
         }
 
         return true;

@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 
 namespace Dmv.Core.State;
@@ -48,9 +49,26 @@ public sealed class StateDirectory : IDisposable
 
     public string PathOf(string name) => RealPath + "/" + name;
 
-    /// <summary>The folder if it exists (readers never create it).</summary>
-    public static StateDirectory? Find(HostRoot root) =>
-        root.TryOpenDirectory(HostPath, create: false, out DirectoryHandle folder, out _, out _) ? new StateDirectory(root, folder) : null;
+    /// <summary>Whether a switch is unfinished (a journal, or a journal's temporary) or owes its hooks: then a command must finish it first.</summary>
+    public bool HasUnfinishedWork()
+    {
+        var entries = new List<DirectoryEntry>();
+        return _folder.TryListFromStart(entries, new byte[4096], out _)
+            && entries.Any(static e => e.Name is JournalName or JournalTemporaryName || e.Name.StartsWith("hooks-", StringComparison.Ordinal));
+    }
+
+    /// <summary>The folder if it exists (readers never create it); <paramref name="problem"/> when it exists but cannot be opened.</summary>
+    public static StateDirectory? Find(HostRoot root, out Failure? problem)
+    {
+        problem = null;
+        if (root.TryOpenDirectory(HostPath, create: false, out DirectoryHandle folder, out int errno, out string reason))
+        {
+            return new StateDirectory(root, folder);
+        }
+
+        problem = errno == Errno.ENOENT ? null : new Failure(errno, reason);
+        return null;
+    }
 
     /// <summary>The folder, created when missing; fails with the errno (EROFS on a read-only system, EUCLEAN when it is not ours).</summary>
     public static bool TryOpenOrCreate(HostRoot root, out StateDirectory state, out int errno, out string reason)
@@ -58,6 +76,7 @@ public sealed class StateDirectory : IDisposable
         state = null!;
         if (!root.TryOpenDirectory(HostPath, create: true, out DirectoryHandle folder, out errno, out reason, FolderMode))
         {
+            reason = $"cannot create driver-tool's state folder: {reason}";
             return false;
         }
 
@@ -115,6 +134,10 @@ public sealed class StateDirectory : IDisposable
                 errno = Errno.EUCLEAN;
                 problem = $"{PathOf(name)}: the {what} is a symbolic link; driver-tool never writes one, so it is not obeyed";
             }
+            else if (errno != Errno.ENOENT)
+            {
+                problem = $"{PathOf(name)}: {Errno.Describe(errno)}";
+            }
 
             return false;
         }
@@ -142,7 +165,8 @@ public sealed class StateDirectory : IDisposable
             }
         }
 
-        if (!FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile: true))
+        // An append-only log read from its tail may be exactly the size asked for: room for the end of file.
+        if (!FileContent.ReadAll(descriptor, tail ? maxBytes + 1 : maxBytes, ref buffer, out length, out errno, regularFile: true))
         {
             problem = $"{PathOf(name)}: {Errno.Describe(errno)}";
             return false;
@@ -165,15 +189,25 @@ public sealed class StateDirectory : IDisposable
             return problem;
         }
 
-        // A folder above it that others may write (and without the sticky bit) lets them swap the
-        // whole state folder for one of their choosing.
-        foreach (string ancestor in new[] { "/var/lib", "/var" })
+        // A folder above it that another user owns, or that others may write (without the sticky
+        // bit), lets them swap the whole state folder for one of their choosing: up to the root itself.
+        foreach (string ancestor in new[] { "/var/lib", "/var", "/" })
         {
             if (Root.TryOpenDirectory(ancestor, create: false, out DirectoryHandle folder, out _, out _))
             {
                 using (folder)
                 {
-                    if (folder.Status(out FileStatus above) == 0 && above.WritableByOthers && !above.Sticky)
+                    if (folder.Status(out FileStatus above) != 0)
+                    {
+                        continue;
+                    }
+
+                    if (above.Owner != 0 && above.Owner != EffectiveUser)
+                    {
+                        return $"{Root.RealPathOf(ancestor)}: belongs to user {above.Owner}, who could replace driver-tool's state folder; driver-tool trusts only its own state";
+                    }
+
+                    if (above.WritableByOthers && !above.Sticky)
                     {
                         return $"{Root.RealPathOf(ancestor)}: may be written by other users (mode {Convert.ToString(above.Permissions, 8)}), who could replace driver-tool's state folder";
                     }

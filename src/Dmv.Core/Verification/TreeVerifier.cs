@@ -29,6 +29,7 @@ public static class TreeVerifier
     public const string AbsoluteLink = "absolute-link";
     public const string IndexedDmv = "modules-dep-indexes-dmv";
     public const string UnreadableUpdates = "unreadable-updates";
+    public const string PendingHooksKind = "hooks-not-run";
     public const string UpdatesIsLink = "updates-is-a-link";
     public const string TreeWarning = "unreadable-entry";
 
@@ -46,6 +47,8 @@ public static class TreeVerifier
             {
                 problems.Add(new TreeProblem(LeftoverJournal, state.JournalPath, "a switch that could not be completed or undone; see the warnings", false));
             }
+
+            CheckPendingHooks(session, repair, hooks, problems, log);
         }
 
         var ownership = new LinkOwnership(root, catalogs);
@@ -66,6 +69,26 @@ public static class TreeVerifier
         }
 
         return problems;
+    }
+
+    /// <summary>Completed switches whose hooks never ran (a crash or power cut while they ran): --repair runs them.</summary>
+    private static void CheckPendingHooks(HostSession session, bool repair, HookOptions hooks, List<TreeProblem> problems, DiagnosticLog log)
+    {
+        List<(string Name, SwitchJournal Journal)> pending = PendingHooks.Read(session.State!, log);
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        List<HookResult> ran = repair ? session.RunHooks([], hooks, TimeSpan.FromSeconds(30), log) : [];
+        bool repaired = repair && ran.All(static h => h.Status is not HookStatus.Failed);
+        foreach ((string name, SwitchJournal journal) in pending)
+        {
+            string kernels = string.Join(", ", journal.Changes.Select(static c => c.Kernel).Distinct(StringComparer.Ordinal));
+            problems.Add(new TreeProblem(PendingHooksKind, session.State!.PathOf(name),
+                $"the {journal.Operation} of '{journal.Driver}' was completed, but depmod and the initrd were not brought up to date for kernel(s) {kernels}"
+                + (repaired ? "; they ran now" : repair ? $"; they failed: {ran.First(static h => h.Status == HookStatus.Failed).Problem}" : ""), repaired));
+        }
     }
 
     /// <summary>
@@ -145,15 +168,27 @@ public static class TreeVerifier
             }
 
             SwitchPlan plan = planner.PlanRelink(DriverScope.OfGroup(name, sources));
-            Failure? failure = plan.ChangesNothing ? null : SwitchExecutor.Execute(session.State!, session.Folders, plan.Journal, CrashPoint.Disarmed);
+            var failed = new List<KernelFailure>();
+            Failure? failure = plan.ChangesNothing ? null : SwitchExecutor.Execute(session.State!, session.Folders, plan.Journal, CrashPoint.Disarmed, static _ => null, log, out failed);
+            plan = plan.WithFailed(failed);
+            foreach (KernelFailure kernel in failed)
+            {
+                log.Warn(name, $"its links in kernel {kernel.Kernel} could not be made relative: {kernel.Failure.Message}");
+            }
+
             if (failure is not null)
             {
                 log.Warn(name, $"its links could not be made relative: {failure.Message}");
                 continue;
             }
 
-            session.RecordHistory(plan.Journal, plan.Kernels, [], log);
-            foreach (int index in indexes)
+            if (!plan.ChangesNothing)
+            {
+                // The same files under another link text: depmod's index and the initrd need nothing.
+                session.RunHooks([plan.Journal.Id], new HookOptions(Skip: true, SkipInitrd: true, ForceInitrd: false), TimeSpan.Zero, log);
+            }
+
+            foreach (int index in indexes.Where(i => !failed.Any(f => problems[i].Path.Contains($"/lib/modules/{f.Kernel}/", StringComparison.Ordinal))))
             {
                 TreeProblem problem = problems[index];
                 problems[index] = problem with { Detail = problem.Detail + "; made relative", Repaired = true };
@@ -223,16 +258,22 @@ public static class TreeVerifier
             }
 
             string key = nameOf(owner);
-            if (ownership.RelativeFormOf(catalog, hostUpdates, entry.Name, target, resolved) is string relative)
+            if (ownership.IsAbsoluteDmvLink(catalog, target, resolved))
             {
-                if (!absolute.TryGetValue(key, out List<int>? indexes))
+                string? relative = ownership.RelativeFormOf(catalog, hostUpdates, entry.Name, target, resolved);
+                if (relative is not null)
                 {
-                    indexes = [];
-                    absolute[key] = indexes;
+                    if (!absolute.TryGetValue(key, out List<int>? indexes))
+                    {
+                        indexes = [];
+                        absolute[key] = indexes;
+                    }
+
+                    indexes.Add(problems.Count);
                 }
 
-                indexes.Add(problems.Count);
-                problems.Add(new TreeProblem(AbsoluteLink, path, $"points to {target} by an absolute path, which depmod -b and any reader under another root follow out of the root; the relative form is {relative}", false));
+                problems.Add(new TreeProblem(AbsoluteLink, path, $"points to {target} by an absolute path, which depmod -b and any reader under another root follow out of the root; "
+                    + (relative is null ? "it does not lead into this kernel's own dmv/ as written, so it is not rewritten: select the driver again" : $"the relative form is {relative}"), false));
             }
 
             if (!variantsByDriver.TryGetValue(key, out SortedSet<string>? variants))

@@ -1,0 +1,52 @@
+using Dmv.Core.Diagnostics;
+using Dmv.Core.FileSystem;
+
+namespace Dmv.Core.State;
+
+/// <summary>
+/// Appends a switch's line to history.jsonl: once, whoever records it (a switch, or the recovery of
+/// one a crash interrupted after its line was written). The history is informative, so a failure
+/// to write it is a warning.
+/// </summary>
+public static class HistoryLog
+{
+    private const int RecentBytes = 64 * 1024;
+
+    public static void Record(StateDirectory state, SwitchJournal journal, DiagnosticLog log)
+    {
+        if (AlreadyRecorded(state, journal.Id))
+        {
+            return;
+        }
+
+        var entry = new HistoryEntry
+        {
+            Time = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            Id = journal.Id,
+            Operation = journal.Operation,
+            Driver = journal.Driver,
+            Variant = journal.Variant,
+            Kernels = journal.Changes.Select(static c => c.Kernel).Distinct(StringComparer.Ordinal).ToList(),
+            MovedAside = journal.Changes.Where(static c => c.SetAside is not null).Select(static c => $"{c.Updates}/{c.Name} -> {c.Updates}/{c.SetAside}").ToList(),
+        };
+        byte[] line = [.. StateJson.Serialize(entry, StateJsonContext.Default.HistoryEntry), (byte)'\n'];
+        int errno = state.Folder.Append(StateDirectory.HistoryName, line, StateDirectory.PublicMode, onNewLine: true);
+        if (errno != 0)
+        {
+            log.Warn(state.HistoryPath, $"history not written: {Errno.Describe(errno)}");
+        }
+    }
+
+    /// <summary>Whether the newest lines already hold the switch (a recovery after a crash between the line and the journal's end).</summary>
+    private static bool AlreadyRecorded(StateDirectory state, string id)
+    {
+        byte[] buffer = new byte[4096];
+        if (!state.TryReadTrusted(StateDirectory.HistoryName, "history", RecentBytes, tail: true, ref buffer, out int length, out _, out _, out _))
+        {
+            return false;
+        }
+
+        byte[] needle = System.Text.Encoding.UTF8.GetBytes($"\"id\":\"{id}\"");
+        return buffer.AsSpan(0, length).IndexOf(needle) >= 0;
+    }
+}

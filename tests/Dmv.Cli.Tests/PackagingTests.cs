@@ -176,6 +176,29 @@ public class PackagingTests
         Assert.DoesNotContain("dmv/", index);
     }
 
+    [Fact]
+    public void The_packages_own_scriptlet_passes_over_odd_kernel_folders_and_odd_index_files()
+    {
+        using var root = new HandTree();
+        foreach (string kernel in new[] { "--", "6.1.0-fifo", "6.1.0-folder" })
+        {
+            Directory.CreateDirectory(root.Path($"lib/modules/{kernel}"));
+        }
+
+        root.File("lib/modules/--/modules.dep", "dmv/x/y/x.ko:\n");
+        ExternalCommand.Check(["mkfifo", root.Path("lib/modules/6.1.0-fifo/modules.dep")]);
+        Directory.CreateDirectory(root.Path("lib/modules/6.1.0-folder/modules.dep"));
+        SystemTools.CopyInto(root.Root, "/bin/kmod", "/usr/sbin/depmod");
+        Assert.Equal(0, Run("rpm", "--root", root.Root, "--initdb").ExitCode);
+
+        // A FIFO read would wait for ever: the bound here is the test's.
+        ProcessResult install = ExternalCommand.Run(["rpm", "--root", root.Root, "--nodeps", "-i", Package], timeoutSeconds: 60);
+
+        Assert.True(install.ExitCode == 0, install.ToString());
+        Assert.DoesNotContain("running depmod", install.Stdout);
+        Assert.Equal("dmv/x/y/x.ko:\n", File.ReadAllText(root.Path("lib/modules/--/modules.dep")));
+    }
+
     /// <summary>Runs <paramref name="test"/> on a scratch system (see <see cref="PrepareScratchSystem"/>) with a work folder for packages.</summary>
     private static void InScratchSystem(string kernel, Action<HandTree, string> test)
     {

@@ -94,10 +94,14 @@ public static class HelpText
         EPERM 1 an unsigned module, EKEYREJECTED 129 an untrusted or tampered
         signature, ENOEXEC 8 a variant that will not load into a kernel (kABI)
         or a module file that cannot be read,
-        EBUSY 16 another switch holds the lock, EROFS 30, ENOSPC 28, EACCES 13,
-        EIO 5 a hook failed (the switch itself is complete), EUCLEAN 117 --strict
-        or verify found problems, ELIBACC 79 a library a module needs is not
-        installed.
+        EBUSY 16 another switch holds the lock, EROFS 30, ENOSPC 28, EACCES 13
+        the switch could not be written (nothing was switched), EIO 5 a hook
+        failed (the switch itself is complete), EINPROGRESS 115 a switch was
+        committed and the next run completes it, EPIPE 32 the reply could not be
+        written (what changed is done), EUCLEAN 117 --strict or verify found
+        problems, ELIBACC 79 a library a module needs is not installed,
+        ENOTRECOVERABLE 131 an unexpected failure (please report it). Every code
+        is in driver-tool(8).
         """;
 
     public const string List = """

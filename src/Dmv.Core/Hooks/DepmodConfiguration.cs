@@ -63,8 +63,13 @@ public static class DepmodConfiguration
     {
         var arguments = new List<string>();
         List<string> folders = ExistingFolders(root);
-        // A system without any depmod.d has an empty configuration, not this machine's.
-        foreach (string folder in folders.Count > 0 ? folders : ["/etc/depmod.d"])
+        // A system without any depmod.d has an empty configuration, not this machine's (nor one a link points at).
+        if (folders.Count == 0)
+        {
+            return ["-C", "/dev/null"];
+        }
+
+        foreach (string folder in folders)
         {
             arguments.Add("-C");
             arguments.Add(root.Resolve(folder).RealPath ?? root.RealPathOf(folder));

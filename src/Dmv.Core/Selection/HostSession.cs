@@ -124,9 +124,9 @@ public sealed class HostSession : IDisposable
     /// <summary>
     /// The hooks owed by completed switches (<see cref="PendingHooks"/>): this command's, and any a
     /// crash left, under their own lock, so concurrent switches' hooks take turns while the tree is
-    /// already free for readers. A record is removed once its hooks ran. With hooks skipped, this
-    /// command's own records (<paramref name="own"/> switch ids) are removed unrun; others are left.
+    /// already free for readers. A record is removed once its hooks ran.
     /// </summary>
+    /// <param name="own">This command's switches: named when the hooks' lock cannot be had.</param>
     public List<HookResult> RunHooks(IReadOnlyCollection<string> own, HookOptions options, TimeSpan lockTimeout, DiagnosticLog log)
     {
         if (State is null)
@@ -147,11 +147,6 @@ public sealed class HostSession : IDisposable
             var done = new List<string>();
             foreach ((string name, SwitchJournal journal) in PendingHooks.Read(State, log))
             {
-                if (options.Skip && !own.Contains(journal.Id))
-                {
-                    continue;
-                }
-
                 done.Add(name);
                 foreach (LinkChange change in journal.Changes)
                 {

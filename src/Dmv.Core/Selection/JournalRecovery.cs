@@ -50,7 +50,7 @@ public static class JournalRecovery
     /// <summary>Completes or undoes the journal's switch.</summary>
     public static Failure? Recover(StateDirectory state, OpenFolders folders, SwitchJournal journal, DiagnosticLog log) =>
         journal.State == JournalState.Committed
-            ? RollForward(state, folders, journal, CrashPoint.Disarmed, log)
+            ? RollForward(state, folders, journal, CrashPoint.Disarmed, log, hooksOwed: true)
             : RollBack(state, folders, journal);
 
     /// <summary>Nothing visible changed yet: remove the staged links and the journal.</summary>
@@ -88,7 +88,8 @@ public static class JournalRecovery
     }
 
     /// <summary>The switch was decided: move foreign files aside, rename every staged link into place, remove obsolete links.</summary>
-    public static Failure? RollForward(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash, DiagnosticLog log)
+    /// <param name="hooksOwed">Whether the switch's hooks are to run (not with --no-hooks): then its journal becomes its pending-hooks record.</param>
+    public static Failure? RollForward(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash, DiagnosticLog log, bool hooksOwed)
     {
         foreach (LinkChange change in journal.Changes)
         {
@@ -166,7 +167,7 @@ public static class JournalRecovery
             return synced;
         }
 
-        Failure? completed = Complete(state, journal, log);
+        Failure? completed = Complete(state, journal, log, hooksOwed);
         crash.Passed();
         return completed;
     }
@@ -177,7 +178,7 @@ public static class JournalRecovery
     /// becomes the switch's pending-hooks record in one rename, so a crash from here on still
     /// leaves its hooks to run (<see cref="PendingHooks"/>).
     /// </summary>
-    private static Failure? Complete(StateDirectory state, SwitchJournal journal, DiagnosticLog log)
+    private static Failure? Complete(StateDirectory state, SwitchJournal journal, DiagnosticLog log, bool hooksOwed)
     {
         HistoryLog.Record(state, journal, log);
 
@@ -193,7 +194,7 @@ public static class JournalRecovery
             }
         }
 
-        int errno = state.Folder.Rename(StateDirectory.JournalName, PendingHooks.NameOf(journal.Id));
+        int errno = hooksOwed ? state.Folder.Rename(StateDirectory.JournalName, PendingHooks.NameOf(journal.Id)) : state.Folder.Remove(StateDirectory.JournalName);
         if (errno != 0 && errno != Errno.ENOENT)
         {
             return new Failure(errno, $"{state.JournalPath}: {Errno.Describe(errno)}");

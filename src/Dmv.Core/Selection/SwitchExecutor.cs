@@ -21,7 +21,8 @@ public static class SwitchExecutor
     /// it (everything staged is then undone). Those kernels keep exactly what they had and are
     /// returned in <paramref name="failed"/>; their changes leave the journal before it is committed.
     /// </param>
-    public static Failure? Execute(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash, Func<IReadOnlyList<KernelFailure>, Failure?>? decide, DiagnosticLog log, out List<KernelFailure> failedKernels)
+    /// <param name="hooksOwed">See <see cref="JournalRecovery.RollForward"/>.</param>
+    public static Failure? Execute(StateDirectory state, OpenFolders folders, SwitchJournal journal, CrashPoint crash, Func<IReadOnlyList<KernelFailure>, Failure?>? decide, DiagnosticLog log, bool hooksOwed, out List<KernelFailure> failedKernels)
     {
         var failed = new List<KernelFailure>();
         failedKernels = failed;
@@ -114,7 +115,7 @@ public static class SwitchExecutor
         }
 
         crash.Passed();
-        return JournalRecovery.RollForward(state, folders, journal, crash, log);
+        return JournalRecovery.RollForward(state, folders, journal, crash, log, hooksOwed);
     }
 
     private static Failure? Refused(Func<IReadOnlyList<KernelFailure>, Failure?>? decide, List<KernelFailure> failed) =>

@@ -343,7 +343,7 @@ public sealed class SwitchPlanner
         hostUpdates = updates.HostPath;
         if (updates.IsLink)
         {
-            failure = new Failure(Errno.ELOOP, $"{_root.RealPathOf(hostUpdates)} is a symbolic link (to {updates.RealPath}); driver-tool writes module links only into a real updates/ folder of the kernel, where their relative targets lead into dmv/: make it a folder");
+            failure = new Failure(Errno.ELOOP, $"{catalog.RealKernelDirectory}/updates is a symbolic link; driver-tool writes module links only into a real updates/ folder of the kernel, where their relative targets lead into dmv/: make it a folder");
             return false;
         }
 

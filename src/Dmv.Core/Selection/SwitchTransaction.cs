@@ -88,7 +88,7 @@ public sealed class SwitchTransaction : IDisposable
         }
 
         SwitchPlan planned = plan;
-        failure = SwitchExecutor.Execute(State, _session.Folders, plan.Journal, _options.Crash, failed => decide(planned.WithFailed(failed)), _log, out List<KernelFailure> writeFailures);
+        failure = SwitchExecutor.Execute(State, _session.Folders, plan.Journal, _options.Crash, failed => decide(planned.WithFailed(failed)), _log, hooksOwed: !_options.Hooks.Skip, out List<KernelFailure> writeFailures);
         plan = plan.WithFailed(writeFailures);
         if (failure is not null)
         {
@@ -163,7 +163,9 @@ public sealed class SwitchTransaction : IDisposable
     public List<HookResult> Finish()
     {
         _session.ReleaseTree();
-        return _session.RunHooks(_changes.Switches, _options.Hooks, _options.LockTimeout, _log);
+        return _options.Hooks.Skip
+            ? HookRunner.Run(_session.Root, _changes.Kernels, new Dictionary<string, IReadOnlyList<string>>(), _options.Hooks)
+            : _session.RunHooks(_changes.Switches, _options.Hooks, _options.LockTimeout, _log);
     }
 
     public void Dispose()

@@ -76,7 +76,7 @@ public sealed class StateDirectory : IDisposable
         state = null!;
         if (!root.TryOpenDirectory(HostPath, create: true, out DirectoryHandle folder, out errno, out reason, FolderMode))
         {
-            reason = $"cannot create driver-tool's state folder: {reason}";
+            reason = $"cannot open or create driver-tool's state folder: {reason}";
             return false;
         }
 

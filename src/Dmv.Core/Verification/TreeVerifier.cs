@@ -169,7 +169,7 @@ public static class TreeVerifier
 
             SwitchPlan plan = planner.PlanRelink(DriverScope.OfGroup(name, sources));
             var failed = new List<KernelFailure>();
-            Failure? failure = plan.ChangesNothing ? null : SwitchExecutor.Execute(session.State!, session.Folders, plan.Journal, CrashPoint.Disarmed, static _ => null, log, out failed);
+            Failure? failure = plan.ChangesNothing ? null : SwitchExecutor.Execute(session.State!, session.Folders, plan.Journal, CrashPoint.Disarmed, static _ => null, log, hooksOwed: false, out failed);
             plan = plan.WithFailed(failed);
             foreach (KernelFailure kernel in failed)
             {
@@ -180,12 +180,6 @@ public static class TreeVerifier
             {
                 log.Warn(name, $"its links could not be made relative: {failure.Message}");
                 continue;
-            }
-
-            if (!plan.ChangesNothing)
-            {
-                // The same files under another link text: depmod's index and the initrd need nothing.
-                session.RunHooks([plan.Journal.Id], new HookOptions(Skip: true, SkipInitrd: true, ForceInitrd: false), TimeSpan.Zero, log);
             }
 
             foreach (int index in indexes.Where(i => !failed.Any(f => problems[i].Path.Contains($"/lib/modules/{f.Kernel}/", StringComparison.Ordinal))))

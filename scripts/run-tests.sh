@@ -34,6 +34,7 @@ fi
 tmp=${TMPDIR:-/tmp}
 before=$(find "$tmp" -maxdepth 1 -name 'dmv-*' 2>/dev/null | sort)
 
+rm -f build/trial-boots.txt
 dotnet test Dmv.Aot.sln -c "$config" --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
@@ -47,6 +48,8 @@ read -r passed failed skipped < <(
   grep -E '^(Passed|Failed)!' "$log" |
     sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |
     awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# The real boots of the trial proof, each timed (TrialBootTests).
+[ -f build/trial-boots.txt ] && cat build/trial-boots.txt
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test failed (exit $status) before all tests ran: see the errors above" >&2

@@ -26,11 +26,27 @@ have rpmbuild || need+=(rpm)
 have dracut || need+=(dracut-core)
 have cpio || need+=(cpio)
 have qemu-system-x86_64 || need+=(qemu-system-x86)
+# Trial selections are proven by real boots: OVMF, an EFI grub on a GPT/FAT disk made with mtools,
+# and variant modules built with kbuild (make) against Debian's headers (below).
+[ -f /usr/share/OVMF/OVMF_CODE_4M.fd ] || need+=(ovmf)
+[ -d /usr/lib/grub/x86_64-efi ] || need+=(grub-efi-amd64-bin)
+have grub-mkimage && have grub-editenv && have grub-script-check || need+=(grub-common)
+have mcopy || need+=(mtools)
+have mkfs.vfat || need+=(dosfstools)
+have sfdisk || need+=(fdisk)
+have make || need+=(make)
 [ -f /usr/share/bash-completion/bash_completion ] || need+=(bash-completion)
 if [ "$purpose" = bench ]; then
   have hyperfine || need+=(hyperfine)
   [ -x /usr/bin/time ] || need+=(time)
   have strace || need+=(strace)
+fi
+
+# The headers of the kernel the tests boot (scripts/fetch-debian-kernel.sh picks Debian's current
+# one), for kbuild: the package pulls its -common half and linux-kbuild.
+if [ "$purpose" = test ]; then
+  release=$("$(dirname "$0")/fetch-debian-kernel.sh" | cut -d' ' -f2)
+  [ -f "/usr/src/linux-headers-$release/Makefile" ] || need+=("linux-headers-$release")
 fi
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -29,3 +29,13 @@ install -d -m 0755 "$dest/var/lib/driver-tool"
 install -D -m 0644 dist/rpm/macros.driver-tool "$dest/usr/lib/rpm/macros.d/macros.driver-tool"
 install -D -m 0755 dist/dracut/90driver-tool/module-setup.sh "$dest/usr/lib/dracut/modules.d/90driver-tool/module-setup.sh"
 install -D -m 0755 dist/dracut/90driver-tool/driver-tool-boot.sh "$dest/usr/lib/dracut/modules.d/90driver-tool/driver-tool-boot.sh"
+install -D -m 0644 dist/grub/driver-tool-trial.cfg "$dest/usr/lib/driver-tool/grub/driver-tool-trial.cfg"
+# The trial units, enabled as the package installs them (static .wants links): settle early in every
+# boot, confirm once the host is up (xapi's start-up where it runs, else multi-user).
+units=$dest/usr/lib/systemd/system
+install -D -m 0644 dist/systemd/driver-tool-trial-settle.service "$units/driver-tool-trial-settle.service"
+install -D -m 0644 dist/systemd/driver-tool-trial-confirm.service "$units/driver-tool-trial-confirm.service"
+install -d -m 0755 "$units/sysinit.target.wants" "$units/multi-user.target.wants" "$units/xapi-init-complete.target.wants"
+ln -s ../driver-tool-trial-settle.service "$units/sysinit.target.wants/driver-tool-trial-settle.service"
+ln -s ../driver-tool-trial-confirm.service "$units/multi-user.target.wants/driver-tool-trial-confirm.service"
+ln -s ../driver-tool-trial-confirm.service "$units/xapi-init-complete.target.wants/driver-tool-trial-confirm.service"

@@ -13,9 +13,9 @@ _driver_tool() {
   local cur prev words cword split
   # -s: "--root=DIR" is one word, and its value is completed after the "=".
   _init_completion -s || return
-  local commands="list select deselect auto-select verify reconcile inspect explain kernels history help version"
-  local valued="--root --lspci --format --running-kernel --lock-timeout --signatures --trusted-keys --kernel --limit"
-  local options="-l -s -n -v -d -h -V $valued --strict --force --no-hooks --no-initrd --initrd --dry-run --repair --pending --include-deselected --help --version"
+  local commands="list select deselect auto-select verify reconcile inspect explain kernels history trial help version"
+  local valued="--root --lspci --format --running-kernel --lock-timeout --signatures --trusted-keys --kernel --limit --tries --boot-config"
+  local options="-l -s -n -v -d -h -V $valued --strict --force --no-hooks --no-initrd --initrd --dry-run --repair --pending --include-deselected --trial --help --version"
   # The command, and the words after it that are its arguments (not options, nor an option's value).
   local root=() i word command="" args=()
   for ((i = 1; i < cword; i++)); do
@@ -39,13 +39,14 @@ _driver_tool() {
 
   case $prev in
     --root|--trusted-keys) _filedir -d; return ;;
-    --lspci) _filedir; return ;;
+    --lspci|--boot-config) _filedir; return ;;
     --format) COMPREPLY=($(compgen -W "json table" -- "$cur")); return ;;
     --signatures) COMPREPLY=($(compgen -W "enforce warn off" -- "$cur")); return ;;
     --kernel|--running-kernel)
       local base=${root[1]:-${root[0]#--root=}}
       COMPREPLY=($(compgen -W "$(ls "$base"/lib/modules 2>/dev/null)" -- "$cur")); return ;;
     --lock-timeout|--limit) return ;;
+    --tries) COMPREPLY=($(compgen -W "1 2 3 4 5 6 7 8 9" -- "$cur")); return ;;
     -n|-d) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")); return ;;
     -v) COMPREPLY=($(compgen -W "$(_driver_tool_names "${args[0]-}")" -- "$cur")); return ;;
   esac
@@ -66,6 +67,7 @@ _driver_tool() {
     list|reconcile) COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
     deselect|verify|explain|history) ((${#args[@]} == 0)) && COMPREPLY=($(compgen -W "$(_driver_tool_names)" -- "$cur")) ;;
     inspect) _filedir ;;
+    trial) ((${#args[@]} == 0)) && COMPREPLY=($(compgen -W "confirm rollback settle enable disable" -- "$cur")) ;;
     help) ((${#args[@]} == 0)) && COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
   esac
 }

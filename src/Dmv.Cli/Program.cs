@@ -94,6 +94,8 @@ public static class Program
                 return ReconcileCommand.Run(invocation, terminal);
             case CommandKind.History:
                 return HistoryCommand.Run(invocation, terminal);
+            case CommandKind.Trial:
+                return TrialCommand.Run(invocation, terminal);
             default:
                 return ErrorReporter.Fail(terminal, Errno.EINVAL, "no command given");
         }

@@ -6,7 +6,7 @@ namespace Dmv.Cli.Tests;
 /// The dracut module with Debian's real dracut: the initrd holds driver-tool, the kernel's DMV
 /// catalog and the pre-udev hook; run from the unpacked initrd against a PCI device like QEMU's
 /// e1000e, the hook selects the matching variant and leaves the listing in
-/// /run/driver-tool/boot.json. With trusted certificates on the host, the initrd enforces
+/// /run/driver-tool/listing.json. With trusted certificates on the host, the initrd enforces
 /// signatures as the host does.
 /// </summary>
 public class DracutTests
@@ -30,7 +30,7 @@ public class DracutTests
         // rd.driver_tool=0 (dracut-lib's getargbool says no): nothing selected, the reason in the kernel log.
         E1000eInitrd.RunHookScript(unpacked, prelude: "getargbool() { [ \"$2\" != rd.driver_tool ]; }; ");
         Assert.Null(new FileInfo(link).LinkTarget);
-        Assert.False(File.Exists(Path.Combine(unpacked, "run/driver-tool/boot.json")));
+        Assert.False(File.Exists(Path.Combine(unpacked, "run/driver-tool/listing.json")));
         Assert.Contains("turned off by rd.driver_tool=0", File.ReadAllText(Path.Combine(unpacked, "dev/kmsg")));
 
         JsonElement driver = E1000eInitrd.RunHook(unpacked);

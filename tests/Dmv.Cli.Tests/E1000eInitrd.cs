@@ -99,12 +99,12 @@ public sealed class E1000eInitrd : IDisposable
     /// <summary>
     /// Runs driver-tool's hook in the unpacked initrd, chrooted (the initrd's own shell and
     /// libraries), as dracut's init would, with a PCI device like QEMU's e1000e present; returns
-    /// the driver's entry in the boot.json it leaves.
+    /// the driver's entry in the listing.json it leaves.
     /// </summary>
     public static JsonElement RunHook(string unpacked)
     {
         RunHookScript(unpacked, prelude: "");
-        return JsonDocument.Parse(File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/boot.json"))).RootElement.GetProperty("drivers").GetProperty(Driver);
+        return JsonDocument.Parse(File.ReadAllText(Path.Combine(unpacked, "run/driver-tool/listing.json"))).RootElement.GetProperty("drivers").GetProperty(Driver);
     }
 
     /// <summary>The hook as dracut's init sources it, after <paramref name="prelude"/> (shell code standing in for dracut-lib).</summary>

@@ -9,17 +9,20 @@ namespace Dmv.Cli.Tests;
 /// </summary>
 public class HelpTests
 {
-    private static readonly Dictionary<string, string[]> Positional = new()
+    /// <summary>Per command, the arguments an option is tried after: several when an option applies to one form only (trial confirm --force, select --trial --tries).</summary>
+    private static readonly Dictionary<string, string[][]> Positional = new()
     {
-        ["list"] = [],
-        ["select"] = ["ice", "dell"],
-        ["deselect"] = ["ice"],
-        ["auto-select"] = [],
-        ["verify"] = [],
-        ["inspect"] = ["ice.ko"],
-        ["explain"] = ["ice"],
-        ["kernels"] = [],
-        ["reconcile"] = ["ice"],
+        ["list"] = [[]],
+        ["select"] = [["ice", "dell"], ["ice", "dell", "--trial"]],
+        ["deselect"] = [["ice"]],
+        ["auto-select"] = [[], ["--trial"]],
+        ["verify"] = [[]],
+        ["inspect"] = [["ice.ko"]],
+        ["explain"] = [["ice"]],
+        ["kernels"] = [[]],
+        ["reconcile"] = [["ice"]],
+        ["history"] = [[]],
+        ["trial"] = [[], ["confirm"], ["rollback"], ["enable"]],
     };
 
     private static string ValueFor(string option) => option switch
@@ -27,6 +30,8 @@ public class HelpTests
         "--format" => "json",
         "--signatures" => "warn",
         "--lock-timeout" => "1",
+        "--limit" or "--tries" => "2",
+        "--boot-config" => "/boot/grub/grub.cfg",
         _ => "x",
     };
 
@@ -36,13 +41,16 @@ public class HelpTests
         var accepted = new List<string>();
         foreach (string option in ArgumentParser.LongOptions.Where(o => o is not ("--version" or "--list")))
         {
-            // As a flag; if the parser says it needs a value, with a valid one. (--help: "COMMAND --help" alone.)
-            string[] before = option == "--help" ? [command] : [command, .. Positional[command]];
-            bool ok = ArgumentParser.TryParse([.. before, option], out _, out UsageError? error)
-                || error!.Message.Contains("needs a value") && ArgumentParser.TryParse([command, .. Positional[command], option, ValueFor(option)], out _, out _);
-            if (ok)
+            foreach (string[] arguments in Positional[command])
             {
-                accepted.Add(option);
+                // As a flag; if the parser says it needs a value, with a valid one. (--help: "COMMAND --help" alone.)
+                string[] before = option == "--help" ? [command] : [command, .. arguments];
+                bool ok = ArgumentParser.TryParse([.. before, option], out _, out UsageError? error)
+                    || error!.Message.Contains("needs a value") && ArgumentParser.TryParse([command, .. arguments, option, ValueFor(option)], out _, out _);
+                if (ok && !accepted.Contains(option))
+                {
+                    accepted.Add(option);
+                }
             }
         }
 
@@ -98,6 +106,8 @@ public class HelpTests
     [InlineData("explain", "--help")]
     [InlineData("kernels", "--help")]
     [InlineData("reconcile", "--help")]
+    [InlineData("history", "--help")]
+    [InlineData("trial", "--help")]
     [InlineData("help", "help")]
     [InlineData("help", "version")]
     public void Every_help_ends_with_a_newline(params string[] args)

@@ -6,7 +6,7 @@ namespace Dmv.Cli.Tests;
 /// A real boot: Debian's kernel and a dracut initrd with driver-tool's module boot in QEMU (TCG,
 /// so no /dev/kvm is needed) with an e1000e NIC. driver-tool's pre-udev hook selects the variant
 /// for that NIC; udev then loads e1000e, which must come from the variant (updates/ wins); a
-/// test-only module, at pre-mount, prints the hook's boot.json and a fresh listing to the serial
+/// test-only module, at pre-mount, prints the hook's listing.json and a fresh listing to the serial
 /// port and powers off. The fresh listing must show the variant active: the kernel's own
 /// /sys/module/e1000e/notes/.note.XenServer names it.
 /// </summary>
@@ -124,7 +124,7 @@ public class QemuBootTests
             udevadm settle --timeout=60
             {'{'}
             echo {ReportBegin}
-            cat /run/driver-tool/boot.json
+            cat /run/driver-tool/listing.json
             echo
             # Through a pipe: the one-line JSON a program gets (on the console, a terminal, it is indented).
             driver-tool -l | cat

@@ -89,14 +89,17 @@ install() {
         fi
     fi
 
-    # A driver deselected on purpose stays on its in-tree module at boot: the hook's auto-select reads this.
+    # driver-tool's records the boot decides by: a driver deselected on purpose stays on its in-tree
+    # module (the hook's auto-select reads "deselected"), a variant that used up a trial's tries is
+    # passed over ("failed-boots"), and a pending trial ("trial.json") is tried or falls back before
+    # udev loads anything. Each keeps its owner and mode: driver-tool obeys only its own state.
     local record
-    record="$(driver_tool_state)/deselected"
-    if [[ -f $record ]]; then
+    for record in deselected failed-boots trial.json; do
+        [[ -f $(driver_tool_state)/$record ]] || continue
         inst_dir /var/lib/driver-tool
         chmod 0755 "$initdir/var/lib/driver-tool"
-        inst_simple "$record" /var/lib/driver-tool/deselected
-    fi
+        cp --preserve=mode "$(driver_tool_state)/$record" "$initdir/var/lib/driver-tool/$record"
+    done
 
     inst_hook pre-udev 40 "$moddir/driver-tool-boot.sh"
 }

@@ -10,8 +10,8 @@ namespace Dmv.Cli.CommandLine;
 /// </summary>
 public static class ArgumentParser
 {
-    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout", "--kernel", "--signatures", "--trusted-keys", "--limit"];
-    private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair", "--pending", "--include-deselected"];
+    private static readonly string[] ValueOptions = ["--root", "--lspci", "--format", "--running-kernel", "--lock-timeout", "--kernel", "--signatures", "--trusted-keys", "--limit", "--tries", "--boot-config"];
+    private static readonly string[] Flags = ["--strict", "--help", "--version", "--list", "--force", "--no-hooks", "--no-initrd", "--initrd", "--dry-run", "--repair", "--pending", "--include-deselected", "--trial"];
 
     private static readonly Dictionary<string, CommandKind> Words = new(StringComparer.Ordinal)
     {
@@ -25,6 +25,7 @@ public static class ArgumentParser
         ["kernels"] = CommandKind.Kernels,
         ["reconcile"] = CommandKind.Reconcile,
         ["history"] = CommandKind.History,
+        ["trial"] = CommandKind.Trial,
         ["help"] = CommandKind.Help,
         ["version"] = CommandKind.Version,
     };
@@ -32,10 +33,11 @@ public static class ArgumentParser
     /// <summary>The options each command accepts besides --root, --format, --strict, --running-kernel, --lspci and --help.</summary>
     private static readonly Dictionary<string, CommandKind[]> OptionScope = new(StringComparer.Ordinal)
     {
-        ["--force"] = [CommandKind.Select, CommandKind.AutoSelect, CommandKind.Reconcile],
-        ["--no-hooks"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile],
-        ["--no-initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile],
-        ["--initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile],
+        ["--force"] = [CommandKind.Select, CommandKind.AutoSelect, CommandKind.Reconcile, CommandKind.Trial],
+        ["--no-hooks"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile, CommandKind.Trial],
+        ["--no-initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile, CommandKind.Trial],
+        ["--initrd"] = [CommandKind.Select, CommandKind.Deselect, CommandKind.AutoSelect, CommandKind.Reconcile, CommandKind.Trial],
+        ["--trial"] = [CommandKind.Select, CommandKind.AutoSelect],
         ["--pending"] = [CommandKind.Reconcile],
         ["--dry-run"] = [CommandKind.AutoSelect],
         ["--include-deselected"] = [CommandKind.AutoSelect, CommandKind.Reconcile],
@@ -79,6 +81,8 @@ public static class ArgumentParser
         if (SignatureCommands(kind, "--trusted-keys")) options.Add("--trusted-keys");
         if (kind is CommandKind.Inspect or CommandKind.Kernels) options.Add("--kernel");
         if (kind is CommandKind.History) options.Add("--limit");
+        if (kind is CommandKind.Select or CommandKind.AutoSelect) options.Add("--tries");
+        if (kind is CommandKind.Select or CommandKind.AutoSelect or CommandKind.Trial) options.Add("--boot-config");
         return options;
     }
 
@@ -360,6 +364,23 @@ public static class ArgumentParser
                 break;
         }
 
+        string? trialAction = null;
+        if (state.Command == CommandKind.Trial && positional.Count > 0)
+        {
+            trialAction = positional[0];
+            positional.RemoveAt(0);
+            if (!TrialActions.Contains(trialAction))
+            {
+                error = new UsageError($"unknown trial action '{trialAction}' ({string.Join(", ", TrialActions)})" + Suggestions.DidYouMean(trialAction, TrialActions));
+                return false;
+            }
+        }
+
+        if ((error = CheckTrialOptions(state, trialAction, out int? tries)) is not null)
+        {
+            return false;
+        }
+
         foreach (string name in new[] { "--signatures", "--trusted-keys" })
         {
             bool applies = SignatureCommands(state.Command, name);
@@ -491,7 +512,7 @@ public static class ArgumentParser
             lockTimeout = TimeSpan.FromSeconds(value);
         }
 
-        foreach (string name in new[] { "--root", "--lspci", "--running-kernel", "--kernel", "--trusted-keys" })
+        foreach (string name in new[] { "--root", "--lspci", "--running-kernel", "--kernel", "--trusted-keys", "--boot-config" })
         {
             if (state.Values.TryGetValue(name, out string? value) && value.Length == 0)
             {
@@ -523,8 +544,67 @@ public static class ArgumentParser
             TrustedKeys = state.Values.GetValueOrDefault("--trusted-keys"),
             Pending = state.SetFlags.Contains("--pending"),
             Limit = limit,
+            Trial = state.SetFlags.Contains("--trial"),
+            Tries = tries,
+            BootConfig = state.Values.GetValueOrDefault("--boot-config"),
+            TrialAction = trialAction,
         };
         return true;
+    }
+
+    /// <summary>What <c>trial</c> does besides printing the record.</summary>
+    public static readonly string[] TrialActions = ["confirm", "rollback", "settle", "enable", "disable", "boot"];
+
+    /// <summary>--trial, --tries and --boot-config, and the options of the trial actions, each only where it means something.</summary>
+    private static UsageError? CheckTrialOptions(ParseState state, string? action, out int? tries)
+    {
+        tries = null;
+        bool trial = state.SetFlags.Contains("--trial");
+        if (state.Values.TryGetValue("--tries", out string? text))
+        {
+            if (!trial)
+            {
+                return new UsageError("--tries needs --trial");
+            }
+
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count is < 1 or > 9)
+            {
+                return new UsageError($"--tries takes a whole number from 1 to 9, not '{text}'");
+            }
+
+            tries = count;
+        }
+
+        if (trial && state.SetFlags.Contains("--dry-run"))
+        {
+            return new UsageError("'--trial' and '--dry-run' contradict each other: a dry run arms nothing");
+        }
+
+        if (state.Values.ContainsKey("--boot-config") && !(trial || action is "enable" or "disable"))
+        {
+            return new UsageError(state.Command == CommandKind.Trial
+                ? "--boot-config applies to 'trial enable' and 'trial disable' (a trial keeps the grub.cfg it was armed with)"
+                : "--boot-config needs --trial");
+        }
+
+        if (state.Command == CommandKind.Trial)
+        {
+            if (state.SetFlags.Contains("--force") && action != "confirm")
+            {
+                return new UsageError("--force applies to 'trial confirm' only");
+            }
+
+            bool switches = action is "rollback" or "settle" or "boot";
+            foreach (string flag in new[] { "--no-hooks", "--no-initrd", "--initrd" })
+            {
+                if (state.SetFlags.Contains(flag) && !switches)
+                {
+                    return new UsageError($"option '{flag}' applies to 'trial rollback', 'trial settle' and 'trial boot'");
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string CommandWord(CommandKind kind) => kind switch
@@ -539,6 +619,7 @@ public static class ArgumentParser
         CommandKind.Kernels => "kernels",
         CommandKind.Reconcile => "reconcile",
         CommandKind.History => "history",
+        CommandKind.Trial => "trial",
         CommandKind.Version => "version",
         _ => "help",
     };

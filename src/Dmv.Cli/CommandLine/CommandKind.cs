@@ -13,6 +13,7 @@ public enum CommandKind
     Kernels,
     Reconcile,
     History,
+    Trial,
     Help,
     Version,
 }

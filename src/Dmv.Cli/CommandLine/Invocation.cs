@@ -29,4 +29,16 @@ public sealed record Invocation(CommandKind Command)
 
     /// <summary>history: at most this many records.</summary>
     public int? Limit { get; init; }
+
+    /// <summary>select, auto-select: make the selection on trial.</summary>
+    public bool Trial { get; init; }
+
+    /// <summary>With --trial: the boots grub gives the trial (default 3).</summary>
+    public int? Tries { get; init; }
+
+    /// <summary>grub.cfg (a path on the managed system) when it is not where XenServer keeps it.</summary>
+    public string? BootConfig { get; init; }
+
+    /// <summary>trial: confirm, rollback, settle, enable, disable or boot; null prints the record.</summary>
+    public string? TrialAction { get; init; }
 }

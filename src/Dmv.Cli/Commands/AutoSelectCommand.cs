@@ -5,6 +5,7 @@ using Dmv.Core.Hooks;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
+using Dmv.Core.Trial;
 
 namespace Dmv.Cli.Commands;
 
@@ -18,7 +19,13 @@ public static class AutoSelectCommand
             return exitCode;
         }
 
-        if (!SelectionService.TryAutoSelect(host.Root, invocation.DryRun, host.SwitchOptions(invocation, hardware, log), log, out AutoSelectOutcome? outcome, out Failure? failure))
+        SwitchOptions options = host.SwitchOptions(invocation, hardware, log);
+        AutoSelectOutcome? outcome;
+        Failure? failure;
+        bool done = invocation.Trial
+            ? TrialService.TryAutoSelect(host.Root, invocation.Tries ?? TrialService.DefaultTries, invocation.BootConfig, options, log, out outcome, out failure)
+            : SelectionService.TryAutoSelect(host.Root, invocation.DryRun, options, log, out outcome, out failure);
+        if (!done)
         {
             return Replies.Fail(terminal, log, failure!);
         }
@@ -39,7 +46,7 @@ public static class AutoSelectCommand
 
         if (invocation.Format == OutputFormat.Table)
         {
-            terminal.WriteText(ChangeText.AutoSelect(outcome, hooks));
+            terminal.WriteText(ChangeText.AutoSelect(outcome, hooks) + ChangeText.Armed(outcome.Trial, invocation.Trial));
             return 0;
         }
 
@@ -59,6 +66,7 @@ public static class AutoSelectCommand
             MadeRelative = [.. outcome.MadeRelative ?? []],
             Operation = new OperationState { Reboot = outcome.Reboot },
             Hooks = Replies.Hooks(hooks),
+            Trial = Replies.Armed(outcome.Trial),
         }, DmvJsonContext.Default.AutoSelectReply);
         return 0;
     }

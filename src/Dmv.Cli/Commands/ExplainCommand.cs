@@ -31,10 +31,12 @@ public static class ExplainCommand
 
         DriverListing listing;
         HashSet<string> deselected;
+        FailedBootRecord failedBoots;
         using (HostSession session = HostSession.BeginRead(host.Root, invocation.LockTimeout, log))
         {
             listing = DriverListingBuilder.Build(host.Root, new ListingOptions(hardware, host.RunningKernel), log);
             deselected = DeselectionRecord.Read(session.State, log);
+            failedBoots = FailedBootRecord.Read(session.State, log, out _);
         }
 
         if (NameResolver.ResolveDriver(listing, invocation.Driver!, log, out DriverEntry? driver) is Failure unknown)
@@ -45,8 +47,8 @@ public static class ExplainCommand
         IntegrityOptions integrity = host.Integrity(invocation, log);
         using var codecs = new NativeCodecs();
         var checker = new IntegrityChecker(host.Root, integrity, codecs);
-        List<VariantExplanation> explanations = Explainer.Explain(driver!, listing.Hardware ?? PresentDevices.None, checker);
-        AutoSelectChoice? choice = AutoSelector.Plan(listing with { Drivers = [driver! with { Selected = null }] }).FirstOrDefault();
+        List<VariantExplanation> explanations = Explainer.Explain(driver!, listing.Hardware ?? PresentDevices.None, checker, failedBoots);
+        AutoSelectChoice? choice = AutoSelector.Plan(listing with { Drivers = [driver! with { Selected = null }] }, failedBoots).FirstOrDefault();
         Replies.Warnings(terminal, log);
         if (invocation.Format == OutputFormat.Table)
         {

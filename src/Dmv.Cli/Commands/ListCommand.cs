@@ -6,6 +6,7 @@ using Dmv.Core.Json;
 using Dmv.Core.Listing;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
+using Dmv.Core.Trial;
 
 namespace Dmv.Cli.Commands;
 
@@ -20,9 +21,11 @@ public static class ListCommand
         }
 
         DriverListing listing;
+        TrialStatus? trial;
         using (HostSession.BeginRead(host.Root, invocation.LockTimeout, log))
         {
             listing = DriverListingBuilder.Build(host.Root, new ListingOptions(hardware, host.RunningKernel), log);
+            trial = TrialService.Status(host.Root, log);
         }
 
         foreach (Diagnostic diagnostic in log.Entries)
@@ -54,13 +57,22 @@ public static class ListCommand
 
         if (invocation.Format == OutputFormat.Table)
         {
-            terminal.WriteText(ListTable.Render(listing, reboot));
+            terminal.WriteText(ListTable.Render(listing, reboot) + (trial is null ? "" : TrialLine(trial)));
         }
         else
         {
-            terminal.WriteJson(ListReplyMapper.ToReply(listing, reboot), DmvJsonContext.Default.ListReply);
+            ListReply reply = ListReplyMapper.ToReply(listing, reboot);
+            terminal.WriteJson(trial is null ? reply : reply.WithTrial(TrialCommand.Brief(trial)), DmvJsonContext.Default.ListReply);
         }
 
         return 0;
+    }
+
+    /// <summary>Under the table: the last trial, in one line.</summary>
+    private static string TrialLine(TrialStatus trial)
+    {
+        string drivers = string.Join(", ", trial.Record.Drivers.Select(static d => $"{d.Driver} {d.Variant} (before: {d.Previous ?? "in-tree"})"));
+        string state = trial.Record.IsPending ? $"pending, {trial.TriesLeft} of {trial.Record.Tries} tries left" : trial.Record.State;
+        return $"trial {trial.Record.Id}: {state}: {drivers}{(trial.Reason is null ? "" : "; " + trial.Reason)}\n";
     }
 }

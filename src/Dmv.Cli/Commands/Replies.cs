@@ -96,6 +96,10 @@ public static class Replies
         }
     }
 
+    /// <summary>What select --trial or auto-select --trial armed, or null.</summary>
+    public static ArmedTrialReply? Armed(Dmv.Core.State.TrialRecord? trial) =>
+        trial is null ? null : new ArmedTrialReply { Id = trial.Id, Tries = trial.Tries, BootConfig = trial.BootConfig };
+
     public static List<KernelFailureReply> FailedKernels(IEnumerable<KernelFailure>? failed) =>
         (failed ?? []).Select(f => new KernelFailureReply { Kernel = f.Kernel, ExitCode = f.Failure.Errno, Message = f.Failure.Message }).ToList();
 

@@ -6,6 +6,7 @@ using Dmv.Core.Integrity;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
 using Dmv.Core.Selection;
+using Dmv.Core.Trial;
 
 namespace Dmv.Cli.Commands;
 
@@ -20,7 +21,12 @@ public static class SelectCommand
         }
 
         SwitchOptions options = host.SwitchOptions(invocation, hardware, log);
-        if (!SelectionService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, options, log, out SwitchOutcome? outcome, out Failure? failure))
+        SwitchOutcome? outcome;
+        Failure? failure;
+        bool done = invocation.Trial
+            ? TrialService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, invocation.Tries ?? TrialService.DefaultTries, invocation.BootConfig, options, log, out outcome, out failure)
+            : SelectionService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, options, log, out outcome, out failure);
+        if (!done)
         {
             return Replies.Fail(terminal, log, failure!, host);
         }
@@ -35,7 +41,7 @@ public static class SelectCommand
 
         if (invocation.Format == OutputFormat.Table)
         {
-            terminal.WriteText(ChangeText.Select(outcome, hooks));
+            terminal.WriteText(ChangeText.Select(outcome, hooks) + ChangeText.Armed(outcome.Trial, invocation.Trial));
             return 0;
         }
 
@@ -50,6 +56,7 @@ public static class SelectCommand
             MadeRelative = [.. outcome.MadeRelative ?? []],
             FailedKernels = Replies.FailedKernels(outcome.FailedKernels),
             Hooks = Replies.Hooks(hooks),
+            Trial = Replies.Armed(outcome.Trial),
         }, DmvJsonContext.Default.SelectReply);
         return 0;
     }

@@ -59,6 +59,12 @@ public static class ChangeText
         return text.Append(Tail(hooks, outcome.Reboot)).Append('\n').ToString();
     }
 
+    /// <summary>With --trial: the line saying what is on trial, or that nothing is.</summary>
+    public static string Armed(Dmv.Core.State.TrialRecord? trial, bool asked) =>
+        trial is not null ? $"on trial {trial.Id}: grub counts the next {trial.Tries} boot(s); 'driver-tool trial confirm' keeps it once the host is up, and a host that never confirms comes up on the previous selection\n"
+        : asked ? "nothing was switched, so nothing is on trial\n"
+        : "";
+
     /// <summary>auto-select --dry-run: what it would select, one row per driver.</summary>
     public static string Plan(IReadOnlyList<AutoSelectChoice> plan)
     {

@@ -36,6 +36,8 @@ public static class HelpText
                                         configuration, Xen guest type (PV-only),
                                         symbol list and module signing
           history [NAME] [--limit N]    the switches made, newest first
+          trial [ACTION]                the selection on trial: the record, or
+                                        confirm, rollback, settle, enable, disable
           -V, --version, version        print the version
           -h, --help [COMMAND],         print this help, or the help of COMMAND
             help [COMMAND]
@@ -73,6 +75,12 @@ public static class HelpText
           --kernel K             inspect: look module names up in kernel K;
                                  kernels: report kernel K only
           --limit N              history: at most N records, the newest
+          --trial                select, auto-select: make the selection on trial:
+                                 grub counts the boots, and a host that never
+                                 confirms one comes up on the previous selection
+          --tries N              with --trial: the boots the trial gets (1-9, default 3)
+          --boot-config FILE     grub.cfg when it is not /boot/efi/EFI/xenserver/grub.cfg,
+                                 /boot/grub/grub.cfg or /boot/grub2/grub.cfg
 
         Examples:
           driver-tool list --format table        what is installed, selected, active
@@ -82,6 +90,9 @@ public static class HelpText
           driver-tool deselect intel-ice         back to the in-tree driver
           driver-tool verify --format table      check a host before a reboot
           driver-tool verify --repair            mend a host after a crash
+          driver-tool select intel-ice dell --trial
+                                                 try a variant: back by itself if it
+                                                 does not boot
           driver-tool --root /mnt/target auto-select --no-initrd
                                                  an installer's choice, under --root
 
@@ -94,7 +105,9 @@ public static class HelpText
         EPERM 1 an unsigned module, EKEYREJECTED 129 an untrusted or tampered
         signature, ENOEXEC 8 a variant that will not load into a kernel (kABI)
         or a module file that cannot be read,
-        EBUSY 16 another switch holds the lock, EROFS 30, ENOSPC 28, EACCES 13
+        EBUSY 16 another switch holds the lock, or a trial is pending,
+        EOPNOTSUPP 95 the boot loader cannot count a trial, EAGAIN 11 trial
+        confirm in a boot that did not try the trial, EROFS 30, ENOSPC 28, EACCES 13
         the switch could not be written (nothing was switched), EIO 5 a hook
         failed (the switch itself is complete), EINPROGRESS 115 a switch was
         committed and the next run completes it, EPIPE 32 the reply could not be
@@ -149,12 +162,18 @@ public static class HelpText
         enforced (EPERM unsigned, EKEYREJECTED untrusted), and a variant that will
         not load into a kernel (ENOEXEC: vermagic, kABI).
 
-        Options: --force, --no-hooks, --no-initrd, --initrd,
-                 --signatures enforce|warn|off, --trusted-keys DIR,
+        With --trial [--tries N] the selection is made on trial (see 'driver-tool
+        help trial'): grub counts the next N boots (default 3), and a host that
+        does not confirm one comes up on the previous selection by itself. Refused
+        (EOPNOTSUPP) when grub cannot count, (EBUSY) while a trial is pending.
+
+        Options: --force, --no-hooks, --no-initrd, --initrd, --trial, --tries N,
+                 --boot-config FILE, --signatures enforce|warn|off, --trusted-keys DIR,
                  --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
                  --running-kernel K, --format json|table, --strict, --help.
         Reply: {"driver", "variant", "exit": 0, "operation": {"reboot"}, "kernels",
-                "moved_aside", "hooks"}; with --format table one line, e.g.
+                "moved_aside", "hooks"}, with --trial also "trial": {"id", "tries",
+                "boot_config"}; with --format table one line, e.g.
                 "selected dell for intel-ice in 6.1.0-1, 6.1.0-2; depmod ok;
                 reboot needed".
         """;
@@ -183,9 +202,12 @@ public static class HelpText
         --dry-run prints the plan and changes nothing (with --format table, as a
         table). A refused variant does not stop the others. A driver an administrator
         deselected is left alone until it is selected again, unless
-        --include-deselected.
+        --include-deselected; a variant that used up a trial's tries on this host
+        is passed over, and a driver on a pending trial is left alone. With --trial
+        [--tries N] everything it selects is one trial, rolled back together.
 
         Options: --dry-run, --include-deselected, --force, --no-hooks, --no-initrd, --initrd,
+                 --trial, --tries N, --boot-config FILE,
                  --signatures enforce|warn|off, --trusted-keys DIR,
                  --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
                  --running-kernel K, --format json|table, --strict, --help.
@@ -303,6 +325,47 @@ public static class HelpText
                  --running-kernel K, --format json|table, --strict, --help.
         """;
 
+    public const string Trial = """
+        Usage: driver-tool [OPTIONS] trial
+               driver-tool [OPTIONS] trial confirm [--force]
+               driver-tool [OPTIONS] trial rollback|settle [--no-initrd]
+               driver-tool [OPTIONS] trial enable|disable [--boot-config FILE]
+
+        A selection made with select --trial or auto-select --trial is on trial:
+        grub counts each boot in grubenv before the kernel starts (dt_trial,
+        dt_tries, dt_id) and passes rd.driver_tool.trial=ID to the kernel; the
+        initrd loads the variant only with that token. When the tries are used up,
+        or grub cannot save the count, or the token is missing, the boot falls back
+        to the previous selection, and the host's driver-tool-trial-settle.service
+        rolls the links back, marks the variant "failed to boot on this host"
+        (auto-select and reconcile pass it over, explain says why, until it is
+        selected explicitly) and rebuilds the initrd.
+
+        trial            the last trial: id, state (pending, good, rolled-back),
+                         tries left, drivers with variant and previous, reason
+        trial confirm    keep the variants: each must be active in a boot that
+                         tried the trial (EAGAIN otherwise); --force confirms anyway.
+                         driver-tool-trial-confirm.service runs it once the host is up
+        trial rollback   switch back now and stop grub counting
+        trial settle     what the early boot unit runs: after a boot that fell
+                         back, roll the host back; safe to run again
+        trial enable     prepare grub: write driver-tool-trial.cfg beside grub.cfg,
+                         source it before the first menu entry, and add ${dt_args}
+                         to every dom0 kernel line (idempotent; grub-script-check
+                         accepts the result)
+        trial disable    undo trial enable (EBUSY while a trial is pending)
+
+        A trial needs grub.cfg prepared and grubenv on a file system grub can write
+        (FAT, ext2/3/4, XFS; not md RAID or LVM): otherwise EOPNOTSUPP (95). One
+        trial at a time: EBUSY (16) while one is pending. A variant that hangs
+        instead of panicking needs a watchdog (or a BMC) to reset the host; the
+        try was counted before the kernel started.
+
+        Options: --force, --no-hooks, --no-initrd, --initrd, --boot-config FILE,
+                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
+                 --running-kernel K, --format json|table, --strict, --help.
+        """;
+
     public const string Help = """
         Usage: driver-tool help [COMMAND]
                driver-tool --help [COMMAND], driver-tool COMMAND --help
@@ -334,6 +397,7 @@ public static class HelpText
         "kernels" => Kernels,
         "reconcile" => Reconcile,
         "history" => History,
+        "trial" => Trial,
         _ => null,
     };
 }

@@ -135,9 +135,10 @@ public partial struct DirectoryHandle
     /// <summary>
     /// Writes a small file in full: a fresh temporary NAME.tmp with exactly <paramref name="mode"/>,
     /// fsynced, renamed over NAME, then the folder fsynced, so NAME is always either the old or the
-    /// new content, and survives a power cut once this returns.
+    /// new content, and survives a power cut once this returns. Without <paramref name="exactMode"/>
+    /// the mode is only asked for (a FAT file system, where the boot loader's files live, has none to set).
     /// </summary>
-    public readonly unsafe int WriteFileAtomically(string name, ReadOnlySpan<byte> content, int mode)
+    public readonly unsafe int WriteFileAtomically(string name, ReadOnlySpan<byte> content, int mode, bool exactMode = true)
     {
         string temporary = name + ".tmp";
         int removed = Remove(temporary);
@@ -155,7 +156,7 @@ public partial struct DirectoryHandle
         try
         {
             // The umask may have taken bits away: the mode is what the file must have, not a wish.
-            errno = NativeMethods.ChangeMode(descriptor, mode) == 0 ? WriteAll(descriptor, content) : Marshal.GetLastPInvokeError();
+            errno = !exactMode || NativeMethods.ChangeMode(descriptor, mode) == 0 ? WriteAll(descriptor, content) : Marshal.GetLastPInvokeError();
             if (errno == 0 && NativeMethods.FileSync(descriptor) != 0)
             {
                 errno = Marshal.GetLastPInvokeError();
@@ -183,6 +184,12 @@ public partial struct DirectoryHandle
     /// </summary>
     public readonly unsafe int Append(string name, ReadOnlySpan<byte> content, int mode, bool onNewLine = false)
     {
+        // A device or FIFO in the file's place is not opened at all (opening one can act, or wait).
+        if (Status(name, out FileStatus before) == 0 && before.Kind == EntryKind.Special)
+        {
+            return Errno.EINVAL;
+        }
+
         int descriptor = OpenFile(name, (onNewLine ? NativeMethods.O_RDWR : NativeMethods.O_WRONLY) | NativeMethods.O_APPEND | NativeMethods.O_CREAT, mode, out int errno);
         if (descriptor < 0)
         {
@@ -198,18 +205,41 @@ public partial struct DirectoryHandle
             }
 
             byte last = (byte)'\n';
-            if (onNewLine && status.Size > 0 && NativeMethods.PositionedRead(descriptor, &last, 1, status.Size - 1) == 1 && last != (byte)'\n')
-            {
-                // One write, so no other appender's line can come between the newline and this line.
-                return WriteAll(descriptor, [(byte)'\n', .. content]);
-            }
+            // One write, so no other appender's line can come between the newline and this line.
+            errno = onNewLine && status.Size > 0 && NativeMethods.PositionedRead(descriptor, &last, 1, status.Size - 1) == 1 && last != (byte)'\n'
+                ? WriteAll(descriptor, [(byte)'\n', .. content])
+                : WriteAll(descriptor, content);
 
-            return WriteAll(descriptor, content);
+            // Durable before the command says it is done, like the switch it records.
+            return errno != 0 ? errno : NativeMethods.FileSync(descriptor) == 0 ? 0 : Marshal.GetLastPInvokeError();
         }
         finally
         {
             NativeMethods.Close(descriptor);
         }
+    }
+
+    /// <summary>Whether the folder is immutable or append-only (chattr +i, +a): then entries in it cannot be renamed or removed. False where the file system has no such flags.</summary>
+    public readonly unsafe bool RefusesRenames()
+    {
+        int flags = 0;
+        return NativeMethods.IoControl(_descriptor, NativeMethods.FS_IOC_GETFLAGS, &flags) == 0
+            && (flags & (NativeMethods.FS_IMMUTABLE_FL | NativeMethods.FS_APPEND_FL)) != 0;
+    }
+
+    /// <summary>The magic number of the file system this folder is on (fstatfs(2) f_type): 0 or the errno.</summary>
+    public readonly unsafe int FileSystemType(out long magic)
+    {
+        // struct statfs is 120 bytes on x86_64 and aarch64; f_type is its first field.
+        byte* buffer = stackalloc byte[128];
+        magic = 0;
+        if (NativeMethods.FileSystemStatus(_descriptor, buffer) != 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        magic = *(long*)buffer;
+        return 0;
     }
 
     /// <summary>fstat(2) of an open descriptor.</summary>

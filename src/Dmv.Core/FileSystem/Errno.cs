@@ -30,6 +30,8 @@ public static partial class Errno
     public const int EINPROGRESS = 115;
     public const int ENOTRECOVERABLE = 131;
     public const int EKEYREJECTED = 129;
+    public const int EAGAIN = 11;
+    public const int EOPNOTSUPP = 95;
 
     /// <summary>The text strerror(3) gives for the values above, so messages read like the rest of the system.</summary>
     public static string Describe(int errno) => errno switch

@@ -187,4 +187,40 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "getpid")]
     internal static partial int GetProcessId();
+
+    [LibraryImport("libc", EntryPoint = "fstatfs", SetLastError = true)]
+    internal static partial int FileSystemStatus(int descriptor, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_init")]
+    internal static partial int SpawnAttributesInit(byte* attributes);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setflags")]
+    internal static partial int SpawnAttributesSetFlags(byte* attributes, short flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setpgroup")]
+    internal static partial int SpawnAttributesSetProcessGroup(byte* attributes, int group);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_destroy")]
+    internal static partial int SpawnAttributesDestroy(byte* attributes);
+
+    internal const short POSIX_SPAWN_SETPGROUP = 0x02;
+    internal const short POLLIN = 0x001;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct PollDescriptor
+    {
+        public int Descriptor;
+        public short Events;
+        public short Returned;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    internal static partial int Poll(PollDescriptor* descriptors, nuint count, int timeoutMilliseconds);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int IoControl(int descriptor, nuint request, int* argument);
+
+    internal const nuint FS_IOC_GETFLAGS = 0x80086601;
+    internal const int FS_IMMUTABLE_FL = 0x10;
+    internal const int FS_APPEND_FL = 0x20;
 }

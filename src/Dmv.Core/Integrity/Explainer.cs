@@ -10,7 +10,8 @@ namespace Dmv.Core.Integrity;
 /// <summary>Explains, for each variant of a driver, whether a select would accept it and why.</summary>
 public static class Explainer
 {
-    public static List<VariantExplanation> Explain(DriverEntry driver, PresentDevices hardware, IntegrityChecker checker)
+    /// <param name="failedBoots">Variants that used up a trial's tries on this host: not eligible for auto-select, and said so.</param>
+    public static List<VariantExplanation> Explain(DriverEntry driver, PresentDevices hardware, IntegrityChecker checker, State.FailedBootRecord? failedBoots = null)
     {
         var explanations = new List<VariantExplanation>();
         foreach (VariantEntry variant in driver.Variants)
@@ -46,7 +47,13 @@ public static class Explainer
                 }
             }
 
-            bool eligible = variant.HardwarePresent && kernels.All(k => checker.Judge(k, force: false, new DiagnosticLog()) is null);
+            string? failedTrial = failedBoots?.TrialOf(driver.Name, variant.Name);
+            if (failedTrial is not null)
+            {
+                reasons.Add($"failed to boot on this host (trial {failedTrial} used up its tries): auto-select and reconcile pass it over until it is selected explicitly");
+            }
+
+            bool eligible = failedTrial is null && variant.HardwarePresent && kernels.All(k => checker.Judge(k, force: false, new DiagnosticLog()) is null);
             explanations.Add(new VariantExplanation(variant.Name, variant.Version, variant.Priority, variant.Status, matches, kernels, eligible, reasons));
         }
 

@@ -21,6 +21,10 @@ namespace Dmv.Core.Json;
 [JsonSerializable(typeof(KernelsReply))]
 [JsonSerializable(typeof(ExplainReply))]
 [JsonSerializable(typeof(HistoryReply))]
+[JsonSerializable(typeof(TrialRecordReply))]
+[JsonSerializable(typeof(TrialDecisionReply))]
+[JsonSerializable(typeof(TrialConfirmReply))]
+[JsonSerializable(typeof(BootLoaderReply))]
 public sealed partial class DmvJsonContext : JsonSerializerContext
 {
 }

@@ -12,8 +12,15 @@ public sealed class ListReply
     [JsonPropertyName("operation")]
     public OperationState Operation { get; init; } = new();
 
+    /// <summary>The last trial selection (see driver-tool(8)); left out when none was ever made, so a host without trials answers as before.</summary>
+    [JsonPropertyName("trial")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TrialReply? Trial { get; init; }
+
     [JsonPropertyName("drivers")]
     public Dictionary<string, DriverReply> Drivers { get; init; } = new();
+
+    public ListReply WithTrial(TrialReply trial) => new() { Protocol = Protocol, Operation = Operation, Trial = trial, Drivers = Drivers };
 }
 
 public sealed class ProtocolVersion

@@ -38,6 +38,11 @@ public sealed class SelectReply
 
     [JsonPropertyName("hooks")]
     public required List<HookReply> Hooks { get; init; }
+
+    /// <summary>With --trial: the trial armed (null when nothing was switched, so nothing is on trial).</summary>
+    [JsonPropertyName("trial")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ArmedTrialReply? Trial { get; init; }
 }
 
 /// <summary>A kernel a switch could not be carried out in: its errno, as an error reply's <c>exit_code</c>, and why.</summary>
@@ -121,6 +126,11 @@ public sealed class AutoSelectReply
 
     [JsonPropertyName("exit")]
     public int Exit { get; init; }
+
+    /// <summary>With --trial: the trial armed (null when nothing was switched, so nothing is on trial).</summary>
+    [JsonPropertyName("trial")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ArmedTrialReply? Trial { get; init; }
 }
 
 public sealed class AutoSelectChoiceReply

@@ -14,4 +14,8 @@ public sealed record AutoSelectOutcome(
     IReadOnlyList<HookResult> Hooks,
     bool Reboot,
     bool DryRun,
-    IReadOnlyList<string>? MadeRelative = null);
+    IReadOnlyList<string>? MadeRelative = null)
+{
+    /// <summary>The trial this command armed (its record, as written before the links changed), or null.</summary>
+    public State.TrialRecord? Trial { get; init; }
+}

@@ -13,7 +13,8 @@ namespace Dmv.Core.Selection;
 /// </summary>
 public static class AutoSelector
 {
-    public static List<AutoSelectChoice> Plan(DriverListing listing)
+    /// <param name="failedBoots">Variants that used up a trial's tries on this host: passed over.</param>
+    public static List<AutoSelectChoice> Plan(DriverListing listing, State.FailedBootRecord? failedBoots = null)
     {
         var choices = new List<AutoSelectChoice>();
         PresentDevices hardware = listing.Hardware ?? PresentDevices.None;
@@ -30,7 +31,8 @@ public static class AutoSelector
 
             VariantEntry? best = null;
             int bestSpecificity = -1;
-            foreach (VariantEntry variant in driver.Variants.Where(v => v.HardwarePresent))
+            List<VariantEntry> candidates = driver.Variants.Where(v => v.HardwarePresent && failedBoots?.Contains(driver.Name, v.Name) != true);
+            foreach (VariantEntry variant in candidates)
             {
                 int specificity = Specificity(variant, hardware);
                 if (best is null || Better(variant, specificity, best, bestSpecificity))
@@ -42,10 +44,11 @@ public static class AutoSelector
 
             if (best is not null)
             {
-                int candidates = driver.Variants.Count(v => v.HardwarePresent);
-                string reason = candidates == 1
+                int passedOver = driver.Variants.Count(v => v.HardwarePresent) - candidates.Count;
+                string reason = (candidates.Count == 1
                     ? $"the only variant matching {best.MatchedDevice}"
-                    : $"highest priority of {candidates} variants matching the hardware ({best.MatchedDevice})";
+                    : $"highest priority of {candidates.Count} variants matching the hardware ({best.MatchedDevice})")
+                    + (passedOver > 0 ? $"; {passedOver} passed over: failed to boot on this host" : "");
                 choices.Add(new AutoSelectChoice(driver.Name, best.Name, best.Priority.Text, bestSpecificity, best.Version, reason));
                 taken.Add(driver.InfoName);
             }

@@ -181,8 +181,14 @@ public static class Reconciler
                 : new ReconcileAction(scope.Name, ReconcileOutcome.Kept, null, "deselected by an administrator: auto-select leaves it alone until it is selected again");
         }
 
+        if (transaction.TrialOf(scope.Name) is { } trial)
+        {
+            // A trial's rollback restores what the driver had: a selection made now would be undone by it, or outlive it.
+            return new ReconcileAction(scope.Name, removal is { ChangesNothing: false } ? ReconcileOutcome.Deselected : ReconcileOutcome.Kept, null, $"on trial {trial}: nothing is selected for it until the trial ends");
+        }
+
         DriverListing after = transaction.Listing;
-        AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(scope.Name)! with { Selected = null }] }).FirstOrDefault();
+        AutoSelectChoice? choice = entry is null ? null : AutoSelector.Plan(after with { Drivers = [after.Driver(scope.Name)! with { Selected = null }] }, transaction.FailedBoots).FirstOrDefault();
         if (choice is not null)
         {
             VariantEntry variant = entry!.Variant(choice.Variant)!;

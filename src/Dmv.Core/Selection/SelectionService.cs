@@ -31,6 +31,11 @@ public static class SelectionService
                 return false;
             }
 
+            if ((failure = transaction.RefuseDuringTrial(entry!.Name)) is not null)
+            {
+                return false;
+            }
+
             if (!options.Force && !chosen!.HardwarePresent)
             {
                 failure = new Failure(Errno.ENODEV, $"no hardware present matches variant '{chosen.Name}' of driver '{entry!.Name}'; --force selects it anyway");
@@ -39,12 +44,18 @@ public static class SelectionService
 
             SwitchPlan plan = transaction.PlanSelect(DriverScope.Of(entry!), chosen!, options.Force);
             Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(listing, p, entry!.Name, chosen);
-            if ((failure = Decide(plan)) is not null || !transaction.TryApply(ref plan, Decide, out failure))
+            if ((failure = Decide(plan)) is not null || !TryApplyOnTrial(transaction, DriverScope.Of(entry!), chosen!.Name, entry!.Selected, ref plan, Decide, out failure))
             {
                 return false;
             }
 
             transaction.WarnFailedKernels(entry!.Name, plan.Failed);
+
+            // An explicit select is the administrator's word on a variant that failed to boot on a trial.
+            if (transaction.FailedBoots.Contains(entry.Name, chosen!.Name) && FailedBootRecord.Set(transaction.State, entry.Name, chosen.Name, null, log) is int errno and not 0)
+            {
+                log.Warn(transaction.State.PathOf(FailedBootRecord.Name), $"'{chosen.Name}' of '{entry.Name}' is still marked as failed to boot: {Errno.Describe(errno)}");
+            }
 
             // An explicit select ends an administrator's deselection: auto-select may act again. (A switch
             // records it as it completes; one that changed no link records it here.)
@@ -55,7 +66,7 @@ public static class SelectionService
 
             transaction.Switched(entry.Name, chosen!.Name, plan.Kernels);
             List<HookResult> hooks = transaction.Finish();
-            outcome = new SwitchOutcome(entry.Name, chosen.Name, plan.Kernels, plan.MovedAside, hooks, transaction.Listing.RebootRequired, plan.Failed, plan.Relinked);
+            outcome = new SwitchOutcome(entry.Name, chosen.Name, plan.Kernels, plan.MovedAside, hooks, transaction.Listing.RebootRequired, plan.Failed, plan.Relinked) { Trial = transaction.NewTrial };
             return true;
         }
     }
@@ -72,6 +83,11 @@ public static class SelectionService
         using (transaction)
         {
             if (!TryScope(transaction!, driver, log, out DriverScope? scope, out failure))
+            {
+                return false;
+            }
+
+            if ((failure = transaction!.RefuseDuringTrial(scope!.Name)) is not null)
             {
                 return false;
             }
@@ -108,7 +124,10 @@ public static class SelectionService
             using HostSession reader = HostSession.BeginRead(root, options.LockTimeout, log);
             DriverListing current = DriverListingBuilder.Build(root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
             HashSet<string> left = options.IncludeDeselected ? [] : DeselectionRecord.Read(reader.State, log);
-            outcome = new AutoSelectOutcome(AutoSelector.Plan(current).Where(c => !left.Contains(c.Driver)).ToList(), [], [], [], current.RebootRequired, DryRun: true);
+            TrialRecordFile.TryRead(reader.State, out TrialRecord? trial, out _, out _);
+            FailedBootRecord failedBoots = FailedBootRecord.Read(reader.State, log, out _);
+            bool onTrial(string driver) => trial is { IsPending: true } && trial.Driver(driver) is not null;
+            outcome = new AutoSelectOutcome(AutoSelector.Plan(current, failedBoots).Where(c => !left.Contains(c.Driver) && !onTrial(c.Driver)).ToList(), [], [], [], current.RebootRequired, DryRun: true);
             failure = null;
             return true;
         }
@@ -125,7 +144,12 @@ public static class SelectionService
                 return false;
             }
 
-            List<AutoSelectChoice> choices = AutoSelector.Plan(transaction.Listing).Where(c => !left.Contains(c.Driver)).ToList();
+            if ((failure = transaction.RefuseSecondTrial()) is not null)
+            {
+                return false;
+            }
+
+            List<AutoSelectChoice> choices = AutoSelector.Plan(transaction.Listing, transaction.FailedBoots).Where(c => !left.Contains(c.Driver) && transaction.TrialOf(c.Driver) is null).ToList();
             var switched = new List<SwitchOutcome>();
             var refused = new List<(string Driver, Failure Failure)>();
             foreach (AutoSelectChoice choice in choices)
@@ -138,7 +162,7 @@ public static class SelectionService
                 SwitchPlan plan = transaction.PlanSelect(DriverScope.Of(entry), variant, options.Force, operation: SwitchOperation.AutoSelect);
                 DriverListing listing = transaction.Listing;
                 Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(listing, p, entry.Name, variant);
-                if ((failure = Decide(plan)) is not null || !transaction.TryApply(ref plan, Decide, out failure))
+                if ((failure = Decide(plan)) is not null || !TryApplyOnTrial(transaction, DriverScope.Of(entry), variant.Name, null, ref plan, Decide, out failure))
                 {
                     log.Warn(choice.Driver, $"'{choice.Variant}' not selected: {failure!.Message}");
                     refused.Add((choice.Driver, failure));
@@ -151,10 +175,121 @@ public static class SelectionService
             }
 
             List<HookResult> hooks = transaction.Finish();
-            outcome = new AutoSelectOutcome(choices, switched, refused, hooks, transaction.Listing.RebootRequired, DryRun: false, [.. transaction.MadeRelative]);
+            outcome = new AutoSelectOutcome(choices, switched, refused, hooks, transaction.Listing.RebootRequired, DryRun: false, [.. transaction.MadeRelative]) { Trial = transaction.NewTrial };
             failure = null;
             return true;
         }
+    }
+
+    /// <summary>
+    /// Rolls a trial back: each of its drivers' links, in every kernel (or only <paramref name="onlyKernel"/>:
+    /// the initrd's), back to the variant that kernel had before the trial, or removed where it had
+    /// none (a kernel installed since the trial began has none). Each driver is one journalled switch
+    /// per previous variant, then the hooks run once. <paramref name="keepInTree"/> records a driver
+    /// that had nothing selected as deselected, so auto-select does not pick the variant again untried.
+    /// </summary>
+    /// <param name="beforeHooks">Run once the links are back, before the hooks: what must be in the rebuilt initrd.</param>
+    public static bool TryRollBack(HostRoot root, TrialRecord trial, string? onlyKernel, bool keepInTree, SwitchOptions options, DiagnosticLog log, out List<SwitchOutcome> switched, out List<HookResult> hooks, out Failure? failure, Action<StateDirectory>? beforeHooks)
+    {
+        switched = [];
+        hooks = [];
+        if (!SwitchTransaction.TryBegin(root, options with { EndingTrial = trial.Id, Trial = null }, log, out SwitchTransaction? transaction, out failure))
+        {
+            return false;
+        }
+
+        using (transaction)
+        {
+            foreach (TrialDriver driver in trial.Drivers)
+            {
+                DriverEntry? entry = transaction!.Listing.Driver(driver.Driver);
+                DriverScope scope = entry is null ? DriverScope.FolderOnly(driver.Driver) : DriverScope.Of(entry);
+                var back = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+                var removed = new HashSet<string>(StringComparer.Ordinal);
+                foreach (Catalog.KernelCatalog catalog in transaction.Listing.Kernels)
+                {
+                    string kernel = catalog.Release;
+                    if (onlyKernel is not null && kernel != onlyKernel)
+                    {
+                        continue;
+                    }
+
+                    string? previous = driver.PreviousIn(kernel);
+                    if (previous is not null && entry?.Variant(previous) is { } variant && variant.Sources.Any(s => s.Kernel == kernel))
+                    {
+                        back.TryAdd(previous, new HashSet<string>(StringComparer.Ordinal));
+                        back[previous].Add(kernel);
+                    }
+                    else
+                    {
+                        removed.Add(kernel);
+                    }
+                }
+
+                var plans = new List<(string? Variant, SwitchPlan Plan)>();
+                foreach ((string previous, HashSet<string> kernels) in back)
+                {
+                    // What the kernel had before the trial: its hardware was accepted then, and the gate still judges it.
+                    plans.Add((previous, transaction.PlanSelect(scope, entry!.Variant(previous)!, force: true, kernels, SwitchOperation.TrialRollback)));
+                }
+
+                plans.Add((null, transaction.PlanDeselect(scope, removed, SwitchOperation.TrialRollback)));
+                foreach ((string? previous, SwitchPlan planned) in plans)
+                {
+                    SwitchPlan plan = planned;
+                    if (!transaction.TryApply(ref plan, static _ => null, out failure))
+                    {
+                        return false;
+                    }
+
+                    transaction.WarnFailedKernels(driver.Driver, plan.Failed);
+                    transaction.Switched(driver.Driver, previous, plan.Kernels);
+                    if (!plan.ChangesNothing || plan.Failed.Count > 0)
+                    {
+                        switched.Add(new SwitchOutcome(driver.Driver, previous, plan.Kernels, plan.MovedAside, [], false, plan.Failed, plan.Relinked));
+                    }
+                }
+
+                if (keepInTree && driver.Previous is null)
+                {
+                    transaction.RecordDecision(driver.Driver, deselected: true);
+                }
+            }
+
+            beforeHooks?.Invoke(transaction!.State);
+            hooks = transaction!.Finish();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="SwitchTransaction.TryApply"/>; on trial (<see cref="SwitchOptions.Trial"/>), the
+    /// trial's record names the driver before a link changes, and forgets it when nothing changed.
+    /// </summary>
+    private static bool TryApplyOnTrial(SwitchTransaction transaction, DriverScope driver, string variant, string? listedBefore, ref SwitchPlan plan, Func<SwitchPlan, Failure?> decide, out Failure? failure)
+    {
+        if (transaction.Options.Trial is null || plan.ChangesNothing)
+        {
+            return transaction.TryApply(ref plan, decide, out failure);
+        }
+
+        if ((failure = transaction.RecordTrialDriver(driver, variant, listedBefore, plan)) is not null)
+        {
+            return false;
+        }
+
+        if (!transaction.TryApply(ref plan, decide, out failure))
+        {
+            // After the commit mark (EINPROGRESS) the switch is done by the next run: the record stays, for it to be rolled back.
+            if (failure!.Errno != Errno.EINPROGRESS)
+            {
+                transaction.ForgetTrialDriver(driver.Name);
+            }
+
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -1,9 +1,12 @@
 using Dmv.Core.Hooks;
 using Dmv.Core.Pci;
+using Dmv.Core.State;
 
 namespace Dmv.Core.Selection;
 
 /// <summary>How a select, deselect or auto-select runs.</summary>
+/// <param name="Trial">When set, the switch is made on trial: its record is written before the links change.</param>
+/// <param name="EndingTrial">The trial whose rollback this is: its drivers may be switched although the trial is pending.</param>
 public sealed record SwitchOptions(
     bool Force,
     HookOptions Hooks,
@@ -12,4 +15,9 @@ public sealed record SwitchOptions(
     string? RunningKernel,
     CrashPoint Crash,
     Integrity.IntegrityOptions? Integrity = null,
-    bool IncludeDeselected = false);
+    bool IncludeDeselected = false,
+    TrialRequest? Trial = null,
+    string? EndingTrial = null);
+
+/// <summary>A trial asked for: its id, the tries grub gives it, the grub.cfg it is counted by, and the boot it is armed in.</summary>
+public sealed record TrialRequest(string Id, int Tries, string BootConfig, string? BootId);

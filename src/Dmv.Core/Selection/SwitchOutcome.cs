@@ -15,4 +15,8 @@ public sealed record SwitchOutcome(
     IReadOnlyList<HookResult> Hooks,
     bool Reboot,
     IReadOnlyList<KernelFailure> FailedKernels,
-    IReadOnlyList<string>? MadeRelative = null);
+    IReadOnlyList<string>? MadeRelative = null)
+{
+    /// <summary>The trial this command armed (its record, as written before the links changed), or null.</summary>
+    public State.TrialRecord? Trial { get; init; }
+}

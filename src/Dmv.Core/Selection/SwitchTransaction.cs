@@ -27,14 +27,25 @@ public sealed class SwitchTransaction : IDisposable
     private Failure? _unfinished;
     private SwitchPlanner? _planner;
 
-    private SwitchTransaction(HostSession session, SwitchOptions options, DiagnosticLog log)
+    private SwitchTransaction(HostSession session, SwitchOptions options, DiagnosticLog log, TrialRecord? pendingTrial)
     {
         _session = session;
         _options = options;
         _log = log;
         _gate = new IntegrityGate(session.Root, options, log);
+        PendingTrial = pendingTrial;
+        FailedBoots = FailedBootRecord.Read(session.State, log, out _);
         Listing = DriverListingBuilder.Build(session.Root, new ListingOptions(options.ReadHardware, options.RunningKernel), log);
     }
+
+    /// <summary>The trial that is pending (read under the lock), or null.</summary>
+    public TrialRecord? PendingTrial { get; }
+
+    /// <summary>The trial this command arms (<see cref="SwitchOptions.Trial"/>), once its record is written.</summary>
+    public TrialRecord? NewTrial { get; private set; }
+
+    /// <summary>The variants that used up a trial's tries on this host: auto-select and reconcile pass them over.</summary>
+    public FailedBootRecord FailedBoots { get; }
 
     /// <summary>The listing as it stands after the switches made so far.</summary>
     public DriverListing Listing { get; private set; }
@@ -54,8 +65,96 @@ public sealed class SwitchTransaction : IDisposable
             return false;
         }
 
-        transaction = new SwitchTransaction(session!, options, log);
+        // The trial record steers which drivers may be switched: one that is not driver-tool's stops a
+        // command about a trial; any other switch goes on as if no trial were pending.
+        if (!TrialRecordFile.TryRead(session!.State, out TrialRecord? trial, out _, out string? problem))
+        {
+            if (options.Trial is not null || options.EndingTrial is not null)
+            {
+                session.Dispose();
+                failure = new Failure(Errno.EUCLEAN, problem!);
+                return false;
+            }
+
+            log.Warn(session.State!.PathOf(TrialRecord.Name), problem!);
+        }
+
+        transaction = new SwitchTransaction(session, options, log, trial is { IsPending: true } ? trial : null);
         return true;
+    }
+
+    /// <summary>The id of the pending trial <paramref name="driver"/> is on (unless this command ends that trial), or null.</summary>
+    public string? TrialOf(string driver) =>
+        PendingTrial is { } trial && trial.Id != _options.EndingTrial && trial.Driver(driver) is not null ? trial.Id : null;
+
+    /// <summary>EBUSY when <paramref name="driver"/> is on a pending trial, or a trial is to be armed while one is pending.</summary>
+    public Failure? RefuseDuringTrial(string driver) =>
+        RefuseSecondTrial() ?? (TrialOf(driver) is { } id
+            ? new Failure(Errno.EBUSY, $"'{driver}' is on trial {id}: 'driver-tool trial confirm' keeps the variant, 'driver-tool trial rollback' ends the trial")
+            : null);
+
+    /// <summary>EBUSY when this command arms a trial while another is pending: one trial at a time.</summary>
+    public Failure? RefuseSecondTrial() =>
+        _options.Trial is not null && PendingTrial is { } pending
+            ? new Failure(Errno.EBUSY, $"trial {pending.Id} is pending ({string.Join(", ", pending.Drivers.Select(static d => $"{d.Driver}: {d.Variant}"))}): one trial at a time; 'driver-tool trial confirm' or 'driver-tool trial rollback' ends it")
+            : null;
+
+    /// <summary>
+    /// Before a switch made on trial changes a link: the trial record with this driver in it (the
+    /// variant tried, and per kernel the variant the links name now), written and fsynced, so a crash
+    /// at any later point leaves a record the next run can roll back from.
+    /// </summary>
+    public Failure? RecordTrialDriver(DriverScope driver, string variant, string? listedBefore, SwitchPlan plan)
+    {
+        TrialRequest request = _options.Trial!;
+        var kernels = new List<TrialKernel>();
+        foreach (string kernel in plan.Kernels)
+        {
+            kernels.Add(new TrialKernel { Kernel = kernel, Previous = VariantNamedByLinks(driver, kernel) });
+        }
+
+        NewTrial ??= new TrialRecord
+        {
+            Id = request.Id,
+            State = TrialStates.Pending,
+            Tries = request.Tries,
+            BootConfig = request.BootConfig,
+            ArmedInBoot = request.BootId,
+            ArmedAt = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            Drivers = [],
+        };
+        NewTrial.Drivers.Add(new TrialDriver { Driver = driver.Name, Variant = variant, Previous = listedBefore, Kernels = kernels });
+        int errno = TrialRecordFile.Write(State, NewTrial);
+        if (errno != 0)
+        {
+            NewTrial.Drivers.RemoveAt(NewTrial.Drivers.Count - 1);
+            return new Failure(errno, $"{State.PathOf(TrialRecord.Name)}: the trial cannot be recorded: {Errno.Describe(errno)}; nothing was switched");
+        }
+
+        _options.Crash.Passed();
+        return null;
+    }
+
+    /// <summary>After a switch on trial failed (nothing of it visible): its driver leaves the record, and an empty record goes.</summary>
+    public void ForgetTrialDriver(string driver)
+    {
+        if (NewTrial is null)
+        {
+            return;
+        }
+
+        NewTrial.Drivers.RemoveAll(d => d.Driver == driver);
+        int errno = NewTrial.Drivers.Count == 0 ? State.Folder.Remove(TrialRecord.Name) : TrialRecordFile.Write(State, NewTrial);
+        if (NewTrial.Drivers.Count == 0)
+        {
+            NewTrial = null;
+            State.Folder.Sync();
+        }
+
+        if (errno is not (0 or Errno.ENOENT))
+        {
+            _log.Warn(State.PathOf(TrialRecord.Name), $"cannot take '{driver}' out of the trial record: {Errno.Describe(errno)}; the next trial command or boot rolls it back");
+        }
     }
 
     public SwitchPlan PlanSelect(DriverScope driver, VariantEntry variant, bool force, IReadOnlySet<string>? onlyKernels = null, string operation = SwitchOperation.Select) =>

@@ -12,9 +12,15 @@ public static class HistoryLog
 {
     private const int RecentBytes = 64 * 1024;
 
-    public static void Record(StateDirectory state, SwitchJournal journal, DiagnosticLog log)
+    public static void Record(StateDirectory state, SwitchJournal journal, DiagnosticLog log) =>
+        Record(state, journal.Id, journal.Operation, journal.Driver, journal.Variant,
+            journal.Changes.Select(static c => c.Kernel).Distinct(StringComparer.Ordinal),
+            journal.Changes.Where(static c => c.SetAside is not null).Select(static c => $"{c.Updates}/{c.Name} -> {c.Updates}/{c.SetAside}"), log);
+
+    /// <summary>A line for what is not a switch (a trial confirmed): once per <paramref name="id"/>.</summary>
+    public static void Record(StateDirectory state, string id, string operation, string driver, string? variant, List<string> kernels, List<string> movedAside, DiagnosticLog log)
     {
-        if (AlreadyRecorded(state, journal.Id))
+        if (AlreadyRecorded(state, id))
         {
             return;
         }
@@ -22,12 +28,12 @@ public static class HistoryLog
         var entry = new HistoryEntry
         {
             Time = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
-            Id = journal.Id,
-            Operation = journal.Operation,
-            Driver = journal.Driver,
-            Variant = journal.Variant,
-            Kernels = journal.Changes.Select(static c => c.Kernel).Distinct(StringComparer.Ordinal).ToList(),
-            MovedAside = journal.Changes.Where(static c => c.SetAside is not null).Select(static c => $"{c.Updates}/{c.Name} -> {c.Updates}/{c.SetAside}").ToList(),
+            Id = id,
+            Operation = operation,
+            Driver = driver,
+            Variant = variant,
+            Kernels = kernels,
+            MovedAside = movedAside,
         };
         byte[] line = [.. StateJson.Serialize(entry, StateJsonContext.Default.HistoryEntry), (byte)'\n'];
         int errno = state.Folder.Append(StateDirectory.HistoryName, line, StateDirectory.PublicMode, onNewLine: true);

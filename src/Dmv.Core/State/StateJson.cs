@@ -30,6 +30,7 @@ public static class StateJson
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(SwitchJournal))]
 [JsonSerializable(typeof(HistoryEntry))]
+[JsonSerializable(typeof(TrialRecord))]
 public sealed partial class StateJsonContext : JsonSerializerContext
 {
 }

@@ -19,4 +19,10 @@ public static class SwitchOperation
 
     /// <summary>verify --repair: links written with an absolute target rewritten in the relative form.</summary>
     public const string Relink = "relink";
+
+    /// <summary>A trial's rollback: its drivers' links back to what each kernel had before the trial.</summary>
+    public const string TrialRollback = "trial-rollback";
+
+    /// <summary>A trial confirmed: a history line only, no link changes.</summary>
+    public const string TrialGood = "trial-good";
 }

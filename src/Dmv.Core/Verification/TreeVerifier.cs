@@ -32,6 +32,7 @@ public static class TreeVerifier
     public const string PendingHooksKind = "hooks-not-run";
     public const string UpdatesIsLink = "updates-is-a-link";
     public const string TreeWarning = "unreadable-entry";
+    public const string TrialHookMissing = "trial-hook-missing";
 
     /// <param name="session">The command's session: the state folder, and with <paramref name="repair"/> the lock and the folders switches write through.</param>
     /// <param name="groups">How the catalog groups into listed drivers: links are grouped, and relinked, by them.</param>
@@ -49,6 +50,7 @@ public static class TreeVerifier
             }
 
             CheckPendingHooks(session, repair, hooks, problems, log);
+            CheckTrial(session, problems);
         }
 
         var ownership = new LinkOwnership(root, catalogs);
@@ -69,6 +71,16 @@ public static class TreeVerifier
         }
 
         return problems;
+    }
+
+    /// <summary>A pending trial the boot loader cannot count any more (grub.cfg rewritten without driver-tool's hook, say): its next boot falls back.</summary>
+    private static void CheckTrial(HostSession session, List<TreeProblem> problems)
+    {
+        if (TrialRecordFile.TryRead(session.State, out TrialRecord? record, out _, out _) && record is { IsPending: true }
+            && Trial.TrialStatus.Of(session.Root, record).HookProblem is { } problem)
+        {
+            problems.Add(new TreeProblem(TrialHookMissing, session.Root.RealPathOf(record.BootConfig), $"trial {record.Id} is pending, but {problem}; its next boot falls back to the previous selection", false));
+        }
     }
 
     /// <summary>Completed switches whose hooks never ran (a crash or power cut while they ran): --repair runs them.</summary>

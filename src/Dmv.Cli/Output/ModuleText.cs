@@ -52,6 +52,7 @@ public static class ModuleText
         return text.Append('\n').ToString();
     }
 
+    // A value is one line whatever a module's .modinfo holds: a newline in it must not forge a line of its own.
     private static void Line(StringBuilder text, string key, string value) =>
-        text.Append(key).Append(':').Append(' ', Math.Max(1, 16 - key.Length - 1)).Append(value).Append('\n');
+        text.Append(key).Append(':').Append(' ', Math.Max(1, 16 - key.Length - 1)).Append(Terminal.Printable(value, keepLines: false)).Append('\n');
 }

@@ -132,6 +132,13 @@ public static class CatalogScanner
             byte[] buffer = scratch.FileBuffer;
             bool read;
             int length, errno;
+            if (entry.Kind == EntryKind.Special)
+            {
+                // Never opened: opening a device can act (a watchdog starts), a FIFO waits for a writer.
+                Reject(directory.RealPath, $"{entry.Name} is a FIFO, socket or device, not a file");
+                return;
+            }
+
             if (entry.Kind == EntryKind.Link)
             {
                 // Followed inside the root, by descriptor, and opened only if it leads to a regular file.

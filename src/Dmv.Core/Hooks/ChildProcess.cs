@@ -13,15 +13,23 @@ namespace Dmv.Core.Hooks;
 /// </summary>
 public static unsafe class ChildProcess
 {
-    // Generous upper bounds of glibc's posix_spawn_file_actions_t (80 bytes on x86-64).
+    // Generous upper bounds of glibc's posix_spawn_file_actions_t (80 bytes on x86-64) and posix_spawnattr_t (336).
     private const int ActionsSize = 256;
+    private const int AttributesSize = 1024;
     private const int MaxOutputBytes = 1 << 20;
+    private const int SIGKILL = 9;
 
-    /// <summary>Runs <paramref name="program"/> (an absolute path) to its end; false with the errno when it cannot be started.</summary>
-    public static bool TryRun(string program, IReadOnlyList<string> arguments, string? stdin, out int exitStatus, out string output, out int errno)
+    /// <summary>
+    /// Runs <paramref name="program"/> (an absolute path) to its end, or until <paramref name="timeout"/>:
+    /// then it and every process of its group are killed and <paramref name="timedOut"/> says so (a hook
+    /// waiting on a FIFO, say, must not keep every later command waiting). False with the errno when
+    /// it cannot be started.
+    /// </summary>
+    public static bool TryRun(string program, IReadOnlyList<string> arguments, string? stdin, TimeSpan timeout, out int exitStatus, out string output, out bool timedOut, out int errno)
     {
         exitStatus = -1;
         output = "";
+        timedOut = false;
         int* outPipe = stackalloc int[2];
         int* inPipe = stackalloc int[2];
         inPipe[0] = inPipe[1] = -1;
@@ -40,11 +48,16 @@ public static unsafe class ChildProcess
         }
 
         byte* actions = (byte*)NativeMemory.AllocZeroed(ActionsSize);
+        byte* attributes = (byte*)NativeMemory.AllocZeroed(AttributesSize);
         var strings = new List<nint>();
         int process = 0;
         try
         {
             NativeMethods.SpawnActionsInit(actions);
+            // Its own process group, so a timeout ends the programs it started too (dracut's).
+            NativeMethods.SpawnAttributesInit(attributes);
+            NativeMethods.SpawnAttributesSetFlags(attributes, NativeMethods.POSIX_SPAWN_SETPGROUP);
+            NativeMethods.SpawnAttributesSetProcessGroup(attributes, 0);
             if (stdin is not null)
             {
                 NativeMethods.SpawnActionsDup2(actions, inPipe[0], 0);
@@ -61,12 +74,14 @@ public static unsafe class ChildProcess
             NativeMethods.SpawnActionsDup2(actions, outPipe[1], 2);
             byte** argv = Strings([program, .. arguments], strings);
             byte** envp = Strings(Environment(), strings);
-            errno = NativeMethods.Spawn(&process, argv[0], actions, null, argv, envp);
+            errno = NativeMethods.Spawn(&process, argv[0], actions, attributes, argv, envp);
         }
         finally
         {
             NativeMethods.SpawnActionsDestroy(actions);
             NativeMemory.Free(actions);
+            NativeMethods.SpawnAttributesDestroy(attributes);
+            NativeMemory.Free(attributes);
             foreach (nint pointer in strings)
             {
                 NativeMemory.Free((void*)pointer);
@@ -102,11 +117,55 @@ public static unsafe class ChildProcess
             NativeMethods.Close(inPipe[1]);
         }
 
-        byte[] buffer = new byte[4096];
-        FileContent.ReadAll(outPipe[0], MaxOutputBytes, ref buffer, out int length, out _);
-        output = Encoding.UTF8.GetString(buffer, 0, length);
+        output = Gather(outPipe[0], process, timeout, out timedOut);
+        NativeMethods.Close(outPipe[0]);
         exitStatus = Wait(process);
         return true;
+    }
+
+    /// <summary>The program's output until its end (the first megabyte is kept, the rest drained), or until the deadline, when its process group is killed.</summary>
+    private static string Gather(int descriptor, int process, TimeSpan timeout, out bool timedOut)
+    {
+        timedOut = false;
+        var kept = new MemoryStream();
+        byte* chunk = stackalloc byte[4096];
+        long deadline = System.Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (true)
+        {
+            var poll = new NativeMethods.PollDescriptor { Descriptor = descriptor, Events = NativeMethods.POLLIN };
+            int wait = (int)Math.Clamp(deadline - System.Environment.TickCount64, 0, int.MaxValue);
+            int ready = NativeMethods.Poll(&poll, 1, wait);
+            if (ready < 0 && Marshal.GetLastPInvokeError() == NativeMethods.EINTR)
+            {
+                continue;
+            }
+
+            if (ready == 0)
+            {
+                timedOut = true;
+                NativeMethods.Kill(-process, SIGKILL);
+                NativeMethods.Kill(process, SIGKILL);
+                break;
+            }
+
+            nint read = ready < 0 ? -1 : NativeMethods.Read(descriptor, chunk, 4096);
+            if (read < 0 && Marshal.GetLastPInvokeError() == NativeMethods.EINTR)
+            {
+                continue;
+            }
+
+            if (read <= 0)
+            {
+                break;
+            }
+
+            if (kept.Length < MaxOutputBytes)
+            {
+                kept.Write(new ReadOnlySpan<byte>(chunk, (int)Math.Min(read, MaxOutputBytes - kept.Length)));
+            }
+        }
+
+        return Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length);
     }
 
     private static int Wait(int process)

@@ -78,6 +78,43 @@ public static class DepmodConfiguration
         return arguments;
     }
 
+    /// <summary>
+    /// A configuration line that makes depmod read a folder it names itself (<c>external</c>): this
+    /// machine's depmod -b reads it as it stands, outside the root. Null when there is none.
+    /// </summary>
+    public static string? OutsideReference(HostRoot root)
+    {
+        foreach (string folder in ExistingFolders(root))
+        {
+            var entries = new List<DirectoryEntry>();
+            if (!root.TryList(folder, entries, out _, out _))
+            {
+                continue;
+            }
+
+            foreach (DirectoryEntry entry in entries.Where(static e => e.NameIsValid && e.Name.EndsWith(".conf", StringComparison.Ordinal)))
+            {
+                byte[] buffer = new byte[4096];
+                string path = folder + "/" + entry.Name;
+                if (!root.TryReadFile(path, 1 << 20, ref buffer, out int length, out _, out string reason))
+                {
+                    return $"{reason}: depmod would read what driver-tool cannot check";
+                }
+
+                foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n'))
+                {
+                    string[] words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+                    if (words.Length > 0 && words[0] == "external")
+                    {
+                        return $"{root.RealPathOf(path)}: '{line.Trim()}' names folders depmod -b would read outside the root";
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
     private static bool HasExclusion(string text)
     {
         foreach (string line in text.Split('\n'))

@@ -99,7 +99,10 @@ public static class HookRunner
         else
         {
             string text = System.Text.Encoding.UTF8.GetString(buffer, 0, length);
-            string? missing = ownLinks.FirstOrDefault(link => !text.Contains($"\nupdates/{link}:", StringComparison.Ordinal) && !text.StartsWith($"updates/{link}:", StringComparison.Ordinal));
+            // A link a later switch (another command's, while this one's hooks waited) removed since is not depmod's to index.
+            string kernelFolder = index[..index.LastIndexOf('/')];
+            string? missing = ownLinks.FirstOrDefault(link => !text.Contains($"\nupdates/{link}:", StringComparison.Ordinal) && !text.StartsWith($"updates/{link}:", StringComparison.Ordinal)
+                && root.TryStatus($"{kernelFolder}/updates/{link}", out _, out _, out _));
             if (missing is not null)
             {
                 problem = $"{root.RealPathOf(index)} does not index updates/{missing}, which the switch wrote";
@@ -111,8 +114,12 @@ public static class HookRunner
 
     /// <summary>
     /// The first place where this machine's depmod -b, resolving paths outside the root, would leave
-    /// it: on the way to the kernel's folder, at any link below it that depmod walks (it follows
-    /// linked folders and files), or in the configuration folders it is given; null when none does.
+    /// it or stop: on the way to the kernel's folder, at any link below it that depmod walks (it
+    /// follows linked folders and files, at any depth), at anything it would open that is not a
+    /// regular file (a FIFO would keep it waiting), in the configuration folders it is given, or in a
+    /// configuration line that names folders of its own (<c>external</c>, read outside the root).
+    /// What cannot be checked — a folder too deep or unreadable, a name that is not UTF-8 — counts
+    /// as leaving. Null when nothing does.
     /// </summary>
     private static string? Escape(HostRoot root, string hostKernel)
     {
@@ -122,18 +129,21 @@ public static class HookRunner
             return kernel.Reason;
         }
 
+        var seen = new HashSet<(ulong, ulong)>();
         foreach (string folder in DepmodConfiguration.ExistingFolders(root).Prepend(hostKernel))
         {
-            if (EscapeBelow(root, folder, 0) is string escape)
+            if (EscapeBelow(root, folder, 0, seen) is string escape)
             {
                 return escape;
             }
         }
 
-        return null;
+        return DepmodConfiguration.OutsideReference(root);
     }
 
-    private static string? EscapeBelow(HostRoot root, string hostFolder, int depth)
+    private const int MaxDepth = 64;
+
+    private static string? EscapeBelow(HostRoot root, string hostFolder, int depth, HashSet<(ulong, ulong)> seen)
     {
         PathResolution here = root.ResolveAsOutsider(hostFolder);
         if (!here.Succeeded)
@@ -141,33 +151,75 @@ public static class HookRunner
             return here.Reason;
         }
 
-        var entries = new List<DirectoryEntry>();
-        if (depth > 64 || !root.TryList(hostFolder, entries, out _, out _))
+        if (!root.TryStatus(hostFolder, out FileStatus folder, out _, out string reason))
+        {
+            return reason;
+        }
+
+        // A folder reached twice (a linked folder, a loop) is checked once.
+        if (!seen.Add((folder.Device, folder.Inode)))
         {
             return null;
         }
 
-        foreach (DirectoryEntry entry in entries.Where(static e => e.NameIsValid))
+        var entries = new List<DirectoryEntry>();
+        if (depth > MaxDepth)
         {
+            return $"{root.RealPathOf(hostFolder)}: folders nested deeper than {MaxDepth}, which driver-tool does not check";
+        }
+
+        if (!root.TryList(hostFolder, entries, out _, out reason))
+        {
+            return $"{reason}: depmod would read what driver-tool cannot check";
+        }
+
+        foreach (DirectoryEntry entry in entries)
+        {
+            if (!entry.NameIsValid)
+            {
+                return $"{root.RealPathOf(hostFolder)}: a name that is not UTF-8, which driver-tool cannot check";
+            }
+
+            // depmod passes over these two names (a kernel's build/ and source/ links lead to its headers).
+            if (entry.Name is "build" or "source")
+            {
+                continue;
+            }
+
             string path = hostFolder + "/" + entry.Name;
-            if (entry.Kind == EntryKind.Link)
+            EntryKind kind = entry.Kind;
+            if (kind == EntryKind.Link)
             {
                 PathResolution target = root.ResolveAsOutsider(path);
-                if (!target.Succeeded && target.Errno == Errno.EXDEV)
+                if (!target.Succeeded)
                 {
+                    // A dangling link is nothing depmod can open; one that climbs or points out leaves the root.
+                    if (target.Errno == Errno.ENOENT)
+                    {
+                        continue;
+                    }
+
                     return target.Reason;
                 }
 
-                // A linked folder is walked by depmod as a folder: its own links count too.
-                if (target.Succeeded && depth == 0 && root.TryStatus(path, out FileStatus status, out _, out _) && status.Kind == EntryKind.Directory
-                    && EscapeBelow(root, path, depth + 1) is string below)
+                if (!root.TryStatus(path, out FileStatus status, out _, out reason))
+                {
+                    return reason;
+                }
+
+                kind = status.Kind;
+            }
+
+            if (kind == EntryKind.Directory)
+            {
+                if (EscapeBelow(root, path, depth + 1, seen) is string below)
                 {
                     return below;
                 }
             }
-            else if (entry.Kind == EntryKind.Directory && entry.Name is not ("build" or "source") && EscapeBelow(root, path, depth + 1) is string below)
+            else if (kind != EntryKind.File)
             {
-                return below;
+                return $"{root.RealPathOf(path)}: not a regular file or folder; depmod could open it and wait";
             }
         }
 
@@ -229,6 +281,23 @@ public static class HookRunner
             : Execute(kernel, "dracut", chroot, [root.RealRoot, own, "-f", image, kernel], stdin: null);
     }
 
+    /// <summary>How long a hook may run: far beyond what each takes on a large host (depmod seconds, dracut a minute or two).</summary>
+    private static TimeSpan TimeoutOf(string hook)
+    {
+#if TEST_SEAMS
+        if (double.TryParse(Environment.GetEnvironmentVariable("DRIVER_TOOL_TEST_HOOK_TIMEOUT"), System.Globalization.CultureInfo.InvariantCulture, out double seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+#endif
+        return hook switch
+        {
+            "depmod" => TimeSpan.FromMinutes(5),
+            "weak-modules" => TimeSpan.FromMinutes(10),
+            _ => TimeSpan.FromMinutes(30),
+        };
+    }
+
     /// <summary>The initrd the system already has for the kernel (XenServer's initrd-K.img, or initramfs-K.img), else initrd-K.img.</summary>
     private static string InitrdPath(HostRoot root, string kernel)
     {
@@ -247,9 +316,16 @@ public static class HookRunner
     private static HookResult Execute(string kernel, string hook, string program, IReadOnlyList<string> args, string? stdin, IReadOnlyCollection<string>? ownLinks = null)
     {
         string command = program + " " + string.Join(' ', args);
-        if (!ChildProcess.TryRun(program, args, stdin, out int status, out string output, out int errno))
+        TimeSpan timeout = TimeoutOf(hook);
+        if (!ChildProcess.TryRun(program, args, stdin, timeout, out int status, out string output, out bool timedOut, out int errno))
         {
             return new HookResult(kernel, hook, HookStatus.Failed, command, $"cannot run {program}: {Errno.Describe(errno)}");
+        }
+
+        if (timedOut)
+        {
+            string stopped = $"killed after {timeout.TotalSeconds:F0} s without finishing (waiting on something it reads, a FIFO say?)";
+            return new HookResult(kernel, hook, HookStatus.Failed, command, stopped + (output.Trim().Length == 0 ? "" : ": " + output.Trim()), stopped);
         }
 
         string text = output.Trim();

@@ -50,7 +50,7 @@ public static class JournalRecovery
     /// <summary>Completes or undoes the journal's switch.</summary>
     public static Failure? Recover(StateDirectory state, OpenFolders folders, SwitchJournal journal, DiagnosticLog log) =>
         journal.State == JournalState.Committed
-            ? RollForward(state, folders, journal, CrashPoint.Disarmed, log, hooksOwed: true)
+            ? RollForward(state, folders, journal, CrashPoint.Disarmed, log, hooksOwed: journal.Hooks)
             : RollBack(state, folders, journal);
 
     /// <summary>Nothing visible changed yet: remove the staged links and the journal.</summary>
@@ -60,6 +60,16 @@ public static class JournalRecovery
     /// <summary>Removes the staged links a journal names (missing ones are no problem).</summary>
     internal static Failure? RemoveStaged(OpenFolders folders, SwitchJournal journal)
     {
+        // A probe a crash left (see SwitchExecutor.Probe) goes with the staged links.
+        foreach (LinkChange first in journal.Changes.DistinctBy(static c => c.Updates))
+        {
+            if (folders.TryGet(first.Updates, create: false, out DirectoryHandle probed, out _, out _))
+            {
+                probed.Remove(SwitchExecutor.ProbeName(journal.Id));
+                probed.Remove(SwitchExecutor.ProbeName(journal.Id) + SwitchExecutor.ProbeMoved);
+            }
+        }
+
         foreach (LinkChange change in journal.Changes)
         {
             if (change.Staged is null)
@@ -80,7 +90,7 @@ public static class JournalRecovery
             errno = updates.Remove(change.Staged);
             if (errno != 0 && errno != Errno.ENOENT)
             {
-                return new Failure(errno, $"{updates.RealPath}/{change.Staged}: {Errno.Describe(errno)}");
+                return new Failure(SwitchExecutor.WriteErrno(errno), $"{updates.RealPath}/{change.Staged}: {Errno.Describe(errno)}");
             }
         }
 
@@ -118,7 +128,7 @@ public static class JournalRecovery
                     int moved = updates.Rename(change.Name, change.SetAside);
                     if (moved != 0)
                     {
-                        return new Failure(moved, $"{path}: {Errno.Describe(moved)}");
+                        return new Failure(SwitchExecutor.WriteErrno(moved), $"{path}: {Errno.Describe(moved)}");
                     }
 
                     crash.Passed();
@@ -132,7 +142,7 @@ public static class JournalRecovery
                     int renamed = updates.Rename(change.Staged!, change.Name);
                     if (renamed != 0)
                     {
-                        return new Failure(renamed, $"{path}: {Errno.Describe(renamed)}");
+                        return new Failure(SwitchExecutor.WriteErrno(renamed), $"{path}: {Errno.Describe(renamed)}");
                     }
                 }
                 else if (!IsLinkTo(updates, change.Name, change.NewTarget))
@@ -143,7 +153,7 @@ public static class JournalRecovery
                     errno = errno == 0 ? updates.Rename(change.Staged!, change.Name) : errno;
                     if (errno != 0)
                     {
-                        return new Failure(errno, $"{path}: {Errno.Describe(errno)}");
+                        return new Failure(SwitchExecutor.WriteErrno(errno), $"{path}: {Errno.Describe(errno)}");
                     }
                 }
 
@@ -154,7 +164,7 @@ public static class JournalRecovery
                 int removed = updates.Remove(change.Name);
                 if (removed != 0 && removed != Errno.ENOENT)
                 {
-                    return new Failure(removed, $"{path}: {Errno.Describe(removed)}");
+                    return new Failure(SwitchExecutor.WriteErrno(removed), $"{path}: {Errno.Describe(removed)}");
                 }
 
                 crash.Passed();

@@ -26,11 +26,19 @@ public static class SwitchExecutor
     {
         var failed = new List<KernelFailure>();
         failedKernels = failed;
+        // Every kernel in the switch must let links be made, renamed and removed there (not an
+        // append-only or immutable updates/, where a deselect stages nothing): found out before
+        // anything is written, such a kernel keeps what it had instead of holding up a switch
+        // that can neither be finished nor undone.
         foreach (LinkChange first in journal.Changes.DistinctBy(static c => c.Updates))
         {
-            if (!folders.TryGet(first.Updates, create: true, out _, out int made, out string reason))
+            if (!folders.TryGet(first.Updates, create: true, out DirectoryHandle updates, out int made, out string reason))
             {
                 failed.Add(new KernelFailure(first.Kernel, new Failure(WriteErrno(made), WriteReason(made, reason))));
+            }
+            else if (Probe(updates, journal.Id) is int refused and not 0)
+            {
+                failed.Add(new KernelFailure(first.Kernel, new Failure(WriteErrno(refused), WriteReason(refused, $"{updates.RealPath}: links there cannot be made, renamed and removed ({Errno.Describe(refused)})"))));
             }
         }
 
@@ -102,8 +110,23 @@ public static class SwitchExecutor
             }
         }
 
+        // An administrator's select or deselect decides whether auto-select may act on the driver: that
+        // decision is written before the commit mark, so a record that cannot be written (not
+        // driver-tool's own, a full disk) stops the switch with nothing changed rather than after it.
+        if (journal.Operation is SwitchOperation.Select or SwitchOperation.Deselect)
+        {
+            int recorded = DeselectionRecord.Set(state, journal.Driver, journal.Operation == SwitchOperation.Deselect, log);
+            if (recorded != 0)
+            {
+                JournalRecovery.RollBack(state, folders, journal);
+                return new Failure(recorded == Errno.EUCLEAN ? Errno.EUCLEAN : WriteErrno(recorded),
+                    $"{state.PathOf(DeselectionRecord.Name)}: the administrator's decision cannot be recorded ({(recorded == Errno.EUCLEAN ? "the record is not driver-tool's own; fix or remove it" : Errno.Describe(recorded))}); nothing was switched");
+            }
+        }
+
         // No folder sync here: if a staged link is lost in a power cut after the commit mark,
         // rolling forward builds it again from the journal.
+        journal.Hooks = hooksOwed;
         journal.State = JournalState.Committed;
         failure = WriteJournal(state, journal);
         if (failure is not null)
@@ -116,6 +139,38 @@ public static class SwitchExecutor
 
         crash.Passed();
         return JournalRecovery.RollForward(state, folders, journal, crash, log, hooksOwed);
+    }
+
+    /// <summary>The hidden name a switch probes an updates/ folder with: a staged name, so verify --repair knows it.</summary>
+    internal static string ProbeName(string switchId) => LinkChange.StagedName("probe", switchId);
+
+    internal const string ProbeMoved = "-moved";
+
+    /// <summary>Makes, renames and removes a link: 0 when the folder allows all three, else the errno (EPERM for an immutable or append-only folder, found without writing in it).</summary>
+    private static int Probe(DirectoryHandle updates, string switchId)
+    {
+        if (updates.RefusesRenames())
+        {
+            return Errno.EPERM;
+        }
+
+        string name = ProbeName(switchId);
+        updates.Remove(name);
+        updates.Remove(name + ProbeMoved);
+        int errno = updates.CreateLink("probe", name);
+        if (errno != 0)
+        {
+            return errno;
+        }
+
+        errno = updates.Rename(name, name + ProbeMoved);
+        if (errno != 0)
+        {
+            updates.Remove(name);
+            return errno;
+        }
+
+        return updates.Remove(name + ProbeMoved);
     }
 
     private static Failure? Refused(Func<IReadOnlyList<KernelFailure>, Failure?>? decide, List<KernelFailure> failed) =>

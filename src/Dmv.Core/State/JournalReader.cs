@@ -19,6 +19,7 @@ public static class JournalReader
             string? id = null, state = null, operation = null, driver = null, variant = null;
             List<LinkChange>? changes = null;
             int? format = null;
+            bool hooks = true;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             JsonTokenType token;
             while ((token = Next(ref reader)) == JsonTokenType.PropertyName)
@@ -37,6 +38,9 @@ public static class JournalReader
                     case "driver": driver = Text(ref reader); break;
                     case "variant": variant = Text(ref reader); break;
                     case "changes": changes = ReadChanges(ref reader); break;
+                    case "hooks":
+                        hooks = reader.TokenType is JsonTokenType.True or JsonTokenType.False ? reader.GetBoolean() : throw new FormatException("'hooks' is not true or false");
+                        break;
                     default: reader.Skip(); break;
                 }
             }
@@ -59,7 +63,7 @@ public static class JournalReader
                 return false;
             }
 
-            journal = new SwitchJournal { Format = format.Value, Id = id, State = known, Operation = operation, Driver = driver, Variant = variant, Changes = changes };
+            journal = new SwitchJournal { Format = format.Value, Id = id, State = known, Operation = operation, Driver = driver, Variant = variant, Changes = changes, Hooks = hooks };
             reason = "";
             return true;
         }

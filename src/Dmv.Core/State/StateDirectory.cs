@@ -126,6 +126,14 @@ public sealed class StateDirectory : IDisposable
         cut = false;
         length = 0;
         problem = null;
+        // Looked at before it is opened: opening a device can act (a watchdog starts), whatever is read after.
+        if (_folder.Status(name, out FileStatus before) == 0 && before.Kind == EntryKind.Special)
+        {
+            errno = Errno.EUCLEAN;
+            problem = $"{PathOf(name)}: the {what} is {before.Description}, not a regular file";
+            return false;
+        }
+
         int descriptor = _folder.OpenFile(name, NativeMethods.O_RDONLY, 0, out errno);
         if (descriptor < 0)
         {
@@ -191,7 +199,7 @@ public sealed class StateDirectory : IDisposable
 
         // A folder above it that another user owns, or that others may write (without the sticky
         // bit), lets them swap the whole state folder for one of their choosing: up to the root itself.
-        foreach (string ancestor in new[] { "/var/lib", "/var", "/" })
+        foreach (string ancestor in Ancestors())
         {
             if (Root.TryOpenDirectory(ancestor, create: false, out DirectoryHandle folder, out _, out _))
             {
@@ -216,6 +224,26 @@ public sealed class StateDirectory : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The folders above the state folder: those of its path, and those of where it really is when a
+    /// link leads there (a link into another user's folder lets that user swap what it leads to).
+    /// </summary>
+    private List<string> Ancestors()
+    {
+        var ancestors = new List<string> { "/var/lib", "/var", "/" };
+        string real = Root.HostPathOf(_folder.RealPath);
+        for (int slash = real.LastIndexOf('/'); slash > 0; slash = real.LastIndexOf('/', slash - 1))
+        {
+            string above = real[..slash];
+            if (!ancestors.Contains(above))
+            {
+                ancestors.Add(above);
+            }
+        }
+
+        return ancestors;
     }
 
     /// <summary>

@@ -27,6 +27,10 @@ public sealed class SwitchJournal
     [JsonPropertyName("variant")]
     public string? Variant { get; init; }
 
+    /// <summary>Whether the switch's hooks are owed (false with --no-hooks): a recovery honours what the switch was asked.</summary>
+    [JsonPropertyName("hooks")]
+    public bool Hooks { get; set; } = true;
+
     [JsonPropertyName("changes")]
     public required List<LinkChange> Changes { get; init; }
 }

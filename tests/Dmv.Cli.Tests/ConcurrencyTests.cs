@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Dmv.Cli.Tests;
 
-/// <summary>Eight writers at once for a few seconds: the lock serialises them, verify is clean, the last writer wins.</summary>
+/// <summary>Eight writers at once, six switches each: the lock serialises them, verify is clean, the last writer wins.</summary>
 public class ConcurrencyTests
 {
     private const string K1 = "6.1.0-1-amd64";

@@ -322,6 +322,24 @@ public class TrialTests
         Assert.Equal(0, tree.Run("verify").ExitCode);
     }
 
+    [Fact]
+    public void A_kernel_installed_during_a_trial_goes_back_to_its_in_tree_module()
+    {
+        using HandTree tree = Host();
+        string id = Armed(tree);
+        const string K3 = "6.3.0-3-amd64";
+        tree.Variant(K3, "ice", "generic", ["ice.ko"]).Variant(K3, "ice", "dell", ["ice.ko"], priority: "20");
+        // Its package's reconcile keeps the driver's selection (the trial's variant) in the new kernel.
+        Ok(tree, "reconcile", "ice", "--no-hooks");
+        Assert.Equal("../dmv/ice/dell/ice.ko", tree.LinkTarget(K3, "ice.ko"));
+
+        BootedWith(tree, $"rd.driver_tool.trial={id}:failed");
+        Ok(tree, "trial", "settle", "--no-hooks");
+        Assert.Null(tree.LinkTarget(K3, "ice.ko"));
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K1, "ice.ko"));
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K2, "ice.ko"));
+    }
+
     [Theory]
     [InlineData("ro quiet", "no-token")]
     [InlineData("ro rd.driver_tool.trial={0}:unwritable", "count-unwritable")]

@@ -72,18 +72,25 @@ public class WriteFailureTests
         }
 
         using Process held = Process.Start(holder)!;
+        try
+        {
+            // flock prints nothing until it holds the lock: the line says the lock is taken, no guessed pause.
+            Assert.Equal("held", held.StandardOutput.ReadLine());
 
-        // flock prints nothing until it holds the lock: the line says the lock is taken, no guessed pause.
-        Assert.Equal("held", held.StandardOutput.ReadLine());
+            // The holder keeps it for a minute: an answer (EBUSY) at all shows the wait was bounded.
+            ProcessResult result = tree.Run("select", "multi", "b", "--no-hooks", "--lock-timeout", "0.5");
 
-        // The holder keeps it for a minute: an answer (EBUSY) at all shows the wait was bounded.
-        ProcessResult result = tree.Run("select", "multi", "b", "--no-hooks", "--lock-timeout", "0.5");
+            Assert.Equal(16, result.ExitCode);
+            ContractChecker.AssertAccepted("error", result.Stdout);
+            Assert.Contains("another driver-tool", result.Stderr);
+        }
+        finally
+        {
+            // Whatever failed above, the holder does not outlive the test.
+            held.Kill(entireProcessTree: true);
+            held.WaitForExit();
+        }
 
-        Assert.Equal(16, result.ExitCode);
-        ContractChecker.AssertAccepted("error", result.Stdout);
-        Assert.Contains("another driver-tool", result.Stderr);
-        held.Kill(entireProcessTree: true);
-        held.WaitForExit();
         Assert.Equal(0, tree.Run("select", "multi", "b", "--no-hooks").ExitCode);
     }
 }

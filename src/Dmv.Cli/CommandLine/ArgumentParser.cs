@@ -594,14 +594,6 @@ public static class ArgumentParser
                 return new UsageError("--force applies to 'trial confirm' only");
             }
 
-            bool switches = action is "rollback" or "settle" or "boot";
-            foreach (string flag in new[] { "--no-hooks", "--no-initrd", "--initrd" })
-            {
-                if (state.SetFlags.Contains(flag) && !switches)
-                {
-                    return new UsageError($"option '{flag}' applies to 'trial rollback', 'trial settle' and 'trial boot'");
-                }
-            }
         }
 
         return null;

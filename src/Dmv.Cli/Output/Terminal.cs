@@ -112,8 +112,6 @@ public sealed class Terminal
             // fails too, any exception here would only turn the errno exit into an abort.
         }
     }
-    /// <summary>A line for a person on standard error that is not a warning (a hint, a summary).</summary>
-    public void Note(string message) => WriteError($"{Program}: {OneLine(message)}");
 
     /// <summary>Whether file descriptor 1 is a terminal.</summary>
     public static bool StdoutIsTerminal() => Dmv.Core.FileSystem.StandardDescriptors.IsTerminal(1);

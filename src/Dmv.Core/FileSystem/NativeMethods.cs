@@ -51,21 +51,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport("libc", EntryPoint = "close")]
     internal static partial int Close(int descriptor);
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
-    internal static partial int OpenCreate(byte* path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "symlink", SetLastError = true)]
-    internal static partial int SymbolicLink(byte* target, byte* path);
-
-    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true)]
-    internal static partial int Rename(byte* from, byte* to);
-
-    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true)]
-    internal static partial int Unlink(byte* path);
-
-    [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true)]
-    internal static partial int MakeDirectory(byte* path, int mode);
-
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     internal static partial int FileSync(int descriptor);
 
@@ -74,9 +59,6 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
     internal static partial nint Write(int descriptor, byte* buffer, nint count);
-
-    [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
-    internal static partial int Truncate(int descriptor, long length);
 
     internal const int O_WRONLY = 1;
     internal const int O_APPEND = 0x400;
@@ -169,12 +151,6 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     internal static partial int WaitProcess(int process, int* status, int options);
-
-    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
-    internal static partial void* Map(void* address, nuint length, int protection, int flags, int descriptor, long offset);
-
-    [LibraryImport("libc", EntryPoint = "munmap")]
-    internal static partial int Unmap(void* address, nuint length);
 
     [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
     internal static partial nint PositionedRead(int descriptor, byte* buffer, nint count, long offset);

@@ -4,7 +4,7 @@ namespace Dmv.Core.Json;
 
 /// <summary>Source-generated serializers for every reply: no reflection, so the tool trims and compiles ahead of time.</summary>
 // Serialization only: the tool never reads these back, and the reading machinery would grow the executable every start pays for.
-[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization)]
+[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(ListReply))]
 // These write "priority" (the number exactly as info.json has it) or .modinfo through a converter, which needs metadata.
 [JsonSerializable(typeof(VariantReply))]

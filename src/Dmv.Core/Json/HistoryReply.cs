@@ -6,9 +6,7 @@ namespace Dmv.Core.Json;
 /// <summary>The reply of history: the switches recorded in history.jsonl, newest first.</summary>
 public sealed class HistoryReply
 {
-    [JsonPropertyName("history")]
     public required List<HistoryEntry> History { get; init; }
 
-    [JsonPropertyName("exit")]
     public int Exit { get; init; }
 }

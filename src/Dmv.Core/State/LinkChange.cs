@@ -8,31 +8,24 @@ namespace Dmv.Core.State;
 /// </summary>
 public sealed class LinkChange
 {
-    [JsonPropertyName("kernel")]
     public required string Kernel { get; init; }
 
     /// <summary>The host path of the kernel's updates/ folder.</summary>
-    [JsonPropertyName("updates")]
     public required string Updates { get; init; }
 
     /// <summary>The module file name, e.g. "ice.ko".</summary>
-    [JsonPropertyName("name")]
     public required string Name { get; init; }
 
     /// <summary>The target text of the link being replaced or removed, or null when there is none.</summary>
-    [JsonPropertyName("old_target")]
     public string? OldTarget { get; init; }
 
     /// <summary>The target text of the new link, or null when the link is removed.</summary>
-    [JsonPropertyName("new_target")]
     public string? NewTarget { get; init; }
 
     /// <summary>The hidden name the new link is built under before it is renamed into place.</summary>
-    [JsonPropertyName("staged")]
     public string? Staged { get; init; }
 
     /// <summary>With --force: the name a foreign file standing in the way is moved to (kept, never deleted).</summary>
-    [JsonPropertyName("set_aside")]
     public string? SetAside { get; init; }
 
     private const string StagedMark = ".driver-tool-";

@@ -27,7 +27,7 @@ public static class StateJson
 }
 
 /// <summary>Source-generated serializers of the state files: their own, so a reply's shape can never change a file's.</summary>
-[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization)]
+[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(SwitchJournal))]
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(TrialRecord))]

@@ -6,10 +6,8 @@ namespace Dmv.Core.State;
 public sealed class SwitchJournal
 {
 
-    [JsonPropertyName("format")]
     public int Format { get; init; } = 1;
 
-    [JsonPropertyName("id")]
     public required string Id { get; init; }
 
     [JsonIgnore]
@@ -18,19 +16,14 @@ public sealed class SwitchJournal
     [JsonPropertyName("state")]
     public string StateWord => State.Word();
 
-    [JsonPropertyName("operation")]
     public required string Operation { get; init; }
 
-    [JsonPropertyName("driver")]
     public required string Driver { get; init; }
 
-    [JsonPropertyName("variant")]
     public string? Variant { get; init; }
 
     /// <summary>Whether the switch's hooks are owed (false with --no-hooks): a recovery honours what the switch was asked.</summary>
-    [JsonPropertyName("hooks")]
     public bool Hooks { get; set; } = true;
 
-    [JsonPropertyName("changes")]
     public required List<LinkChange> Changes { get; init; }
 }

@@ -14,45 +14,34 @@ public sealed class TrialRecord
     public const string Name = "trial.json";
     public const int CurrentFormat = 1;
 
-    [JsonPropertyName("format")]
     public int Format { get; init; } = CurrentFormat;
 
     /// <summary>Lower-case hex digits and dashes: it travels on the kernel command line.</summary>
-    [JsonPropertyName("id")]
     public required string Id { get; init; }
 
-    [JsonPropertyName("state")]
     public required string State { get; set; }
 
     /// <summary>False until grubenv holds the count: a trial whose arming a crash cut short is undone, never booted.</summary>
-    [JsonPropertyName("armed")]
     public bool Armed { get; set; }
 
-    [JsonPropertyName("tries")]
     public required int Tries { get; init; }
 
     /// <summary>The host path of the grub.cfg the trial was armed against; grubenv lies beside it.</summary>
-    [JsonPropertyName("boot_config")]
     public required string BootConfig { get; init; }
 
     /// <summary>The boot the trial was armed in (/proc/sys/kernel/random/boot_id): that boot never settles it.</summary>
-    [JsonPropertyName("armed_in_boot")]
     public string? ArmedInBoot { get; init; }
 
-    [JsonPropertyName("armed_at")]
     public required string ArmedAt { get; init; }
 
-    [JsonPropertyName("ended_at")]
     public string? EndedAt { get; set; }
 
     /// <summary>The tries grub had left when the trial ended.</summary>
     [JsonPropertyName("tries_left")]
     public int? TriesLeftAtEnd { get; set; }
 
-    [JsonPropertyName("reason")]
     public string? Reason { get; set; }
 
-    [JsonPropertyName("drivers")]
     public required List<TrialDriver> Drivers { get; init; }
 
     [JsonIgnore]
@@ -64,17 +53,13 @@ public sealed class TrialRecord
 /// <summary>A driver on trial: the variant tried, and what each kernel had before.</summary>
 public sealed class TrialDriver
 {
-    [JsonPropertyName("driver")]
     public required string Driver { get; init; }
 
-    [JsonPropertyName("variant")]
     public required string Variant { get; init; }
 
     /// <summary>What -l listed as selected before the trial (null: the in-tree module).</summary>
-    [JsonPropertyName("previous")]
     public string? Previous { get; init; }
 
-    [JsonPropertyName("kernels")]
     public required List<TrialKernel> Kernels { get; init; }
 
     /// <summary>The variant <paramref name="kernel"/> goes back to: its own previous one; a kernel the trial did not know (installed since) goes back to the in-tree module.</summary>
@@ -83,10 +68,8 @@ public sealed class TrialDriver
 
 public sealed class TrialKernel
 {
-    [JsonPropertyName("kernel")]
     public required string Kernel { get; init; }
 
-    [JsonPropertyName("previous")]
     public string? Previous { get; init; }
 }
 

@@ -93,6 +93,7 @@ public class ElfNoteReaderTests
     {
         var random = new Random(42);
         int refused = 0;
+        int found = 0;
         for (int round = 0; round < 5000; round++)
         {
             var data = new byte[random.Next(0, 96)];
@@ -106,7 +107,8 @@ public class ElfNoteReaderTests
 
             if (XenServerNote.TryFindVariant(data, out string variant, out string? error))
             {
-                Assert.NotNull(variant);
+                Assert.Null(error);
+                found++;
             }
             else if (error is not null)
             {
@@ -114,8 +116,10 @@ public class ElfNoteReaderTests
             }
         }
 
-        // Both ends are reached: some garbage is refused with a reason (and none throws).
+        // Both ends are reached: some garbage is refused with a reason, some reads as a record set
+        // (a variant, or none: no XenServer note), and none throws.
         Assert.True(refused > 100, $"only {refused} of 5,000 were refused with a reason");
+        Assert.True(5000 - refused > 100, $"only {5000 - refused} of 5,000 were read without a reason; {found} named a variant");
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public class CatalogBenchmarks
     }
 
     [Benchmark]
-    public VariantInfo? ParseInfoJson()
+    public object? ParseInfoJson()
     {
         InfoJsonParser.TryParse(_info, _strings, out VariantInfo? info, out _);
         return info;

@@ -65,7 +65,7 @@ public class PciMatchBenchmarks
     }
 
     [Benchmark]
-    public PresentDevices BuildSet() => new(_devices);
+    public object BuildSet() => new PresentDevices(_devices);
 
     private static bool Field(int catalog, int present) => catalog == PciHex.Wildcard || catalog == present;
 }

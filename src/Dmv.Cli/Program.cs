@@ -5,7 +5,7 @@ using Dmv.Core.FileSystem;
 
 namespace Dmv.Cli;
 
-public static class Program
+internal static class Program
 {
     public static int Main(string[] args)
     {
@@ -96,6 +96,9 @@ public static class Program
                 return HistoryCommand.Run(invocation, terminal);
             case CommandKind.Trial:
                 return TrialCommand.Run(invocation, terminal);
+            case CommandKind.Completion:
+                terminal.WriteText(CompletionScript.Bash() + "\n");
+                return 0;
             default:
                 return ErrorReporter.Fail(terminal, Errno.EINVAL, "no command given");
         }

@@ -326,7 +326,9 @@ public class PackagingTests
     public void Bash_completion_offers_commands_drivers_and_variants()
     {
         using HandTree tree = new HandTree().Variant("6.1.0-1-amd64", "ice", "generic", ["ice.ko"]).Variant("6.1.0-1-amd64", "ice", "dell", ["ice.ko"]);
-        string completion = Path.Combine(ToolPaths.RepositoryRoot, "dist/completion/driver-tool.bash");
+        // What the package installs: the script the binary prints from its option table.
+        string completion = tree.Beside("completion") + "/driver-tool";
+        File.WriteAllText(completion, DriverTool.Run("completion", "bash").Stdout);
         string Complete(string line)
         {
             string script = $"""
@@ -360,5 +362,12 @@ public class PackagingTests
         Assert.Equal("", Complete($"driver-tool --root {tree.Root} select ice dell --no-hooks "));
         Assert.Equal("ice", Complete($"driver-tool --root {tree.Root} history "));
         Assert.Equal("--limit", Complete("driver-tool history --lim"));
+        Assert.Equal("confirm", Complete("driver-tool trial con"));
+        Assert.Equal("--tries", Complete("driver-tool select ice dell --trial --trie"));
+        Assert.Equal("1\n2\n3\n4\n5\n6\n7\n8\n9", Complete("driver-tool select ice dell --trial --tries "));
+        Assert.Equal("enforce\noff\nwarn", Complete("driver-tool select ice dell --signatures "));
+        // Every long option of the parser's table is offered, and nothing else.
+        string[] offered = Complete("driver-tool --").Split('\n');
+        Assert.Equal(Dmv.Cli.CommandLine.ArgumentParser.LongOptions.Order(StringComparer.Ordinal), offered.Order(StringComparer.Ordinal));
     }
 }

@@ -323,19 +323,20 @@ public class TrialTests
     }
 
     [Fact]
-    public void A_kernel_installed_during_a_trial_goes_back_to_its_in_tree_module()
+    public void A_kernel_installed_during_a_trial_is_left_alone_and_then_gets_the_previous_selection()
     {
         using HandTree tree = Host();
         string id = Armed(tree);
         const string K3 = "6.3.0-3-amd64";
         tree.Variant(K3, "ice", "generic", ["ice.ko"]).Variant(K3, "ice", "dell", ["ice.ko"], priority: "20");
-        // Its package's reconcile keeps the driver's selection (the trial's variant) in the new kernel.
+        // Its package's reconcile does not link the driver on trial in the new kernel.
         Ok(tree, "reconcile", "ice", "--no-hooks");
-        Assert.Equal("../dmv/ice/dell/ice.ko", tree.LinkTarget(K3, "ice.ko"));
+        Assert.Null(tree.LinkTarget(K3, "ice.ko"));
+        Assert.Equal("../dmv/ice/dell/ice.ko", tree.LinkTarget(K1, "ice.ko"));
 
         BootedWith(tree, $"rd.driver_tool.trial={id}:failed");
         Ok(tree, "trial", "settle", "--no-hooks");
-        Assert.Null(tree.LinkTarget(K3, "ice.ko"));
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K3, "ice.ko"));
         Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K1, "ice.ko"));
         Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K2, "ice.ko"));
     }
@@ -517,5 +518,116 @@ public class TrialTests
         }
 
         Assert.True(step > 4, $"settling took only {step - 1} steps");
+    }
+
+    [Fact]
+    public void A_boot_config_with_dot_components_is_refused_before_anything_is_armed()
+    {
+        using HandTree tree = Host();
+        Ok(tree, "select", "ice", "generic", "--no-hooks");
+        Ok(tree, "trial", "enable");
+        ProcessResult refused = tree.Run("select", "ice", "dell", "--trial", "--no-hooks", "--boot-config", $"/{Esp}/../xenserver/grub.cfg");
+        Assert.Equal(22, refused.ExitCode);
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K1, "ice.ko"));
+        Assert.False(File.Exists(tree.Path("var/lib/driver-tool/trial.json")));
+    }
+
+    [Fact]
+    public void Confirm_killed_at_any_step_is_finished_by_the_next_trial_command()
+    {
+        int step = 1;
+        for (; step < 30; step++)
+        {
+            using HandTree tree = Host();
+            string id = Armed(tree);
+            ProcessResult crashed = tree.RunWith(new Dictionary<string, string> { ["DRIVER_TOOL_TEST_CRASH_AFTER"] = step.ToString() }, "trial", "confirm", "--force", "--no-hooks");
+            if (crashed.ExitCode == 0)
+            {
+                break;
+            }
+
+            Assert.True(crashed.ExitCode == 137, $"step {step}: {crashed}");
+            // The next boot's settle (a boot that tried the trial) finishes or has nothing to do.
+            BootedWith(tree, $"rd.driver_tool.trial={id}");
+            Ok(tree, "trial", "settle", "--no-hooks");
+            string state = Json(Ok(tree, "trial")).GetProperty("trial").GetProperty("state").GetString()!;
+            string[] env = GrubEnv(tree);
+            Assert.True(state == "good" ? !env.Any(e => e.StartsWith("dt_")) : env.Contains("dt_trial=pending"), $"step {step}: {state}, grubenv {string.Join(' ', env)}");
+            Assert.Equal("../dmv/ice/dell/ice.ko", tree.LinkTarget(K1, "ice.ko"));
+        }
+
+        Assert.True(step > 1, "confirm took no step");
+    }
+
+    [Fact]
+    public void An_auto_select_trial_undone_after_a_crash_leaves_no_deselection_behind()
+    {
+        for (int step = 1; step < 40; step++)
+        {
+            using HandTree tree = Host();
+            Ok(tree, "trial", "enable");
+            ProcessResult crashed = tree.RunWith(new Dictionary<string, string> { ["DRIVER_TOOL_TEST_CRASH_AFTER"] = step.ToString() }, "auto-select", "--trial", "--no-hooks");
+            if (crashed.ExitCode == 0)
+            {
+                break;
+            }
+
+            Ok(tree, "trial", "settle", "--no-hooks");
+            if (File.Exists(tree.Path("var/lib/driver-tool/deselected")))
+            {
+                Assert.Fail($"step {step}: deselected holds {File.ReadAllText(tree.Path("var/lib/driver-tool/deselected"))}");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_trial_is_not_armed_when_the_initrd_that_must_carry_it_cannot_be_built()
+    {
+        using HandTree tree = Host();
+        Ok(tree, "select", "ice", "generic", "--no-hooks");
+        Ok(tree, "trial", "enable");
+        SystemTools.CopyInto(tree.Root, "/bin/sh", "/bin/sh");
+        tree.File("usr/sbin/dracut", "#!/bin/sh\necho 'dracut: cannot write the image' >&2\nexit 1\n");
+        File.SetUnixFileMode(tree.Path("usr/sbin/dracut"), (UnixFileMode)0x1ED);
+
+        ProcessResult select = tree.Run("select", "ice", "dell", "--trial", "--initrd");
+        Assert.True(select.ExitCode == 5, select.ToString());
+        Assert.Contains("the trial was not armed", select.Stderr);
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K1, "ice.ko"));
+        Assert.DoesNotContain("dt_trial=pending", GrubEnv(tree));
+    }
+
+    [Fact]
+    public void Records_that_are_not_driver_tools_own_stop_writers_and_verify_says_so()
+    {
+        using HandTree tree = Host();
+        Armed(tree);
+        File.SetUnixFileMode(tree.Path("var/lib/driver-tool/trial.json"), (UnixFileMode)0b110_110_110);
+        ProcessResult select = tree.Run("select", "ice", "generic", "--no-hooks");
+        Assert.Equal(117, select.ExitCode);
+        ProcessResult verify = tree.Run("verify");
+        Assert.Equal(117, verify.ExitCode);
+        Assert.Contains(Json(verify).GetProperty("problems").EnumerateArray(), p => p.GetProperty("kind").GetString() == "untrusted-record");
+
+        File.SetUnixFileMode(tree.Path("var/lib/driver-tool/trial.json"), (UnixFileMode)0b110_000_000);
+        tree.File("var/lib/driver-tool/failed-boots", "ice\tdell\t1-a\n");
+        File.SetUnixFileMode(tree.Path("var/lib/driver-tool/failed-boots"), (UnixFileMode)0b110_110_110);
+        Assert.Equal(117, tree.Run("auto-select", "--no-hooks").ExitCode);
+    }
+
+    [Fact]
+    public void A_count_grub_cannot_step_down_and_a_grubenv_that_is_a_folder()
+    {
+        using HandTree tree = Host();
+        string id = Armed(tree);
+        ExternalCommand.Check(["grub-editenv", tree.Path($"{Esp}/grubenv"), "set", "dt_tries=10"]);
+        Assert.Contains("dt_tries=10", Json(Ok(tree, "trial")).GetProperty("trial").GetProperty("reason").GetString());
+
+        File.Delete(tree.Path($"{Esp}/grubenv"));
+        Directory.CreateDirectory(tree.Path($"{Esp}/grubenv"));
+        ProcessResult rollback = tree.Run("trial", "rollback", "--no-hooks");
+        Assert.True(rollback.ExitCode == 0, rollback.ToString());
+        Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K1, "ice.ko"));
+        Assert.Contains(id, rollback.Stdout);
     }
 }

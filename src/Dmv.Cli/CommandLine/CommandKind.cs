@@ -1,6 +1,6 @@
 namespace Dmv.Cli.CommandLine;
 
-public enum CommandKind
+internal enum CommandKind
 {
     None,
     List,
@@ -14,6 +14,7 @@ public enum CommandKind
     Reconcile,
     History,
     Trial,
+    Completion,
     Help,
     Version,
 }

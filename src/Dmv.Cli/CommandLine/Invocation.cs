@@ -1,7 +1,7 @@
 namespace Dmv.Cli.CommandLine;
 
 /// <summary>A parsed command line: the command, its names, and the options that apply to it.</summary>
-public sealed record Invocation(CommandKind Command)
+internal sealed record Invocation(CommandKind Command)
 {
     public string? Driver { get; init; }
     public string? Variant { get; init; }

@@ -1,6 +1,6 @@
 namespace Dmv.Cli.CommandLine;
 
-public enum OutputFormat
+internal enum OutputFormat
 {
     Json,
     Table,

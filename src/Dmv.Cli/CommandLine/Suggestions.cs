@@ -1,7 +1,7 @@
 namespace Dmv.Cli.CommandLine;
 
 /// <summary>Names close to a mistyped one, closest first, for "did you mean" and "known drivers" hints.</summary>
-public static class Suggestions
+internal static class Suggestions
 {
     /// <summary>" (did you mean 'X'?)" for the nearest candidate within a typo's reach, else "".</summary>
     public static string DidYouMean(string given, IEnumerable<string> candidates)

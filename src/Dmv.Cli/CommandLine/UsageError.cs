@@ -1,7 +1,7 @@
 namespace Dmv.Cli.CommandLine;
 
 /// <summary>A command line that cannot be run; reported as EINVAL.</summary>
-public sealed class UsageError
+internal sealed class UsageError
 {
     public UsageError(string message) => Message = message;
 

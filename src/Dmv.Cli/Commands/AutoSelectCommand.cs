@@ -4,13 +4,14 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.Hooks;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Policies;
+using Dmv.Core.Switching;
 using Dmv.Core.Trial;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary><c>driver-tool auto-select [--dry-run]</c>: select the installer's choice for each driver with hardware and no selection.</summary>
-public static class AutoSelectCommand
+internal static class AutoSelectCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {

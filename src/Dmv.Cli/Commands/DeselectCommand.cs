@@ -4,12 +4,13 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.Hooks;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Policies;
+using Dmv.Core.Switching;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary><c>driver-tool -d NAME</c>: remove the updates/ links into dmv/NAME/ in every kernel, atomically.</summary>
-public static class DeselectCommand
+internal static class DeselectCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {

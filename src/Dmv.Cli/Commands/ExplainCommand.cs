@@ -2,20 +2,21 @@ using System.Text;
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
-using Dmv.Core.FileSystem;
 using Dmv.Core.Integrity;
 using Dmv.Core.Json;
 using Dmv.Core.Kabi;
 using Dmv.Core.Listing;
 using Dmv.Core.Modules;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Policies;
+using Dmv.Core.Switching;
 using Dmv.Core.State;
+using Dmv.Core.Catalog;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary><c>driver-tool explain NAME</c>: for each variant, why it is or is not eligible.</summary>
-public static class ExplainCommand
+internal static class ExplainCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {

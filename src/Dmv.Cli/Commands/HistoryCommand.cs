@@ -5,13 +5,14 @@ using Dmv.Core.FileSystem;
 using Dmv.Core.Json;
 using Dmv.Core.Listing;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Switching;
 using Dmv.Core.State;
+using Dmv.Core.Catalog;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary><c>driver-tool history [NAME] [--limit N]</c>: the switches recorded in history.jsonl, newest first.</summary>
-public static class HistoryCommand
+internal static class HistoryCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {

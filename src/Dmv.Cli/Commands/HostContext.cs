@@ -7,12 +7,12 @@ using Dmv.Core.Integrity;
 using Dmv.Core.Kernels;
 using Dmv.Core.Signing;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Switching;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary>What every command that reads a host needs: its root, its hardware, its running kernel.</summary>
-public sealed class HostContext
+internal sealed class HostContext
 {
     private HostContext(HostRoot root, string? runningKernel)
     {

@@ -16,7 +16,7 @@ namespace Dmv.Cli.Commands;
 /// .modinfo, vermagic, depends, __versions size and signature. Modules are read on every core in
 /// batches and written in order as each batch completes, so memory stays bounded however many.
 /// </summary>
-public static class InspectCommand
+internal static class InspectCommand
 {
     private const int BatchSize = 128;
     private const int MaxPathBytes = 4096;

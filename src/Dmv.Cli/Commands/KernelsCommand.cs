@@ -5,12 +5,13 @@ using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Kernels;
-using Dmv.Core.Selection;
+using Dmv.Core.Switching;
+using Dmv.Core.Reports;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary><c>driver-tool kernels [--kernel K]</c>: installed kernels, their DMV state, configuration, Xen guest type, kABI list and module signing.</summary>
-public static class KernelsCommand
+internal static class KernelsCommand
 {
     private static readonly string[] Compressions = ["NONE", "GZIP", "XZ", "ZSTD"];
 

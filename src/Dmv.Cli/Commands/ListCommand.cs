@@ -5,13 +5,13 @@ using Dmv.Core.FileSystem;
 using Dmv.Core.Json;
 using Dmv.Core.Listing;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Switching;
 using Dmv.Core.Trial;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary><c>driver-tool -l</c>: every driver, its variants, and their state.</summary>
-public static class ListCommand
+internal static class ListCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {

@@ -4,7 +4,8 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.Hooks;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Policies;
+using Dmv.Core.Switching;
 
 namespace Dmv.Cli.Commands;
 
@@ -13,7 +14,7 @@ namespace Dmv.Cli.Commands;
 /// variants, keep each driver's selection valid (re-point, deselect, auto-select) and run the hooks
 /// once. The RPM macros for driver packages call it with --pending.
 /// </summary>
-public static class ReconcileCommand
+internal static class ReconcileCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {

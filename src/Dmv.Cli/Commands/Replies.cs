@@ -6,12 +6,13 @@ using Dmv.Core.Pci;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.Hooks;
 using Dmv.Core.Json;
-using Dmv.Core.Selection;
+using Dmv.Core.Policies;
+using Dmv.Core.Switching;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary>What every writing command reports the same way: warnings, failures, hook results.</summary>
-public static class Replies
+internal static class Replies
 {
     public static void Warnings(Terminal terminal, DiagnosticLog log)
     {
@@ -24,52 +25,12 @@ public static class Replies
     public static int Fail(Terminal terminal, DiagnosticLog log, Failure failure, HostContext? host = null)
     {
         Warnings(terminal, log);
-        return ErrorReporter.Fail(terminal, failure.Errno, failure.Message + (host is null ? "" : NameHint(host, failure)));
+        return ErrorReporter.Fail(terminal, failure.Errno, failure.Message + NameHint(failure));
     }
 
-    /// <summary>The text between quotes after <paramref name="prefix"/> in <paramref name="message"/>, or null.</summary>
-    private static string? Quoted(string message, string prefix, int from = 0)
-    {
-        int start = message.IndexOf(prefix + "'", from, StringComparison.Ordinal);
-        if (start < 0)
-        {
-            return null;
-        }
-
-        start += prefix.Length + 1;
-        int end = message.IndexOf('\'', start);
-        return end < 0 ? null : message[start..end];
-    }
-
-    /// <summary>
-    /// For an unknown driver or variant: the names that do exist, closest first ("; drivers here:
-    /// intel-ice, …"). Read only on this failing path, so a successful call pays nothing for it.
-    /// </summary>
-    public static string NameHint(HostContext host, Failure failure)
-    {
-        if (failure.Errno != Errno.ENOENT)
-        {
-            return "";
-        }
-
-        // SwitchPlanner's wording: "unknown driver 'X'", "driver 'X' has no variant 'Y' in any kernel".
-        string? unknownDriver = Quoted(failure.Message, "unknown driver ");
-        string? owner = Quoted(failure.Message, "driver ");
-        string? variant = owner is null ? null : Quoted(failure.Message, "has no variant ");
-        if (unknownDriver is null && variant is null)
-        {
-            return "";
-        }
-
-        DriverListing listing = DriverListingBuilder.Build(host.Root, new ListingOptions(static () => PresentDevices.None, host.RunningKernel), new DiagnosticLog());
-        if (unknownDriver is null)
-        {
-            DriverEntry? entry = listing.Driver(owner!);
-            return entry is null ? "" : Suggestions.Known("variant", variant!, entry.Variants.Select(v => v.Name).ToList());
-        }
-
-        return Suggestions.Known("driver", unknownDriver, listing.Drivers.Select(d => d.Name).ToList());
-    }
+    /// <summary>For an unknown driver or variant: the names that do exist, closest first ("; drivers here: intel-ice, …").</summary>
+    public static string NameHint(Failure failure) =>
+        failure.Unknown is { } unknown ? Suggestions.Known(unknown.Kind, unknown.Name, unknown.Known) : "";
 
     /// <summary>
     /// A warning line per hook whose output had problems the switch did not cause (a foreign or

@@ -5,13 +5,14 @@ using Dmv.Core.Hooks;
 using Dmv.Core.Integrity;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Policies;
+using Dmv.Core.Switching;
 using Dmv.Core.Trial;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary><c>driver-tool -s -n NAME -v VARIANT</c>: switch every kernel that has dmv/NAME/VARIANT to it, atomically.</summary>
-public static class SelectCommand
+internal static class SelectCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {

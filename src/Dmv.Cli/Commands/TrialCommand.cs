@@ -5,7 +5,7 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.Hooks;
 using Dmv.Core.Json;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Switching;
 using Dmv.Core.State;
 using Dmv.Core.Trial;
 
@@ -15,7 +15,7 @@ namespace Dmv.Cli.Commands;
 /// <c>driver-tool trial [confirm|rollback|settle|enable|disable|boot]</c>: the record of the last
 /// trial selection, and the steps that prepare the boot loader for trials and end them.
 /// </summary>
-public static class TrialCommand
+internal static class TrialCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {
@@ -30,12 +30,17 @@ public static class TrialCommand
             case null:
                 return Show(invocation, terminal, host, log);
             case "confirm":
-                if (!TrialService.TryConfirm(host.Root, invocation.Force, options, log, out TrialRecord? confirmed, out Failure? failure))
+                if (!TrialService.TryConfirm(host.Root, invocation.Force, options, log, out TrialRecord? confirmed, out List<HookResult> confirmHooks, out Failure? failure))
                 {
                     return Replies.Fail(terminal, log, failure!);
                 }
 
                 Replies.Warnings(terminal, log);
+                if (Replies.FailedHook(terminal, confirmHooks, $"trial {confirmed!.Id} confirmed") is int hookFailure)
+                {
+                    return hookFailure;
+                }
+
                 TrialStatus status = TrialStatus.Of(host.Root, confirmed!);
                 if (invocation.Format == OutputFormat.Table)
                 {

@@ -9,13 +9,15 @@ using Dmv.Core.Json;
 using Dmv.Core.Kernels;
 using Dmv.Core.Listing;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Policies;
+using Dmv.Core.Switching;
 using Dmv.Core.Verification;
+using Dmv.Core.Links;
 
 namespace Dmv.Cli.Commands;
 
 /// <summary><c>driver-tool verify [NAME] [--repair]</c>: exit 0 when the tree is clean, EUCLEAN when a problem remains.</summary>
-public static class VerifyCommand
+internal static class VerifyCommand
 {
     public static int Run(Invocation invocation, Terminal terminal)
     {
@@ -67,7 +69,7 @@ public static class VerifyCommand
                     }
                 }
 
-                only = entry is null ? DriverScope.FolderOnly(invocation.Driver) : DriverScope.Of(entry);
+                only = entry is null ? DriverScope.FolderOnly(invocation.Driver) : entry.Scope;
             }
 
             // What -l warns about in the tree (a malformed info.json, a kernel folder it skips) is a

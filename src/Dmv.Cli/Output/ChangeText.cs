@@ -1,6 +1,7 @@
 using System.Text;
 using Dmv.Core.Hooks;
-using Dmv.Core.Selection;
+using Dmv.Core.Policies;
+using Dmv.Core.Switching;
 
 namespace Dmv.Cli.Output;
 
@@ -9,7 +10,7 @@ namespace Dmv.Cli.Output;
 /// change ("selected dell for intel-ice in 6.1.0-1, 6.1.0-2"), then one line with the hooks and the
 /// reboot ("depmod ok; reboot needed"); auto-select --dry-run's plan as a table.
 /// </summary>
-public static class ChangeText
+internal static class ChangeText
 {
     public static string Select(SwitchOutcome outcome, IReadOnlyList<HookResult> hooks)
     {

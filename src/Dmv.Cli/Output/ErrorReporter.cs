@@ -7,7 +7,7 @@ namespace Dmv.Cli.Output;
 /// through a pipe also the contract's error reply on stdout. At a terminal, or with --format table,
 /// the stderr line alone: a person would otherwise read the message twice.
 /// </summary>
-public static class ErrorReporter
+internal static class ErrorReporter
 {
     public static int Fail(Terminal terminal, int errno, string message)
     {

@@ -1,7 +1,9 @@
+using Dmv.Cli.CommandLine;
+
 namespace Dmv.Cli.Output;
 
 /// <summary>The text of --help, general and per command.</summary>
-public static class HelpText
+internal static partial class HelpText
 {
     public const string General = """
         Usage: driver-tool [OPTIONS] COMMAND
@@ -38,49 +40,13 @@ public static class HelpText
           history [NAME] [--limit N]    the switches made, newest first
           trial [ACTION]                the selection on trial: the record, or
                                         confirm, rollback, settle, enable, disable
+          completion bash               print the bash completion script
           -V, --version, version        print the version
           -h, --help [COMMAND],         print this help, or the help of COMMAND
             help [COMMAND]
 
         Options:
-          --root DIR             operate on the system mounted at DIR; every path,
-                                 link target included, stays inside DIR
-          --lspci FILE           read PCI devices from `lspci -nm` output in FILE
-                                 ('-' for standard input) instead of sysfs
-          --format json|table    reply as JSON (default, for programs; indented at
-                                 a terminal) or for a person; DRIVER_TOOL_FORMAT
-                                 sets the default
-          --strict               a problem in the tree fails the command (EUCLEAN)
-          --running-kernel K     treat K as the running kernel (with --root); K
-                                 must be installed
-          --lock-timeout SECONDS how long a command waits for another one's switch
-                                 (default 30)
-          --dry-run              auto-select: print the plan, change nothing
-          --include-deselected   auto-select, reconcile: also drivers an administrator
-                                 deselected (otherwise left alone until selected again)
-          --repair               verify: mend what is safe to mend
-          --force                select without matching hardware; move a foreign
-                                 file in updates/ aside instead of refusing
-          --no-hooks             after a switch, run neither depmod, weak-modules
-                                 nor dracut
-          --no-initrd            do not rebuild the initrd
-          --initrd               under --root, rebuild the initrd too (chroot dracut)
-          --signatures enforce|warn|off
-                                 what select does with an unsigned, untrusted or
-                                 tampered module (default: enforce when trusted
-                                 certificates exist, off otherwise)
-          --trusted-keys DIR     the trusted X.509 certificates (DER or PEM),
-                                 default /etc/driver-tool/trusted-keys/ in the root
-          --pending              reconcile: the drivers recorded by package scriptlets
-          --kernel K             inspect: look module names up in kernel K;
-                                 kernels: report kernel K only
-          --limit N              history: at most N records, the newest
-          --trial                select, auto-select: make the selection on trial:
-                                 grub counts the boots, and a host that never
-                                 confirms one comes up on the previous selection
-          --tries N              with --trial: the boots the trial gets (1-9, default 3)
-          --boot-config FILE     grub.cfg when it is not /boot/efi/EFI/xenserver/grub.cfg,
-                                 /boot/grub/grub.cfg or /boot/grub2/grub.cfg
+        {OPTIONS}
 
         Examples:
           driver-tool list --format table        what is installed, selected, active
@@ -135,8 +101,7 @@ public static class HelpText
         found in several kernels is merged, selected/active from the first kernel
         that has one. --format table prints one row per variant.
 
-        Options: --root DIR, --lspci FILE|-, --format json|table, --strict,
-                 --running-kernel K, --lock-timeout SECONDS, --help.
+        {OPTIONS}
 
         Problems in the tree (a malformed info.json, a broken link, an unreadable
         folder) are reported one a line on standard error and the rest is listed;
@@ -167,10 +132,7 @@ public static class HelpText
         does not confirm one comes up on the previous selection by itself. Refused
         (EOPNOTSUPP) when grub cannot count, (EBUSY) while a trial is pending.
 
-        Options: --force, --no-hooks, --no-initrd, --initrd, --trial, --tries N,
-                 --boot-config FILE, --signatures enforce|warn|off, --trusted-keys DIR,
-                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
-                 --running-kernel K, --format json|table, --strict, --help.
+        {OPTIONS}
         Reply: {"driver", "variant", "exit": 0, "operation": {"reboot"}, "kernels",
                 "moved_aside", "hooks"}, with --trial also "trial": {"id", "tries",
                 "boot_config"}; with --format table one line, e.g.
@@ -186,9 +148,7 @@ public static class HelpText
         journalled switch; the in-tree module loads again. Then the hooks, as for
         select. Nothing selected is not an error.
 
-        Options: --no-hooks, --no-initrd, --initrd, --lock-timeout SECONDS,
-                 --root DIR, --lspci FILE|-, --running-kernel K,
-                 --format json|table, --strict, --help.
+        {OPTIONS}
         Reply: {"driver", "exit": 0, "operation": {"reboot"}, "kernels", "hooks"};
                with --format table one line.
         """;
@@ -206,11 +166,7 @@ public static class HelpText
         is passed over, and a driver on a pending trial is left alone. With --trial
         [--tries N] everything it selects is one trial, rolled back together.
 
-        Options: --dry-run, --include-deselected, --force, --no-hooks, --no-initrd, --initrd,
-                 --trial, --tries N, --boot-config FILE,
-                 --signatures enforce|warn|off, --trusted-keys DIR,
-                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
-                 --running-kernel K, --format json|table, --strict, --help.
+        {OPTIONS}
         """;
 
     public const string Verify = """
@@ -228,9 +184,7 @@ public static class HelpText
         Exit status 0 when the tree is clean (after repair), EUCLEAN (117) otherwise.
         With --format table the problems are a list, one a line.
 
-        Options: --repair, --signatures enforce|warn|off, --trusted-keys DIR,
-                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
-                 --running-kernel K, --format json|table, --strict, --help.
+        {OPTIONS}
         """;
 
     public const string Inspect = """
@@ -251,9 +205,7 @@ public static class HelpText
         --kernel K, else in the running kernel; under --root, in --running-kernel
         if given, else in the newest kernel installed there.
 
-        Options: --kernel K, --trusted-keys DIR, --format json|table, --root DIR,
-                 --running-kernel K, --lspci FILE|-, --lock-timeout SECONDS,
-                 --strict, --help.
+        {OPTIONS}
         """;
 
     public const string Explain = """
@@ -270,9 +222,7 @@ public static class HelpText
         kABI verdict and signatures; "auto-select's choice" only on a driver with
         nothing selected, where auto-select would act.
 
-        Options: --signatures enforce|warn|off, --trusted-keys DIR, --lspci FILE|-,
-                 --format json|table, --root DIR, --running-kernel K,
-                 --lock-timeout SECONDS, --strict, --help.
+        {OPTIONS}
         """;
 
     public const string Kernels = """
@@ -287,8 +237,7 @@ public static class HelpText
         configuration — never a guess from xennet.ko), boots_on, the symbol list used
         by the kABI check, and module signing settings.
 
-        Options: --kernel K, --running-kernel K, --format json|table, --root DIR,
-                 --lspci FILE|-, --lock-timeout SECONDS, --strict, --help.
+        {OPTIONS}
         """;
 
     public const string Reconcile = """
@@ -306,10 +255,7 @@ public static class HelpText
         An unknown NAME (no variants and no links of it) is ENOENT, as for select.
         With --format table one line per driver, then the hooks.
 
-        Options: --pending, --include-deselected, --force, --no-hooks, --no-initrd, --initrd,
-                 --signatures enforce|warn|off, --trusted-keys DIR, --root DIR,
-                 --lspci FILE|-, --running-kernel K, --lock-timeout SECONDS,
-                 --format json|table, --strict, --help.
+        {OPTIONS}
         """;
 
     public const string History = """
@@ -321,8 +267,7 @@ public static class HelpText
         a name neither installed nor in the history); with --limit N at most N.
         --format table prints one row per switch.
 
-        Options: --limit N, --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
-                 --running-kernel K, --format json|table, --strict, --help.
+        {OPTIONS}
         """;
 
     public const string Trial = """
@@ -361,9 +306,7 @@ public static class HelpText
         instead of panicking needs a watchdog (or a BMC) to reset the host; the
         try was counted before the kernel started.
 
-        Options: --force, --no-hooks, --no-initrd, --initrd, --boot-config FILE,
-                 --lock-timeout SECONDS, --root DIR, --lspci FILE|-,
-                 --running-kernel K, --format json|table, --strict, --help.
+        {OPTIONS}
         """;
 
     public const string Help = """
@@ -380,24 +323,11 @@ public static class HelpText
         Prints "driver-tool X.Y.Z".
         """;
 
-    /// <summary>The help of <paramref name="topic"/> (null: the general help), ending with a newline; null for an unknown topic.</summary>
-    public static string? For(string? topic) => Text(topic) is { } text ? text + "\n" : null;
+    public const string Completion = """
+        Usage: driver-tool completion bash
 
-    private static string? Text(string? topic) => topic switch
-    {
-        null or "help" or "-h" or "--help" => topic is null ? General : Help,
-        "version" or "-V" or "--version" => Version,
-        "list" or "-l" => List,
-        "select" or "-s" => Select,
-        "deselect" or "-d" => Deselect,
-        "auto-select" => AutoSelect,
-        "verify" => Verify,
-        "inspect" => Inspect,
-        "explain" => Explain,
-        "kernels" => Kernels,
-        "reconcile" => Reconcile,
-        "history" => History,
-        "trial" => Trial,
-        _ => null,
-    };
+        Prints the bash completion script (commands, options, their values, driver and
+        variant names), made from the same table as the parser and this help; the
+        package installs it as /usr/share/bash-completion/completions/driver-tool.
+        """;
 }

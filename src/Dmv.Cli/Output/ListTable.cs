@@ -4,7 +4,7 @@ using Dmv.Core.Listing;
 namespace Dmv.Cli.Output;
 
 /// <summary>The listing as a table for a person: one row per variant, the driver's state on its first row.</summary>
-public static class ListTable
+internal static class ListTable
 {
     private static readonly string[] Headers = ["DRIVER", "TYPE", "VARIANT", "VERSION", "PRIORITY", "STATUS", "HARDWARE", "SELECTED", "ACTIVE"];
 

@@ -4,7 +4,7 @@ using Dmv.Core.Modules;
 namespace Dmv.Cli.Output;
 
 /// <summary>One module of inspect --format table: modinfo's layout, then notes, __versions and signature.</summary>
-public static class ModuleText
+internal static class ModuleText
 {
     public static string Render(ModuleReport report)
     {

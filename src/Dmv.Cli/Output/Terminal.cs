@@ -8,7 +8,7 @@ using Dmv.Core.Diagnostics;
 namespace Dmv.Cli.Output;
 
 /// <summary>Standard output for replies (JSON a caller parses, or a table for a person) and standard error for one-line messages.</summary>
-public sealed class Terminal
+internal sealed class Terminal
 {
     private const string Program = "driver-tool";
     private readonly Stream _stdout;

@@ -14,7 +14,7 @@ namespace Dmv.Core.Catalog;
 /// and, within a kernel, path order. Hosts usually have one kernel, so splitting by folder, not
 /// by kernel, is what puts the second core to work.
 /// </summary>
-public static class CatalogReader
+internal static class CatalogReader
 {
     public static KernelCatalog[] ReadAll(HostRoot root, IReadOnlyList<InstalledKernels.KernelDirectory> kernels, DiagnosticLog log, Action? alongside = null)
     {

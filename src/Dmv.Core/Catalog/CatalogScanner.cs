@@ -12,7 +12,7 @@ namespace Dmv.Core.Catalog;
 /// (<see cref="OpenKernel"/>); each folder below it is a separate piece of work
 /// (<see cref="ScanFolder"/>) so that one kernel's catalog can be read on several cores.
 /// </summary>
-public static class CatalogScanner
+internal static class CatalogScanner
 {
     public const string InfoFileName = "info.json";
     private const int MaxInfoFileBytes = 1 << 20;

@@ -11,7 +11,7 @@ namespace Dmv.Core.Catalog;
 /// go through a <see cref="StringPool"/> because the same driver, status and module names repeat
 /// across thousands of files and kernels.
 /// </summary>
-public static class InfoJsonParser
+internal static class InfoJsonParser
 {
     private static readonly string[] RequiredKeys = ["category", "name", "description", "variant", "version", "priority", "status", "pci_ids"];
     private static readonly string[] IdFields = ["vendor_id", "device_id", "subvendor_id", "subdevice_id"];

@@ -1,7 +1,7 @@
 namespace Dmv.Core.Catalog;
 
 /// <summary>Every variant under <c>/lib/modules/K/dmv/</c> of one kernel release K.</summary>
-public sealed class KernelCatalog
+internal sealed class KernelCatalog
 {
     private readonly Dictionary<string, CatalogVariant> _byDirectory;
     private readonly HashSet<string> _rejectedDirectories;

@@ -3,7 +3,7 @@ using Dmv.Core.FileSystem;
 namespace Dmv.Core.Catalog;
 
 /// <summary>A kernel's dmv/ folder, open, with its top level read and its folders still to walk.</summary>
-public sealed class KernelScanPlan : IDisposable
+internal sealed class KernelScanPlan : IDisposable
 {
     private DirectoryHandle _dmv;
 

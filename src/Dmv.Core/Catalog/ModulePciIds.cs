@@ -3,4 +3,4 @@ using Dmv.Core.Pci;
 namespace Dmv.Core.Catalog;
 
 /// <summary>One entry of info.json's pci_ids: a module file name and the PCI ids it drives.</summary>
-public sealed record ModulePciIds(string Module, IReadOnlyList<PciId> Ids);
+internal sealed record ModulePciIds(string Module, IReadOnlyList<PciId> Ids);

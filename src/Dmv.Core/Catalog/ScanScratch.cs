@@ -7,7 +7,7 @@ namespace Dmv.Core.Catalog;
 /// parallel each rent their own from a pool, so no buffer is shared between threads and none is
 /// allocated per folder.
 /// </summary>
-public sealed class ScanScratch
+internal sealed class ScanScratch
 {
     private readonly Stack<List<DirectoryEntry>> _spareLists = new();
 

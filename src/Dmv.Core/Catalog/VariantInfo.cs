@@ -1,7 +1,7 @@
 namespace Dmv.Core.Catalog;
 
 /// <summary>The content of one info.json: one variant of one driver.</summary>
-public sealed record VariantInfo(
+internal sealed record VariantInfo(
     string Driver,
     string Variant,
     string Category,

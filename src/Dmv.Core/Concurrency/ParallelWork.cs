@@ -8,7 +8,7 @@ namespace Dmv.Core.Concurrency;
 /// start in a fraction of a millisecond, where the thread pool's warm-up would cost more than a
 /// small listing takes.
 /// </summary>
-public static class ParallelWork
+internal static class ParallelWork
 {
     public static void Run(int count, int maxWorkers, Action<int> body)
     {

@@ -4,7 +4,7 @@ namespace Dmv.Core.Diagnostics;
 /// Collects the problems met while reading a tree. Readers report here and carry on,
 /// so one bad file never hides the rest of the catalog.
 /// </summary>
-public sealed class DiagnosticLog
+internal sealed class DiagnosticLog
 {
     private readonly List<Diagnostic> _entries = new();
     private readonly object _gate = new();

@@ -8,7 +8,7 @@ namespace Dmv.Core.Elf;
 /// class, byte order, machine and type of an x86-64 relocatable object. Both the full reader and
 /// the sparse file reader start here, so the two cannot disagree on what a module header is.
 /// </summary>
-public readonly record struct ElfHeader(ulong SectionTableOffset, ushort SectionEntrySize, ushort SectionCount, ushort SectionNamesIndex)
+internal readonly record struct ElfHeader(ulong SectionTableOffset, ushort SectionEntrySize, ushort SectionCount, ushort SectionNamesIndex)
 {
     public static bool TryRead(ReadOnlySpan<byte> file, out ElfHeader header, out string error)
     {

@@ -5,7 +5,7 @@ namespace Dmv.Core.Elf;
 /// reader of module files reads through these names, never through bare numbers (after the field
 /// tables of System.Formats.Tar). Values are little-endian: only x86-64 modules are read.
 /// </summary>
-public static class ElfLayout
+internal static class ElfLayout
 {
     public const int MagicLength = 4;
     public const int ClassOffset = 4;

@@ -1,7 +1,7 @@
 namespace Dmv.Core.Elf;
 
 /// <summary>One ELF note record. <see cref="Name"/> excludes the terminating NUL whether or not the writer counted it.</summary>
-public readonly ref struct ElfNote
+internal readonly ref struct ElfNote
 {
     public ElfNote(ReadOnlySpan<byte> name, uint type, ReadOnlySpan<byte> descriptor)
     {

@@ -8,7 +8,7 @@ namespace Dmv.Core.Elf;
 /// in a read past its end. Records are <c>u32 namesz, u32 descsz, u32 type</c>, then the name
 /// and the descriptor, each padded to 4 bytes.
 /// </summary>
-public ref struct ElfNoteReader
+internal ref struct ElfNoteReader
 {
     private const int HeaderSize = 12;
     private readonly ReadOnlySpan<byte> _data;

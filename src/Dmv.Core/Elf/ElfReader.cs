@@ -7,7 +7,7 @@ namespace Dmv.Core.Elf;
 /// never a read outside the data. Other classes, byte orders and machines are recognised and
 /// refused rather than misread (<see cref="ElfHeader"/>).
 /// </summary>
-public static class ElfReader
+internal static class ElfReader
 {
     private const int MaxSections = 1 << 20;
 
@@ -136,6 +136,67 @@ public static class ElfReader
         }
 
         error = "";
+        return true;
+    }
+
+    /// <summary>
+    /// Where the section table of a file of <paramref name="fileSize"/> bytes lies, from its header
+    /// alone: false when it has none, or one that does not fit (the caller then reads the whole file
+    /// and lets <see cref="TryReadSections"/> say what is wrong).
+    /// </summary>
+    public static bool TryTableLocation(ReadOnlySpan<byte> head, long fileSize, out long table, out int count, out int namesIndex)
+    {
+        table = 0;
+        count = namesIndex = 0;
+        if (!ElfHeader.TryRead(head, out ElfHeader header, out _))
+        {
+            return false;
+        }
+
+        const int Entry = ElfLayout.SectionHeaderSize;
+        count = header.SectionCount;
+        namesIndex = header.SectionNamesIndex;
+        table = (long)header.SectionTableOffset;
+        return count > 0 && namesIndex < count && header.SectionEntrySize == Entry && header.SectionTableOffset <= (ulong)fileSize
+            && (ulong)count * Entry <= (ulong)fileSize - header.SectionTableOffset;
+    }
+
+    /// <summary>Where section <paramref name="index"/>'s bytes lie in the file (empty for one without file data), checked against <paramref name="fileSize"/>.</summary>
+    public static bool TrySectionRange(ReadOnlySpan<byte> tableBytes, int index, long fileSize, out long offset, out long size)
+    {
+        ElfSectionHeader section = ElfSectionHeader.Read(tableBytes.Slice(index * ElfLayout.SectionHeaderSize, ElfLayout.SectionHeaderSize));
+        offset = (long)section.DataOffset;
+        size = section.HasData ? (long)section.Size : 0;
+        return offset >= 0 && size >= 0 && offset <= fileSize && size <= fileSize - offset;
+    }
+
+    /// <summary>
+    /// The byte ranges of the sections a report reads (<see cref="ModuleSections.Reported"/>), from the
+    /// section table and its names, which must already be in hand; false for a table that does not hold together.
+    /// </summary>
+    public static bool WantedRanges(ReadOnlySpan<byte> tableBytes, int count, ReadOnlySpan<byte> names, long fileSize, bool symbols, List<(long Start, long End)> wanted)
+    {
+        for (int index = 1; index < count; index++)
+        {
+            ElfSectionHeader section = ElfSectionHeader.Read(tableBytes.Slice(index * ElfLayout.SectionHeaderSize, ElfLayout.SectionHeaderSize));
+            if (section.NameOffset >= names.Length)
+            {
+                return false;
+            }
+
+            ReadOnlySpan<byte> name = names[(int)section.NameOffset..];
+            int end = name.IndexOf((byte)0);
+            if (ModuleSections.Reported(section.Type, end < 0 ? name : name[..end], symbols))
+            {
+                if (!TrySectionRange(tableBytes, index, fileSize, out long offset, out long size))
+                {
+                    return false;
+                }
+
+                wanted.Add((offset, offset + size));
+            }
+        }
+
         return true;
     }
 }

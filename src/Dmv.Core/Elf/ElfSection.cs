@@ -4,7 +4,7 @@ namespace Dmv.Core.Elf;
 /// One section of an ELF file, checked to lie inside it: its type, where its bytes are, and where
 /// its name is in the file (compared in place as UTF-8: no string per section).
 /// </summary>
-public readonly record struct ElfSection(int NameStart, int NameLength, uint Type, long Offset, long Size)
+internal readonly record struct ElfSection(int NameStart, int NameLength, uint Type, long Offset, long Size)
 {
     public ReadOnlySpan<byte> Bytes(ReadOnlySpan<byte> file) =>
         Type == ElfLayout.SectionNoBits ? ReadOnlySpan<byte>.Empty : file.Slice((int)Offset, (int)Size);

@@ -1,7 +1,7 @@
 namespace Dmv.Core.Elf;
 
 /// <summary>One 64-byte section header as written, before any check of where it points.</summary>
-public readonly record struct ElfSectionHeader(uint NameOffset, uint Type, ulong DataOffset, ulong Size, uint Link)
+internal readonly record struct ElfSectionHeader(uint NameOffset, uint Type, ulong DataOffset, ulong Size, uint Link)
 {
     public static ElfSectionHeader Read(ReadOnlySpan<byte> entry) => new(
         ElfHeader.U32(entry, ElfLayout.SectionNameOffset),

@@ -1,7 +1,7 @@
 namespace Dmv.Core.Elf;
 
 /// <summary>The XenServer note that names a module's variant (or, in some builds, its version).</summary>
-public static class XenServerNote
+internal static class XenServerNote
 {
     public const string SectionName = ".note.XenServer";
     public const uint VariantType = 1;

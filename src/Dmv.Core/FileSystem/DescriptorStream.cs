@@ -7,7 +7,7 @@ namespace Dmv.Core.FileSystem;
 /// asynchronous read (it completes on the caller's thread), and a failure is an IOException
 /// carrying the errno.
 /// </summary>
-public sealed class DescriptorStream(int descriptor, bool owned = false) : Stream
+internal sealed class DescriptorStream(int descriptor, bool owned = false) : Stream
 {
     /// <summary>
     /// Opens an input the caller named on the command line (this machine's file, FIFO or device,

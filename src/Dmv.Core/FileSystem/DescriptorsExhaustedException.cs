@@ -6,7 +6,7 @@ namespace Dmv.Core.FileSystem;
 /// silently shorter — xapi would see drivers vanish, auto-select would plan over them. So it ends
 /// the command, whatever it was doing, with one line and that errno.
 /// </summary>
-public sealed class DescriptorsExhaustedException : IOException
+internal sealed class DescriptorsExhaustedException : IOException
 {
     public DescriptorsExhaustedException(string path, int errno)
         : base($"{path}: {Errno.Describe(errno)}: the limit on open files (ulimit -n) is too low for driver-tool to read this tree")

@@ -3,7 +3,7 @@ using Dmv.Core.Diagnostics;
 namespace Dmv.Core.FileSystem;
 
 /// <summary>One name in a directory. <see cref="NameIsValid"/> is false when the name is not UTF-8 and so cannot be opened by name.</summary>
-public readonly record struct DirectoryEntry(string Name, EntryKind Kind, bool NameIsValid)
+internal readonly record struct DirectoryEntry(string Name, EntryKind Kind, bool NameIsValid)
 {
     /// <summary>
     /// The one rule for names that are not UTF-8: such an entry can be neither opened by name nor

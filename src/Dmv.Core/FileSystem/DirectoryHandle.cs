@@ -10,7 +10,7 @@ namespace Dmv.Core.FileSystem;
 /// and its children opened with openat, so a walk looks up one name per call rather than a
 /// whole path. Children are opened with O_NOFOLLOW: a walk never passes through a link.
 /// </summary>
-public partial struct DirectoryHandle : IDisposable
+internal partial struct DirectoryHandle : IDisposable
 {
     private int _descriptor;
 

@@ -7,7 +7,7 @@ namespace Dmv.Core.FileSystem;
 /// unlinkat, openat with O_NOFOLLOW): once the folder was resolved inside the root, a link swapped
 /// in anywhere above it cannot redirect a write. Every call returns 0 or the errno.
 /// </summary>
-public partial struct DirectoryHandle
+internal partial struct DirectoryHandle
 {
     private const int LinkBufferSize = 4096;
 
@@ -175,6 +175,40 @@ public partial struct DirectoryHandle
         }
 
         return Sync();
+    }
+
+    /// <summary>
+    /// Rewrites a regular file of exactly <paramref name="content"/>'s size in place (no new blocks
+    /// needed: for a full file system), then fsyncs it: 0 or the errno (EINVAL when it is not such a file).
+    /// </summary>
+    public readonly unsafe int Overwrite(string name, ReadOnlySpan<byte> content)
+    {
+        if (Status(name, out FileStatus before) != 0 || !before.IsRegular || before.Size != content.Length)
+        {
+            return Errno.EINVAL;
+        }
+
+        int descriptor = OpenFile(name, NativeMethods.O_WRONLY, 0, out int errno);
+        if (descriptor < 0)
+        {
+            return errno;
+        }
+
+        try
+        {
+            errno = DescriptorStatus(descriptor, out FileStatus status);
+            if (errno != 0 || !status.IsRegular || status.Size != content.Length)
+            {
+                return errno != 0 ? errno : Errno.EINVAL;
+            }
+
+            errno = WriteAll(descriptor, content);
+            return errno != 0 ? errno : NativeMethods.FileSync(descriptor) == 0 ? 0 : Marshal.GetLastPInvokeError();
+        }
+        finally
+        {
+            NativeMethods.Close(descriptor);
+        }
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
 namespace Dmv.Core.FileSystem;
 
 /// <summary>Chooses, from its raw name and type, which directory entries a listing keeps: the rest cost no string.</summary>
-public delegate bool EntryFilter(ReadOnlySpan<byte> name, EntryKind kind);
+internal delegate bool EntryFilter(ReadOnlySpan<byte> name, EntryKind kind);

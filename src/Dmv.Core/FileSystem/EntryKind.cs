@@ -1,7 +1,7 @@
 namespace Dmv.Core.FileSystem;
 
 /// <summary>What a directory entry is, as lstat(2) would say: links are not followed.</summary>
-public enum EntryKind
+internal enum EntryKind
 {
     /// <summary>A regular file (or, where the file system does not say, anything else that is not a folder or link).</summary>
     File,

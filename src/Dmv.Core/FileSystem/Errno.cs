@@ -1,7 +1,7 @@
 namespace Dmv.Core.FileSystem;
 
 /// <summary>The errno values driver-tool reports, as Linux x86-64 defines them.</summary>
-public static partial class Errno
+internal static partial class Errno
 {
     public const int EPERM = 1;
     public const int EINTR = 4;

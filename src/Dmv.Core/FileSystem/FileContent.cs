@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Dmv.Core.FileSystem;
 
 /// <summary>Whole-file reads with a size bound, reporting failure as an errno and reason rather than an exception.</summary>
-public static class FileContent
+internal static class FileContent
 {
     private const int SysfsPageBytes = 4096;
 

@@ -1,7 +1,7 @@
 namespace Dmv.Core.FileSystem;
 
 /// <summary>Maps the runtime's I/O exceptions back to the errno the system reported.</summary>
-public static class FileErrors
+internal static class FileErrors
 {
     public static int ErrnoOf(Exception error) => error switch
     {

@@ -4,7 +4,7 @@ namespace Dmv.Core.FileSystem;
 /// A regular file of the managed system open for reading (<see cref="HostRoot.TryOpenFile"/>): read
 /// with pread or to its end through this descriptor, never reopened by name.
 /// </summary>
-public struct FileHandle : IDisposable
+internal struct FileHandle : IDisposable
 {
     // The descriptor plus one, so that a default value holds no descriptor (not 0, standard input).
     private int _descriptorPlusOne;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Dmv.Core.FileSystem;
 
 /// <summary>What fstatat(2) says of a file, as far as driver-tool asks: its kind, owner, permission bits and identity.</summary>
-public readonly record struct FileStatus(EntryKind Kind, uint Mode, uint Owner, long Size, ulong Device = 0, ulong Inode = 0)
+internal readonly record struct FileStatus(EntryKind Kind, uint Mode, uint Owner, long Size, ulong Device = 0, ulong Inode = 0)
 {
     private const uint TypeMask = 0xF000;
     private const uint TypeRegular = 0x8000;

@@ -10,7 +10,7 @@ namespace Dmv.Core.FileSystem;
 /// component, as the kernel would under chroot(2), so an absolute link target resolves inside
 /// the root and a relative one that climbs above the root is refused instead of escaping.
 /// </summary>
-public sealed partial class HostRoot
+internal sealed partial class HostRoot
 {
     private const int MaxLinkHops = 40;
     private const int LinkBufferSize = 4096;

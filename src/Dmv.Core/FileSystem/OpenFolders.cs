@@ -5,7 +5,7 @@ namespace Dmv.Core.FileSystem;
 /// command ends: the switch planner lists an updates/ folder through the same descriptor the
 /// executor then writes through, so a link swapped in between cannot send the write elsewhere.
 /// </summary>
-public sealed class OpenFolders(HostRoot root) : IDisposable
+internal sealed class OpenFolders(HostRoot root) : IDisposable
 {
     private readonly Dictionary<string, DirectoryHandle> _open = new(StringComparer.Ordinal);
 

@@ -4,7 +4,7 @@ namespace Dmv.Core.FileSystem;
 /// The outcome of resolving a host path inside a <see cref="HostRoot"/>: either the real path
 /// (every symbolic link followed, nothing outside the root) or the errno and reason it failed.
 /// </summary>
-public readonly record struct PathResolution(string? RealPath, int Errno, string? Reason)
+internal readonly record struct PathResolution(string? RealPath, int Errno, string? Reason)
 {
     public bool Succeeded => RealPath is not null;
 

@@ -6,7 +6,7 @@ namespace Dmv.Core.FileSystem;
 /// written into the lock file or a module. A closed one is put back as /dev/null opened read-only,
 /// so writing the reply fails with EBADF and is reported, instead of going somewhere unseen.
 /// </summary>
-public static class StandardDescriptors
+internal static class StandardDescriptors
 {
     private const int F_GETFD = 1;
 

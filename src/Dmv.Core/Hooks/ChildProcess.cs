@@ -11,7 +11,7 @@ namespace Dmv.Core.Hooks;
 /// class would do the same but adds a megabyte to the executable, which every call of the tool —
 /// a boot hook's included — pays for at start-up.
 /// </summary>
-public static unsafe class ChildProcess
+internal static unsafe class ChildProcess
 {
     // Generous upper bounds of glibc's posix_spawn_file_actions_t (80 bytes on x86-64) and posix_spawnattr_t (336).
     private const int ActionsSize = 256;

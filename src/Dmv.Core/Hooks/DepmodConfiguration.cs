@@ -7,7 +7,7 @@ namespace Dmv.Core.Hooks;
 /// <c>exclude dmv</c> in it: otherwise depmod indexes the variants under dmv/ as ordinary modules and
 /// can resolve a driver with no selection to one of them instead of the in-tree module.
 /// </summary>
-public static class DepmodConfiguration
+internal static class DepmodConfiguration
 {
     public static readonly string[] Folders = ["/etc/depmod.d", "/run/depmod.d", "/usr/local/lib/depmod.d", "/usr/lib/depmod.d", "/lib/depmod.d"];
 

@@ -8,7 +8,7 @@ namespace Dmv.Core.Hooks;
 /// modules.dep itself (a name alone cannot tell the switch's updates/ice.ko from a stray extra/ice.ko),
 /// and <c>verify</c> explains the rest; for other tools every ERROR fails. WARNING lines make it "warnings".
 /// </summary>
-public static class HookOutput
+internal static class HookOutput
 {
     /// <param name="indexChecked">depmod: the switch's own links are checked in the index it wrote, so an ERROR about a module file is not about them.</param>
     public static (HookStatus Status, string? Problem) Judge(string output, bool indexChecked)

@@ -4,4 +4,4 @@ namespace Dmv.Core.Hooks;
 /// What one post-switch step did for one kernel: the command it ran, its complete output (or why it
 /// was skipped), and — when its output is not clean — the line that decided its status.
 /// </summary>
-public sealed record HookResult(string Kernel, string Hook, HookStatus Status, string? Command, string? Detail, string? Problem = null);
+internal sealed record HookResult(string Kernel, string Hook, HookStatus Status, string? Command, string? Detail, string? Problem = null);

@@ -8,7 +8,7 @@ namespace Dmv.Core.Hooks;
 /// skipped; a failing one with its output, judged line by line (<see cref="HookOutput"/>). The links
 /// are already in place and stay so whatever a hook does.
 /// </summary>
-public static class HookRunner
+internal static class HookRunner
 {
     public static List<HookResult> Run(HostRoot root, IReadOnlyList<string> kernels, IReadOnlyDictionary<string, IReadOnlyList<string>> addedModules, HookOptions options)
     {
@@ -29,8 +29,12 @@ public static class HookRunner
             }
 
             IReadOnlyList<string> added = addedModules.GetValueOrDefault(kernel) ?? [];
-            results.Add(Depmod(root, kernel, added.Select(static m => m[(m.LastIndexOf('/') + 1)..]).ToList(), options));
-            results.Add(WeakModules(root, kernel, added, options));
+            if (!options.SkipDepmod)
+            {
+                results.Add(Depmod(root, kernel, added.Select(static m => m[(m.LastIndexOf('/') + 1)..]).ToList(), options));
+                results.Add(WeakModules(root, kernel, added, options));
+            }
+
             results.Add(Dracut(root, kernel, options));
         }
 

@@ -4,7 +4,7 @@ namespace Dmv.Core.Hooks;
 /// How a post-switch step ended: ok; ok but its output had WARNING lines; skipped (with why); or
 /// failed (with its output). <see cref="HookStatuses.Word"/> is how replies name it.
 /// </summary>
-public enum HookStatus
+internal enum HookStatus
 {
     Ok,
     Warnings,
@@ -12,7 +12,7 @@ public enum HookStatus
     Failed,
 }
 
-public static class HookStatuses
+internal static class HookStatuses
 {
     public static string Word(this HookStatus status) => status switch
     {

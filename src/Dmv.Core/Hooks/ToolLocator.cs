@@ -7,7 +7,7 @@ namespace Dmv.Core.Hooks;
 /// folders, never through PATH: driver-tool runs as root, often with a caller's environment, and
 /// must run the system's depmod, not whatever a PATH entry offers.
 /// </summary>
-public static class ToolLocator
+internal static class ToolLocator
 {
     public static readonly string[] SystemFolders = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
 

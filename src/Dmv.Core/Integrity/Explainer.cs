@@ -3,12 +3,11 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.Kabi;
 using Dmv.Core.Listing;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
 
 namespace Dmv.Core.Integrity;
 
 /// <summary>Explains, for each variant of a driver, whether a select would accept it and why.</summary>
-public static class Explainer
+internal static class Explainer
 {
     /// <param name="failedBoots">Variants that used up a trial's tries on this host: not eligible for auto-select, and said so.</param>
     public static List<VariantExplanation> Explain(DriverEntry driver, PresentDevices hardware, IntegrityChecker checker, State.FailedBootRecord? failedBoots = null)

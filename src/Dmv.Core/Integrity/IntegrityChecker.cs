@@ -3,8 +3,8 @@ using Dmv.Core.Catalog;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Kabi;
 using Dmv.Core.Modules;
-using Dmv.Core.Selection;
 using Dmv.Core.Signing;
+using Dmv.Core.Links;
 
 namespace Dmv.Core.Integrity;
 
@@ -13,7 +13,7 @@ namespace Dmv.Core.Integrity;
 /// each (when the policy asks), kABI compatibility with the kernel, and that the XenServer note
 /// inside each module names the variant (or version) its info.json claims.
 /// </summary>
-public sealed class IntegrityChecker(HostRoot root, IntegrityOptions options, NativeCodecs codecs)
+internal sealed class IntegrityChecker(HostRoot root, IntegrityOptions options, NativeCodecs codecs)
 {
     private readonly Dictionary<string, KernelSymbols?> _symbols = new(StringComparer.Ordinal);
     private readonly SignatureVerifier _verifier = new(options.Trust);

@@ -3,4 +3,4 @@ using Dmv.Core.Signing;
 namespace Dmv.Core.Integrity;
 
 /// <summary>How variants are checked before a switch: the signature policy and the certificates it trusts.</summary>
-public sealed record IntegrityOptions(SignaturePolicy Policy, TrustStore Trust);
+internal sealed record IntegrityOptions(SignaturePolicy Policy, TrustStore Trust);

@@ -4,4 +4,4 @@ using Dmv.Core.Signing;
 namespace Dmv.Core.Integrity;
 
 /// <summary>One module of a variant, checked: what it is, its signature verdict (null when not checked), and whether its note names the variant.</summary>
-public sealed record ModuleCheck(string Module, ModuleReport Report, SignatureVerdict? Signature, string? NoteProblem);
+internal sealed record ModuleCheck(string Module, ModuleReport Report, SignatureVerdict? Signature, string? NoteProblem);

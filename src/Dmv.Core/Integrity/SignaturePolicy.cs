@@ -4,14 +4,14 @@ namespace Dmv.Core.Integrity;
 /// What a switch does with a module whose signature is not trusted: refuse (enforce, the default
 /// when trusted certificates are present), warn and go on, or not check at all.
 /// </summary>
-public enum SignaturePolicy
+internal enum SignaturePolicy
 {
     Enforce,
     Warn,
     Off,
 }
 
-public static class SignaturePolicies
+internal static class SignaturePolicies
 {
     /// <summary>How --signatures and replies name it.</summary>
     public static string Word(this SignaturePolicy policy) => policy switch

@@ -1,10 +1,10 @@
-using Dmv.Core.Catalog;
 using Dmv.Core.Pci;
+using Dmv.Core.Catalog;
 
 namespace Dmv.Core.Integrity;
 
 /// <summary>Why a variant can or cannot be chosen: hardware matches, and per kernel its signature, kABI and note checks.</summary>
-public sealed record VariantExplanation(
+internal sealed record VariantExplanation(
     string Variant,
     string Version,
     JsonNumberText Priority,
@@ -15,4 +15,4 @@ public sealed record VariantExplanation(
     IReadOnlyList<string> Reasons);
 
 /// <summary>One catalog id of a variant and the present device it matched, if any.</summary>
-public sealed record IdMatch(string Module, PciId Id, PciDevice? Device);
+internal sealed record IdMatch(string Module, PciId Id, PciDevice? Device);

@@ -25,6 +25,6 @@ namespace Dmv.Core.Json;
 [JsonSerializable(typeof(TrialDecisionReply))]
 [JsonSerializable(typeof(TrialConfirmReply))]
 [JsonSerializable(typeof(BootLoaderReply))]
-public sealed partial class DmvJsonContext : JsonSerializerContext
+internal sealed partial class DmvJsonContext : JsonSerializerContext
 {
 }

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Dmv.Core.Json;
 
 /// <summary>The reply of any failing call: <c>{"version": 0.1, "exit_code": E, "message": "…"}</c>, E an errno.</summary>
-public sealed class ErrorReply
+internal sealed class ErrorReply
 {
     public double Version { get; init; } = 0.1;
 

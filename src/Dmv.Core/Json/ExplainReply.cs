@@ -1,10 +1,10 @@
-using System.Text.Json.Serialization;
 using Dmv.Core.Catalog;
+using System.Text.Json.Serialization;
 
 namespace Dmv.Core.Json;
 
 /// <summary>The reply of <c>driver-tool explain NAME</c>: why each variant is or is not eligible.</summary>
-public sealed class ExplainReply
+internal sealed class ExplainReply
 {
     public required string Driver { get; init; }
 
@@ -25,7 +25,7 @@ public sealed class ExplainReply
     public int Exit { get; init; }
 }
 
-public sealed class VariantExplanationReply
+internal sealed class VariantExplanationReply
 {
     public required string Variant { get; init; }
 
@@ -44,7 +44,7 @@ public sealed class VariantExplanationReply
     public required List<KernelCheckReply> Kernels { get; init; }
 }
 
-public sealed class PciMatchReply
+internal sealed class PciMatchReply
 {
     public required string Module { get; init; }
 
@@ -53,7 +53,7 @@ public sealed class PciMatchReply
     public string? Device { get; init; }
 }
 
-public sealed class KernelCheckReply
+internal sealed class KernelCheckReply
 {
     public required string Kernel { get; init; }
 
@@ -62,7 +62,7 @@ public sealed class KernelCheckReply
     public required List<ModuleCheckReply> Modules { get; init; }
 }
 
-public sealed class ModuleCheckReply
+internal sealed class ModuleCheckReply
 {
     public required string Module { get; init; }
 

@@ -4,7 +4,7 @@ using Dmv.Core.State;
 namespace Dmv.Core.Json;
 
 /// <summary>The reply of history: the switches recorded in history.jsonl, newest first.</summary>
-public sealed class HistoryReply
+internal sealed class HistoryReply
 {
     public required List<HistoryEntry> History { get; init; }
 

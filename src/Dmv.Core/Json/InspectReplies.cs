@@ -6,7 +6,7 @@ namespace Dmv.Core.Json;
 /// One module of <c>driver-tool inspect</c>'s reply. The reply itself, <c>{"modules": [...], "exit": N}</c>,
 /// is streamed a module at a time so that memory stays bounded however many modules are named.
 /// </summary>
-public sealed class ModuleReply
+internal sealed class ModuleReply
 {
     public required string File { get; init; }
 
@@ -34,7 +34,7 @@ public sealed class ModuleReply
     public VerdictReply? Verification { get; init; }
 }
 
-public sealed class NoteReply
+internal sealed class NoteReply
 {
     public required string Section { get; init; }
 
@@ -47,7 +47,7 @@ public sealed class NoteReply
 }
 
 /// <summary>The appended signature as modinfo names its parts; every key but <c>present</c> is null for an unsigned module.</summary>
-public sealed class SignatureReply
+internal sealed class SignatureReply
 {
     public bool Present { get; init; }
 

@@ -3,14 +3,14 @@ using System.Text.Json.Serialization;
 namespace Dmv.Core.Json;
 
 /// <summary>The reply of kernels: each installed release, what it has and how it boots.</summary>
-public sealed class KernelsReply
+internal sealed class KernelsReply
 {
     public required List<KernelReply> Kernels { get; init; }
 
     public int Exit { get; init; }
 }
 
-public sealed class KernelReply
+internal sealed class KernelReply
 {
     public required string Release { get; init; }
 
@@ -37,7 +37,7 @@ public sealed class KernelReply
     public required List<string> Problems { get; init; }
 }
 
-public sealed class KernelDmvReply
+internal sealed class KernelDmvReply
 {
     public int Drivers { get; init; }
 
@@ -47,7 +47,7 @@ public sealed class KernelDmvReply
     public required Dictionary<string, string> Selected { get; init; }
 }
 
-public sealed class KernelXenReply
+internal sealed class KernelXenReply
 {
     public bool? PvOnly { get; init; }
 
@@ -60,7 +60,7 @@ public sealed class KernelXenReply
     public List<string>? BootsOn { get; init; }
 }
 
-public sealed class ModuleSigningReply
+internal sealed class ModuleSigningReply
 {
     public bool Sig { get; init; }
 

@@ -1,10 +1,10 @@
-using System.Text.Json.Serialization;
 using Dmv.Core.Catalog;
+using System.Text.Json.Serialization;
 
 namespace Dmv.Core.Json;
 
 /// <summary>The reply of <c>driver-tool -l</c>, shaped as the toolstack and the installer parse it.</summary>
-public sealed class ListReply
+internal sealed class ListReply
 {
     public ProtocolVersion Protocol { get; init; } = new();
 
@@ -19,17 +19,17 @@ public sealed class ListReply
     public ListReply WithTrial(TrialReply trial) => new() { Protocol = Protocol, Operation = Operation, Trial = trial, Drivers = Drivers };
 }
 
-public sealed class ProtocolVersion
+internal sealed class ProtocolVersion
 {
     public double Version { get; init; } = 0.1;
 }
 
-public sealed class OperationState
+internal sealed class OperationState
 {
     public bool Reboot { get; init; }
 }
 
-public sealed class DriverReply
+internal sealed class DriverReply
 {
     public required string Type { get; init; }
 
@@ -49,7 +49,7 @@ public sealed class DriverReply
     public required Dictionary<string, VariantReply> Variants { get; init; }
 }
 
-public sealed class VariantReply
+internal sealed class VariantReply
 {
     public required string Version { get; init; }
 

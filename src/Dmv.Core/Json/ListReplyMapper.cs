@@ -3,7 +3,7 @@ using Dmv.Core.Listing;
 namespace Dmv.Core.Json;
 
 /// <summary>Turns a <see cref="DriverListing"/> into the contract's reply shape.</summary>
-public static class ListReplyMapper
+internal static class ListReplyMapper
 {
     /// <param name="reboot">The host's reboot flag, when <paramref name="listing"/> holds only some of its drivers.</param>
     public static ListReply ToReply(DriverListing listing, bool? reboot = null)

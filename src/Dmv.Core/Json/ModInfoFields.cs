@@ -5,7 +5,7 @@ namespace Dmv.Core.Json;
 
 /// <summary>.modinfo's key=value pairs, in file order, as inspect's reply groups them.</summary>
 [JsonConverter(typeof(ModInfoFieldsConverter))]
-public sealed class ModInfoFields(IReadOnlyList<KeyValuePair<string, string>> fields)
+internal sealed class ModInfoFields(IReadOnlyList<KeyValuePair<string, string>> fields)
 {
     public IReadOnlyList<KeyValuePair<string, string>> Fields { get; } = fields;
 
@@ -17,7 +17,7 @@ public sealed class ModInfoFields(IReadOnlyList<KeyValuePair<string, string>> fi
 /// Writes <see cref="ModInfoFields"/> as one object: a key once as its string, a repeated key (or
 /// one of <see cref="ModInfoFields.IsListKey"/>) as the list of its values, in first-seen order.
 /// </summary>
-public sealed class ModInfoFieldsConverter : JsonConverter<ModInfoFields>
+internal sealed class ModInfoFieldsConverter : JsonConverter<ModInfoFields>
 {
     public override ModInfoFields Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         throw new NotSupportedException("inspect's reply is only written");

@@ -3,7 +3,7 @@ using Dmv.Core.Modules;
 namespace Dmv.Core.Json;
 
 /// <summary>Shapes a <see cref="ModuleReport"/> as inspect's reply names it.</summary>
-public static class ModuleReplyMapper
+internal static class ModuleReplyMapper
 {
     public static ModuleReply Map(ModuleReport report)
     {

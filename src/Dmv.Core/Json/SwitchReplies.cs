@@ -1,10 +1,10 @@
-using System.Text.Json.Serialization;
 using Dmv.Core.Catalog;
+using System.Text.Json.Serialization;
 
 namespace Dmv.Core.Json;
 
 /// <summary>The reply of select: the contract's <c>driver</c>, <c>variant</c> and <c>exit</c>, then what was done.</summary>
-public sealed class SelectReply
+internal sealed class SelectReply
 {
     public required string Driver { get; init; }
 
@@ -35,7 +35,7 @@ public sealed class SelectReply
 }
 
 /// <summary>A kernel a switch could not be carried out in: its errno, as an error reply's <c>exit_code</c>, and why.</summary>
-public sealed class KernelFailureReply
+internal sealed class KernelFailureReply
 {
     public required string Kernel { get; init; }
 
@@ -45,7 +45,7 @@ public sealed class KernelFailureReply
 }
 
 /// <summary>The reply of deselect: the contract's <c>driver</c> and <c>exit</c>, then what was done.</summary>
-public sealed class DeselectReply
+internal sealed class DeselectReply
 {
     public required string Driver { get; init; }
 
@@ -63,7 +63,7 @@ public sealed class DeselectReply
     public required List<HookReply> Hooks { get; init; }
 }
 
-public sealed class HookReply
+internal sealed class HookReply
 {
     public required string Kernel { get; init; }
 
@@ -77,7 +77,7 @@ public sealed class HookReply
 }
 
 /// <summary>The reply of auto-select: the plan (all a dry run prints), what was switched, the hooks.</summary>
-public sealed class AutoSelectReply
+internal sealed class AutoSelectReply
 {
     public bool DryRun { get; init; }
 
@@ -99,7 +99,7 @@ public sealed class AutoSelectReply
     public ArmedTrialReply? Trial { get; init; }
 }
 
-public sealed class AutoSelectChoiceReply
+internal sealed class AutoSelectChoiceReply
 {
     public required string Driver { get; init; }
 
@@ -114,7 +114,7 @@ public sealed class AutoSelectChoiceReply
     public required string Reason { get; init; }
 }
 
-public sealed class SelectedReply
+internal sealed class SelectedReply
 {
     public required string Driver { get; init; }
 
@@ -126,7 +126,7 @@ public sealed class SelectedReply
 }
 
 /// <summary>The reply of reconcile: what was done for each driver, the hooks, the exit status.</summary>
-public sealed class ReconcileReply
+internal sealed class ReconcileReply
 {
     public required List<ReconciledReply> Reconciled { get; init; }
 
@@ -139,7 +139,7 @@ public sealed class ReconcileReply
     public int Exit { get; init; }
 }
 
-public sealed class ReconciledReply
+internal sealed class ReconciledReply
 {
     public required string Driver { get; init; }
 
@@ -154,7 +154,7 @@ public sealed class ReconciledReply
 }
 
 /// <summary>The reply of verify: whether the tree is clean, and each problem found (and mended, with --repair).</summary>
-public sealed class VerifyReply
+internal sealed class VerifyReply
 {
     public bool Clean { get; init; }
 
@@ -163,7 +163,7 @@ public sealed class VerifyReply
     public int Exit { get; init; }
 }
 
-public sealed class ProblemReply
+internal sealed class ProblemReply
 {
     public required string Kind { get; init; }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Dmv.Core.Json;
 
 /// <summary>-l's top-level "trial" (the contract's shape): the last trial, pending or how it ended.</summary>
-public sealed class TrialReply
+internal sealed class TrialReply
 {
     public required string Id { get; init; }
 
@@ -16,7 +16,7 @@ public sealed class TrialReply
     public string? Reason { get; init; }
 }
 
-public sealed class TrialDriverReply
+internal sealed class TrialDriverReply
 {
     public required string Driver { get; init; }
 
@@ -29,7 +29,7 @@ public sealed class TrialDriverReply
     public List<TrialKernelReply>? Kernels { get; init; }
 }
 
-public sealed class TrialKernelReply
+internal sealed class TrialKernelReply
 {
     public required string Kernel { get; init; }
 
@@ -37,14 +37,14 @@ public sealed class TrialKernelReply
 }
 
 /// <summary>driver-tool trial: the record in full, or null when no trial was ever made.</summary>
-public sealed class TrialRecordReply
+internal sealed class TrialRecordReply
 {
     public TrialDetailReply? Trial { get; init; }
 
     public int Exit { get; init; }
 }
 
-public sealed class TrialDetailReply
+internal sealed class TrialDetailReply
 {
     public required string Id { get; init; }
 
@@ -71,7 +71,7 @@ public sealed class TrialDetailReply
 }
 
 /// <summary>trial boot (the initrd's /run/driver-tool/boot.json), trial settle and trial rollback: the decision and what was switched back.</summary>
-public sealed class TrialDecisionReply
+internal sealed class TrialDecisionReply
 {
     public string? Trial { get; init; }
 
@@ -90,7 +90,7 @@ public sealed class TrialDecisionReply
     public int Exit { get; init; }
 }
 
-public sealed class RolledBackReply
+internal sealed class RolledBackReply
 {
     public required string Driver { get; init; }
 
@@ -103,7 +103,7 @@ public sealed class RolledBackReply
 }
 
 /// <summary>trial confirm: the record as it ended.</summary>
-public sealed class TrialConfirmReply
+internal sealed class TrialConfirmReply
 {
     public required TrialReply Trial { get; init; }
 
@@ -111,7 +111,7 @@ public sealed class TrialConfirmReply
 }
 
 /// <summary>trial enable and disable: grub.cfg and the block (paths on the managed system), and whether they were written.</summary>
-public sealed class BootLoaderReply
+internal sealed class BootLoaderReply
 {
     public required string BootConfig { get; init; }
 
@@ -123,7 +123,7 @@ public sealed class BootLoaderReply
 }
 
 /// <summary>What select --trial and auto-select --trial armed.</summary>
-public sealed class ArmedTrialReply
+internal sealed class ArmedTrialReply
 {
     public required string Id { get; init; }
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Dmv.Core.Json;
 
 /// <summary>A check's verdict and why: a signature's verification in inspect, a kABI check in explain.</summary>
-public sealed class VerdictReply
+internal sealed class VerdictReply
 {
     public required string Status { get; init; }
 

@@ -8,7 +8,7 @@ namespace Dmv.Core.Kabi;
 /// another module of the same variant (they are built together). With no symbol list for K, the
 /// vermagic is still checked, and the CRCs are reported as not checkable.
 /// </summary>
-public static class KabiChecker
+internal static class KabiChecker
 {
     private const int MaxProblemsListed = 20;
 

@@ -8,7 +8,7 @@ namespace Dmv.Core.Kabi;
 /// A kernel's exported symbols and their CRCs, from <c>Module.symvers</c> or <c>symvers-K.gz</c>
 /// (lines <c>0xCRC, symbol, module, export type[, namespace]</c>, tab-separated).
 /// </summary>
-public sealed class KernelSymbols
+internal sealed class KernelSymbols
 {
     public static readonly string[] Locations = ["/lib/modules/{0}/build/Module.symvers", "/boot/symvers-{0}.gz", "/lib/modules/{0}/symvers.gz", "/usr/src/linux-headers-{0}/Module.symvers", "/usr/src/kernels/{0}/Module.symvers"];
 

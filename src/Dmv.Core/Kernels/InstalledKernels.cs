@@ -8,7 +8,7 @@ namespace Dmv.Core.Kernels;
 /// running kernel first, then the others newest first. (xcp.dmv used directory order, which made
 /// "first kernel wins" random.)
 /// </summary>
-public static class InstalledKernels
+internal static class InstalledKernels
 {
     public const string ModulesDirectory = "/lib/modules";
 

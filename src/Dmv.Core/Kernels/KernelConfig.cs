@@ -4,7 +4,7 @@ namespace Dmv.Core.Kernels;
 /// A kernel configuration (.config text): <c>CONFIG_X=y|m|"text"|number</c> and <c>#
 /// CONFIG_X is not set</c>. Lines that are neither are reported, with their number, and skipped.
 /// </summary>
-public sealed class KernelConfig
+internal sealed class KernelConfig
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly List<string> _problems = new();

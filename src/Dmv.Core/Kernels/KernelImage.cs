@@ -10,7 +10,7 @@ namespace Dmv.Core.Kernels;
 /// compressions are reported as unsupported — and the gzip stream between "IKCFG_ST" and
 /// "IKCFG_ED" in it is the .config.
 /// </summary>
-public static class KernelImage
+internal static class KernelImage
 {
     private const int MaxKernelBytes = 256 << 20;
     private static ReadOnlySpan<byte> Start => "IKCFG_ST"u8;
@@ -24,7 +24,7 @@ public static class KernelImage
             return null;
         }
 
-        Compression compression = NativeCodecs.Detect(payload);
+        Compression compression = Compressions.Detect(payload);
         if (compression == Compression.None)
         {
             reason = $"the image's payload is compressed with {Name(payload)}, which is not supported (gzip, xz, zstd are)";

@@ -5,7 +5,7 @@ namespace Dmv.Core.Kernels;
 /// /lib/modules that is also handed to depmod and dracut as an argument, so it must not start with
 /// '-' (it would be read as an option), hold a '/', or any control character.
 /// </summary>
-public static class KernelRelease
+internal static class KernelRelease
 {
     /// <summary>Null when <paramref name="release"/> is usable; otherwise why not.</summary>
     public static string? Problem(string release)

@@ -5,7 +5,7 @@ namespace Dmv.Core.Kernels;
 /// numbers, runs of letters as text, a number beats letters, and the longer release wins a tie
 /// ("6.1.0-10" after "6.1.0-9", "5.10" after "5.9").
 /// </summary>
-public sealed class KernelVersionComparer : IComparer<string>
+internal sealed class KernelVersionComparer : IComparer<string>
 {
     public static KernelVersionComparer Instance { get; } = new();
 

@@ -3,7 +3,7 @@ using Dmv.Core.FileSystem;
 namespace Dmv.Core.Kernels;
 
 /// <summary>Which kernel release is running, as <c>uname -r</c> says.</summary>
-public static class RunningKernel
+internal static class RunningKernel
 {
     private const string OsReleasePath = "/proc/sys/kernel/osrelease";
 

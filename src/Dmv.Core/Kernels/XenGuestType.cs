@@ -8,7 +8,7 @@ namespace Dmv.Core.Kernels;
 /// support (<c>CONFIG_XEN_PV</c>, or <c>CONFIG_XEN</c> in kernels before 4.14, which had no
 /// separate XEN_PV), and as a PVH guest with <c>CONFIG_XEN_PVH</c>. No configuration: unknown.
 /// </summary>
-public sealed record XenGuestType(bool? PvOnly, bool? PvopsGuest, bool? Pvh, bool? Pvhvm, IReadOnlyList<string>? BootsOn)
+internal sealed record XenGuestType(bool? PvOnly, bool? PvopsGuest, bool? Pvh, bool? Pvhvm, IReadOnlyList<string>? BootsOn)
 {
     public static readonly XenGuestType Unknown = new(null, null, null, null, null);
 

@@ -1,7 +1,7 @@
 namespace Dmv.Core.Listing;
 
 /// <summary>One driver with every variant found for it in any kernel, and its selected and active state.</summary>
-public sealed record DriverEntry(
+internal sealed record DriverEntry(
     string Name,
     string Type,
     string Description,
@@ -25,6 +25,9 @@ public sealed record DriverEntry(
             RebootPending = RebootRule.IsPending(Loaded, Active, bootSelected, hardware),
         };
     }
+
+    /// <summary>What a switch treats as this driver: its name, its catalog variants and their folders.</summary>
+    public Links.DriverScope Scope => new(Name, InfoName, Variants.SelectMany(static v => v.Sources).ToList(), Folders);
 
     /// <summary>The folders directly below dmv/ that hold its variants, first seen first.</summary>
     public IReadOnlyList<string> Folders =>

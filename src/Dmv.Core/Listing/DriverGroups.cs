@@ -10,7 +10,7 @@ namespace Dmv.Core.Listing;
 /// folders both define the same variant of the same name for one kernel, merging would hide one
 /// of them, so each such folder is listed on its own, under its folder name.
 /// </summary>
-public sealed class DriverGroups
+internal sealed class DriverGroups
 {
     private readonly Dictionary<string, string> _nameByDirectory = new(StringComparer.Ordinal);
 

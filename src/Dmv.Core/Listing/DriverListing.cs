@@ -1,10 +1,10 @@
 using Dmv.Core.Catalog;
-using Dmv.Core.Selection;
+using Dmv.Core.Links;
 
 namespace Dmv.Core.Listing;
 
 /// <summary>The state of every DMV driver on a host: what <c>driver-tool -l</c> reports.</summary>
-public sealed record DriverListing(
+internal sealed record DriverListing(
     IReadOnlyList<DriverEntry> Drivers,
     IReadOnlyList<KernelCatalog> Kernels,
     IReadOnlyList<KernelSelection> Selections,

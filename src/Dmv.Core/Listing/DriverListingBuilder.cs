@@ -5,7 +5,7 @@ using Dmv.Core.FileSystem;
 using Dmv.Core.Kernels;
 using Dmv.Core.Modules;
 using Dmv.Core.Pci;
-using Dmv.Core.Selection;
+using Dmv.Core.Links;
 
 namespace Dmv.Core.Listing;
 
@@ -14,7 +14,7 @@ namespace Dmv.Core.Listing;
 /// entry per driver. Kernels are consulted running-first then newest-first, so "selected comes
 /// from the first kernel that has one" means the same thing on every run.
 /// </summary>
-public static class DriverListingBuilder
+internal static class DriverListingBuilder
 {
     public static DriverListing Build(HostRoot root, ListingOptions options, DiagnosticLog log)
     {

@@ -6,7 +6,7 @@ namespace Dmv.Core.Listing;
 /// What a listing needs besides the tree: how to learn the hardware present (run alongside the
 /// catalog scan, since reading sysfs is as slow as reading a kernel's catalog) and the running kernel, if any.
 /// </summary>
-public sealed record ListingOptions(Func<PresentDevices> ReadHardware, string? RunningKernel)
+internal sealed record ListingOptions(Func<PresentDevices> ReadHardware, string? RunningKernel)
 {
     public ListingOptions(PresentDevices hardware, string? runningKernel)
         : this(() => hardware, runningKernel)

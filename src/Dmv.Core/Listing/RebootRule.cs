@@ -5,7 +5,7 @@ namespace Dmv.Core.Listing;
 /// for a build without the XenServer note) against the boot kernel's selection. Not loaded: it will
 /// be at the next boot when a variant is selected and its hardware is present.
 /// </summary>
-public static class RebootRule
+internal static class RebootRule
 {
     public static bool IsPending(bool loaded, string? active, string? bootSelected, bool bootSelectedHardwarePresent) =>
         loaded ? active != bootSelected : bootSelected is not null && bootSelectedHardwarePresent;

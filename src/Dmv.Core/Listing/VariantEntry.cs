@@ -4,7 +4,7 @@ using Dmv.Core.Pci;
 namespace Dmv.Core.Listing;
 
 /// <summary>One variant of a driver across all kernels that carry it.</summary>
-public sealed record VariantEntry(
+internal sealed record VariantEntry(
     string Name,
     string Version,
     JsonNumberText Priority,

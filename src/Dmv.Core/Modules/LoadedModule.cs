@@ -4,4 +4,4 @@ namespace Dmv.Core.Modules;
 /// What the running kernel says of a module: whether it is loaded, whether it carries a
 /// .note.XenServer section, and the variant (or version) that note names.
 /// </summary>
-public sealed record LoadedModule(string KernelName, bool IsLoaded, bool HasXenServerNote, string? NoteText, string? NotePath = null);
+internal sealed record LoadedModule(string KernelName, bool IsLoaded, bool HasXenServerNote, string? NoteText, string? NotePath = null);

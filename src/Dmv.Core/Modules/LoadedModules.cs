@@ -9,7 +9,7 @@ namespace Dmv.Core.Modules;
 /// loaded modules a catalog names have their <c>notes/.note.XenServer</c> read, each once however
 /// many variants and kernels name it.
 /// </summary>
-public sealed class LoadedModules : IDisposable
+internal sealed class LoadedModules : IDisposable
 {
     public const string SysModuleDirectory = "/sys/module";
     private const int MaxNoteFileBytes = 64 * 1024;

@@ -6,7 +6,7 @@ namespace Dmv.Core.Modules;
 /// The <c>.modinfo</c> section: NUL-separated <c>key=value</c> strings, in the order written.
 /// Repeated keys (alias, parm, firmware…) keep every value.
 /// </summary>
-public sealed class ModInfo
+internal sealed class ModInfo
 {
     private readonly List<KeyValuePair<string, string>> _fields = new();
 

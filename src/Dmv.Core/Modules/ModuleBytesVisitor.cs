@@ -1,4 +1,4 @@
 namespace Dmv.Core.Modules;
 
 /// <summary>Work on a module's bytes (decompressed, signature included) while the inspector still holds them.</summary>
-public delegate void ModuleBytesVisitor(ModuleReport report, ReadOnlySpan<byte> module);
+internal delegate void ModuleBytesVisitor(ModuleReport report, ReadOnlySpan<byte> module);

@@ -10,7 +10,7 @@ namespace Dmv.Core.Modules;
 /// depth. Paths are returned as the managed system names them (host paths); a link found is
 /// returned as the path of the link, to be opened through the root like any other.
 /// </summary>
-public static class ModuleFiles
+internal static class ModuleFiles
 {
     // Module trees are a handful of folders deep; the bound keeps a hostile tree from holding a
     // descriptor per level until the process runs out.

@@ -12,7 +12,7 @@ namespace Dmv.Core.Modules;
 /// a mapped file that shrinks while it is read kills the process with SIGBUS. Any problem is a reason in the report for that file; nothing escapes as
 /// an exception.
 /// </summary>
-public sealed class ModuleInspector(NativeCodecs codecs)
+internal sealed class ModuleInspector(NativeCodecs codecs)
 {
     private const long MaxFileBytes = 512L << 20;
 
@@ -46,7 +46,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             }
 
             ReadOnlySpan<byte> data = bytes.AsSpan(0, length);
-            Compression compression = NativeCodecs.Detect(data);
+            Compression compression = Compressions.Detect(data);
             if (compression == Compression.None)
             {
                 return Visit(Read(data, displayPath, compression, symbols), data, withBytes);
@@ -118,12 +118,12 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             }
         }
 
-        if (ElfReader.Find(image, sections, ".modinfo"u8) is ElfSection modinfo)
+        if (ElfReader.Find(image, sections, ModuleSections.ModInfo) is ElfSection modinfo)
         {
             report.ModInfo = ModInfo.Parse(modinfo.Bytes(image));
         }
 
-        if (symbols && ElfReader.Find(image, sections, "__ksymtab_strings"u8) is ElfSection exports)
+        if (symbols && ElfReader.Find(image, sections, ModuleSections.ExportedSymbols) is ElfSection exports)
         {
             foreach (string symbol in System.Text.Encoding.UTF8.GetString(exports.Bytes(image)).Split('\0', StringSplitOptions.RemoveEmptyEntries))
             {
@@ -131,7 +131,7 @@ public sealed class ModuleInspector(NativeCodecs codecs)
             }
         }
 
-        if (ElfReader.Find(image, sections, "__versions"u8) is ElfSection versions)
+        if (ElfReader.Find(image, sections, ModuleSections.Versions) is ElfSection versions)
         {
             report.HasVersions = true;
             List<SymbolVersion> entries = [];

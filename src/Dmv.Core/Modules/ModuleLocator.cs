@@ -3,7 +3,7 @@ using Dmv.Core.FileSystem;
 namespace Dmv.Core.Modules;
 
 /// <summary>Finds a module by name in a kernel's module folder: modules.dep first (what modprobe uses), then a walk.</summary>
-public static class ModuleLocator
+internal static class ModuleLocator
 {
     /// <param name="hostPath">The module's path as the managed system names it (opened through the root by the caller).</param>
     public static bool TryFind(HostRoot root, string kernel, string name, out string hostPath, out string reason)

@@ -1,7 +1,7 @@
 namespace Dmv.Core.Modules;
 
 /// <summary>Module names as the kernel knows them.</summary>
-public static class ModuleName
+internal static class ModuleName
 {
     private static readonly string[] FileSuffixes = [".ko.zst", ".ko.xz", ".ko.gz", ".ko"];
 

@@ -4,7 +4,7 @@ namespace Dmv.Core.Modules;
 /// Everything driver-tool reads from one module file. <see cref="Error"/> set means the file could
 /// not be read as a module (the reason is for that file only); the other fields are then partial.
 /// </summary>
-public sealed class ModuleReport
+internal sealed class ModuleReport
 {
     public required string File { get; init; }
     public Compression Compression { get; init; }

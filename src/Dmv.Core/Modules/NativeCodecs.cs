@@ -9,7 +9,7 @@ namespace Dmv.Core.Modules;
 /// liblzma and libzstd (the libraries kmod itself uses), loaded when first needed. A missing
 /// library is an error for the files that need it, not for the run.
 /// </summary>
-public sealed unsafe class NativeCodecs : IDisposable
+internal sealed unsafe class NativeCodecs : IDisposable
 {
     private const int MaxModuleBytes = 512 << 20;
     private readonly object _gate = new();
@@ -17,25 +17,6 @@ public sealed unsafe class NativeCodecs : IDisposable
     private nint _zstd;
     private bool _lzmaTried;
     private bool _zstdTried;
-
-    /// <summary>
-    /// The compression of a module file by its first bytes, as kmod chooses (comp_types[]): never by
-    /// its name, so a plain ELF named x.ko.gz is read as ELF and a gzip file named x.ko is inflated.
-    /// </summary>
-    public static Compression Detect(ReadOnlySpan<byte> file)
-    {
-        if (file.StartsWith((ReadOnlySpan<byte>)[0x1f, 0x8b]))
-        {
-            return Compression.Gzip;
-        }
-
-        if (file.StartsWith((ReadOnlySpan<byte>)[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))
-        {
-            return Compression.Xz;
-        }
-
-        return file.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd]) ? Compression.Zstd : Compression.None;
-    }
 
     /// <param name="errno">On failure: ELIBACC when the library the compression needs is not installed, else ENOEXEC.</param>
     public bool TryDecompress(Compression compression, ReadOnlySpan<byte> data, out byte[] module, out string error, out int errno)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Dmv.Core.Elf;
 using Dmv.Core.FileSystem;
+using Dmv.Core.Signing;
 
 namespace Dmv.Core.Modules;
 
@@ -16,7 +17,6 @@ namespace Dmv.Core.Modules;
 /// </summary>
 internal static unsafe class SparseModuleRead
 {
-    private const int TrailerSize = 40;
     private const int HeadBytes = 4096;
     private const int TailBytes = 16384;
     private const int GapBytes = 64 * 1024;
@@ -66,93 +66,45 @@ internal static unsafe class SparseModuleRead
         // (the names of the sections, the section table, the signature and its trailer: kbuild
         // writes them last) and one range over .modinfo and __versions, which the linker puts
         // side by side. Reading a few kilobytes more is cheaper than a system call per part.
-        var filled = new FilledRanges();
-        if (total < ElfLayout.HeaderSize + TrailerSize
-            || !filled.Fill(descriptor, buffer, 0, Math.Min(total, HeadBytes), total)
-            || !ElfHeader.TryRead(buffer.AsSpan(0, ElfLayout.HeaderSize), out ElfHeader header, out _))
-        {
-            return false;
-        }
-
-        ulong table = header.SectionTableOffset;
-        int count = header.SectionCount;
-        int names = header.SectionNamesIndex;
+        // Which bytes: ElfReader's to say, from the table; this only fetches them.
         const int Entry = ElfLayout.SectionHeaderSize;
-        if (count == 0 || names >= count || header.SectionEntrySize != Entry || table > (ulong)total || (ulong)count * Entry > (ulong)total - table)
+        var filled = new FilledRanges();
+        if (total < ElfLayout.HeaderSize + ModuleSignature.TrailerSize
+            || !filled.Fill(descriptor, buffer, 0, Math.Min(total, HeadBytes), total)
+            || !ElfReader.TryTableLocation(buffer.AsSpan(0, ElfLayout.HeaderSize), total, out long table, out int count, out int names))
         {
             return false;
         }
 
-        int tail = (int)Math.Min((long)table, Math.Max(total - TailBytes, 0));
+        int tail = (int)Math.Min(table, Math.Max(total - TailBytes, 0));
         if (!filled.Fill(descriptor, buffer, tail, total - tail, total)
-            || !filled.Fill(descriptor, buffer, (long)table, count * Entry, total)
-            || !SectionRange(buffer, (int)table, names, total, out long namesOffset, out long namesSize)
-            || !filled.Fill(descriptor, buffer, namesOffset, (int)namesSize, total))
+            || !filled.Fill(descriptor, buffer, table, count * Entry, total))
         {
             return false;
         }
 
-        var wanted = new List<FileRange>();
-        for (int index = 1; index < count; index++)
-        {
-            ElfSectionHeader section = ElfSectionHeader.Read(buffer.AsSpan((int)table + index * Entry, Entry));
-            if (section.NameOffset >= namesSize)
-            {
-                return false;
-            }
-
-            ReadOnlySpan<byte> sectionName = buffer.AsSpan((int)(namesOffset + section.NameOffset), (int)(namesSize - section.NameOffset));
-            int end = sectionName.IndexOf((byte)0);
-            sectionName = end < 0 ? sectionName : sectionName[..end];
-            if (section.Type == ElfLayout.SectionNote
-                || sectionName.SequenceEqual(".modinfo"u8)
-                || sectionName.SequenceEqual("__versions"u8)
-                || (symbols && sectionName.SequenceEqual("__ksymtab_strings"u8)))
-            {
-                if (!SectionRange(buffer, (int)table, index, total, out long offset, out long size))
-                {
-                    return false;
-                }
-
-                wanted.Add(new FileRange(offset, offset + size));
-            }
-        }
-
-        if (!filled.FillAll(descriptor, buffer, wanted, total))
+        ReadOnlySpan<byte> tableBytes = buffer.AsSpan((int)table, count * Entry);
+        var wanted = new List<(long Start, long End)>();
+        if (!ElfReader.TrySectionRange(tableBytes, names, total, out long namesOffset, out long namesSize)
+            || !filled.Fill(descriptor, buffer, namesOffset, (int)namesSize, total)
+            || !ElfReader.WantedRanges(tableBytes, count, buffer.AsSpan((int)namesOffset, (int)namesSize), total, symbols, wanted)
+            || !filled.FillAll(descriptor, buffer, wanted, total))
         {
             return false;
         }
 
-        if (buffer.AsSpan(total - 28, 28).SequenceEqual("~Module signature appended~\n"u8))
-        {
-            uint signature = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(total - 28 - 4));
-            if (signature > 0 && signature <= total - TrailerSize && !filled.Fill(descriptor, buffer, total - TrailerSize - signature, (int)signature, total))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Where a section's bytes lie in the file; empty for one without file data (NOBITS).</summary>
-    private static bool SectionRange(byte[] buffer, int table, int index, int total, out long offset, out long size)
-    {
-        ElfSectionHeader section = ElfSectionHeader.Read(buffer.AsSpan(table + index * ElfLayout.SectionHeaderSize, ElfLayout.SectionHeaderSize));
-        offset = (long)section.DataOffset;
-        size = section.HasData ? (long)section.Size : 0;
-        return offset >= 0 && size >= 0 && offset <= total && size <= total - offset;
+        return ModuleSignature.TryLengthOfSigned(buffer.AsSpan(0, total), out int signed)
+            ? filled.Fill(descriptor, buffer, signed, total - signed, total)
+            : true;
     }
 
     /// <summary>
     /// The parts of the file already in the buffer, so that nothing is read twice; parts still
     /// wanted are read in ascending order, neighbours less than <see cref="GapBytes"/> apart in one read.
     /// </summary>
-    private sealed record FileRange(long Start, long End);
-
     private sealed class FilledRanges
     {
-        private readonly List<FileRange> _ranges = new(4);
+        private readonly List<(long Start, long End)> _ranges = new(4);
 
         public bool Fill(int descriptor, byte[] buffer, long offset, int count, int total)
         {
@@ -166,11 +118,11 @@ internal static unsafe class SparseModuleRead
                 return false;
             }
 
-            _ranges.Add(new FileRange(offset, offset + count));
+            _ranges.Add((offset, offset + count));
             return true;
         }
 
-        public bool FillAll(int descriptor, byte[] buffer, List<FileRange> wanted, int total)
+        public bool FillAll(int descriptor, byte[] buffer, List<(long Start, long End)> wanted, int total)
         {
             wanted.RemoveAll(part => part.End == part.Start || Covered(part.Start, part.End - part.Start));
             wanted.Sort(static (a, b) => a.Start.CompareTo(b.Start));
@@ -195,7 +147,7 @@ internal static unsafe class SparseModuleRead
 
         private bool Covered(long offset, long count)
         {
-            foreach (FileRange range in _ranges)
+            foreach ((long Start, long End) range in _ranges)
             {
                 if (offset >= range.Start && offset + count <= range.End)
                 {

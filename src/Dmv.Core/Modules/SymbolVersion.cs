@@ -1,4 +1,4 @@
 namespace Dmv.Core.Modules;
 
 /// <summary>One entry of <c>__versions</c>: an imported symbol and the CRC the module expects for it.</summary>
-public readonly record struct SymbolVersion(string Symbol, uint Crc);
+internal readonly record struct SymbolVersion(string Symbol, uint Crc);

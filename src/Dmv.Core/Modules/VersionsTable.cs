@@ -4,7 +4,7 @@ using System.Text;
 namespace Dmv.Core.Modules;
 
 /// <summary>Reads <c>__versions</c> (CONFIG_MODVERSIONS): 64-byte entries on 64-bit kernels, <c>u64 crc; char name[56]</c>.</summary>
-public static class VersionsTable
+internal static class VersionsTable
 {
     private const int EntrySize = 64;
 

@@ -7,7 +7,7 @@ namespace Dmv.Core.Modules;
 /// is simply "no index". Stream padding (zero bytes) and the four size bytes the kernel's build
 /// appends to a compressed kernel image may follow the stream.
 /// </summary>
-public static class XzIndex
+internal static class XzIndex
 {
     private const int FooterSize = 12;
     private const int HeaderSize = 12;

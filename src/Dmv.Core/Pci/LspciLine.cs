@@ -6,7 +6,7 @@ namespace Dmv.Core.Pci;
 /// One line of <c>lspci -nm</c>: <c>SLOT "CLASS" "VENDOR" "DEVICE" [-rREV] [-pPROGIF] "SUBVENDOR" "SUBDEVICE"</c>.
 /// Subsystem fields may be empty strings or missing.
 /// </summary>
-public static class LspciLine
+internal static class LspciLine
 {
     public static bool TryParse(ReadOnlySpan<byte> line, out PciDevice? device, out string? reason)
     {

@@ -11,7 +11,7 @@ namespace Dmv.Core.Pci;
 /// <see cref="MaxInputBytes"/> or <see cref="MaxDevices"/> the input is not lspci's (/dev/zero, a
 /// runaway pipe) and reading stops with EFBIG, so memory stays bounded whatever is fed in.
 /// </summary>
-public static class LspciReader
+internal static class LspciReader
 {
     private const int MaxLineLength = 4096;
     private const int MaxReportedLines = 100;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Dmv.Core.Pci;
 
 /// <summary>Parses the 16-bit hex fields PCI identities are written in: "8086", "0x8086", "8086\n", any case.</summary>
-public static class PciHex
+internal static class PciHex
 {
     /// <summary>The value of the field meaning "any" in a catalog id.</summary>
     public const int Wildcard = -1;

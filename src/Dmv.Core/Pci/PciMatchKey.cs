@@ -5,7 +5,7 @@ namespace Dmv.Core.Pci;
 /// entered once under each combination of its fields replaced by "any"; a catalog id is then
 /// found with a single lookup of its own key.
 /// </summary>
-public readonly record struct PciMatchKey(ulong Fields, byte WildcardMask)
+internal readonly record struct PciMatchKey(ulong Fields, byte WildcardMask)
 {
     public static PciMatchKey Of(int vendor, int device, int subVendor, int subDevice)
     {

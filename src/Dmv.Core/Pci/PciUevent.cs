@@ -5,7 +5,7 @@ namespace Dmv.Core.Pci;
 /// <c>PCI_SUBSYS_ID=1028:0001</c>): the kernel fills it from the same fields as the separate
 /// vendor/device/subsystem files, and one read replaces four.
 /// </summary>
-public static class PciUevent
+internal static class PciUevent
 {
     public static bool TryParse(ReadOnlySpan<byte> text, out int vendor, out int device, out int subVendor, out int subDevice)
     {

@@ -5,7 +5,7 @@ namespace Dmv.Core.Pci;
 /// four fields, so that matching a catalog id costs one hash lookup instead of a pass over
 /// every device. A field the device does not report ("" from lspci) only matches "*".
 /// </summary>
-public sealed class PresentDevices
+internal sealed class PresentDevices
 {
     private readonly Dictionary<PciMatchKey, int> _firstDeviceByKey;
     private readonly List<PciDevice> _devices;

@@ -8,7 +8,7 @@ namespace Dmv.Core.Pci;
 /// <c>uevent</c> gives its four ids in one read; where it lacks them, the separate
 /// <c>vendor</c>, <c>device</c>, <c>subsystem_vendor</c> and <c>subsystem_device</c> files are read.
 /// </summary>
-public static class SysfsPciReader
+internal static class SysfsPciReader
 {
     public const string DevicesDirectory = "/sys/bus/pci/devices";
     private const int MaxAttributeBytes = 64;

@@ -6,7 +6,7 @@ namespace Dmv.Core.Sequences;
 /// the executable (a quarter of its own code) and a type loader at start-up. Each returns a list
 /// (or a value) at once; none of them defers work, so none keeps a source alive.
 /// </summary>
-public static class Sequence
+internal static class Sequence
 {
     public static List<T> Where<T>(this IEnumerable<T> source, Func<T, bool> keep)
     {

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Dmv.Core.Signing;
 
 /// <summary>Digest algorithm OIDs as kmod's modinfo names them (sig_hashalgo), and as .NET computes them.</summary>
-public static class HashAlgorithms
+internal static class HashAlgorithms
 {
     public static string NameOf(string oid) => oid switch
     {

@@ -7,11 +7,36 @@ namespace Dmv.Core.Signing;
 /// "~Module signature appended~\n"</c>. <see cref="SignedLength"/> is the length of the module bytes
 /// the signature covers (everything before it).
 /// </summary>
-public sealed record ModuleSignature(byte Algorithm, byte Hash, byte IdType, int SignedLength, int SignatureOffset, int SignatureLength, byte SignerLength = 0, byte KeyIdLength = 0, int Padding = 0)
+internal sealed record ModuleSignature(byte Algorithm, byte Hash, byte IdType, int SignedLength, int SignatureOffset, int SignatureLength, byte SignerLength = 0, byte KeyIdLength = 0, int Padding = 0)
 {
     public const int Pkcs7 = 2;
     private const int InfoSize = 12;
     private static ReadOnlySpan<byte> Magic => "~Module signature appended~\n"u8;
+
+    /// <summary>struct module_signature and the magic: the last bytes of a signed module.</summary>
+    public const int TrailerSize = InfoSize + 28;
+
+    /// <summary>
+    /// Where the signature begins, from the trailer alone (the file's last <see cref="TrailerSize"/>
+    /// bytes): false for an unsigned module or a trailer whose length does not fit.
+    /// </summary>
+    public static bool TryLengthOfSigned(ReadOnlySpan<byte> file, out int signed)
+    {
+        signed = 0;
+        if (file.Length < TrailerSize || !file[^Magic.Length..].SequenceEqual(Magic))
+        {
+            return false;
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(file[(file.Length - Magic.Length - 4)..]);
+        if (length == 0 || length > (uint)(file.Length - TrailerSize))
+        {
+            return false;
+        }
+
+        signed = file.Length - TrailerSize - (int)length;
+        return true;
+    }
 
     /// <summary>The id types of include/linux/module_signature.h, as modinfo names them.</summary>
     public string IdTypeName => IdType switch

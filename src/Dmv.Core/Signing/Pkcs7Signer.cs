@@ -9,7 +9,7 @@ namespace Dmv.Core.Signing;
 /// issuer and serial number naming the key, the digest algorithm, the signature algorithm and value.
 /// The signer name and key id are the issuer's common name and the serial's bytes, as modinfo shows them.
 /// </summary>
-public sealed record Pkcs7Signer(
+internal sealed record Pkcs7Signer(
     string Signer,
     byte[] SerialNumber,
     byte[] IssuerDer,

@@ -1,7 +1,7 @@
 namespace Dmv.Core.Signing;
 
 /// <summary>What checking a module's signature against the trusted certificates found.</summary>
-public enum SignatureStatus
+internal enum SignatureStatus
 {
     /// <summary>Signed by a trusted key, and the signature verifies over the module.</summary>
     Trusted,

@@ -2,7 +2,7 @@ namespace Dmv.Core.Signing;
 
 /// <summary>The outcome of checking one module's signature, with the reason in words.</summary>
 /// <param name="LibraryMissing">The check was not possible because this system lacks OpenSSL's libcrypto.</param>
-public sealed record SignatureVerdict(SignatureStatus Status, string Detail, bool LibraryMissing = false)
+internal sealed record SignatureVerdict(SignatureStatus Status, string Detail, bool LibraryMissing = false)
 {
     public string StatusName => Status switch
     {

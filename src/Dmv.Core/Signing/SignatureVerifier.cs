@@ -8,7 +8,7 @@ namespace Dmv.Core.Signing;
 /// number. RSA (PKCS#1 v1.5) and ECDSA keys. Where the platform's cryptography library cannot be
 /// loaded (an initrd without libcrypto), the verdict says so instead of failing.
 /// </summary>
-public sealed class SignatureVerifier(TrustStore trust)
+internal sealed class SignatureVerifier(TrustStore trust)
 {
     private const string RsaOid = "1.2.840.113549.1.1.1";
     private const string EcOid = "1.2.840.10045.2.1";

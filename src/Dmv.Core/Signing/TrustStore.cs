@@ -7,7 +7,7 @@ namespace Dmv.Core.Signing;
 /// The trusted certificates: every DER or PEM certificate file in a folder (by default
 /// <c>/etc/driver-tool/trusted-keys/</c> of the managed system). An unreadable file is a warning.
 /// </summary>
-public sealed class TrustStore
+internal sealed class TrustStore
 {
     public const string DefaultFolder = "/etc/driver-tool/trusted-keys";
 

@@ -9,7 +9,7 @@ namespace Dmv.Core.Signing;
 /// so no certificate store or chain machinery is involved: as in the kernel's keyring, a
 /// certificate in the folder is trusted as it is.
 /// </summary>
-public sealed record TrustedCertificate(string File, byte[] IssuerDer, byte[] SerialNumber, byte[] SubjectPublicKeyInfo, string KeyAlgorithmOid, string Subject)
+internal sealed record TrustedCertificate(string File, byte[] IssuerDer, byte[] SerialNumber, byte[] SubjectPublicKeyInfo, string KeyAlgorithmOid, string Subject)
 {
     public static bool TryParse(string file, byte[] der, out TrustedCertificate? certificate, out string error)
     {

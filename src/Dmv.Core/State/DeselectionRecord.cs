@@ -10,7 +10,7 @@ namespace Dmv.Core.State;
 /// driver; otherwise the next boot would undo the administrator's decision. Like every state file
 /// it is obeyed only when it is a regular file of the effective user's that nobody else may write.
 /// </summary>
-public static class DeselectionRecord
+internal static class DeselectionRecord
 {
     public const string Name = "deselected";
 
@@ -42,7 +42,7 @@ public static class DeselectionRecord
         // Names are kept exactly (a name may start with a space); only what no name can be is dropped.
         foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (Selection.NameRules.CheckName("driver", line) is null)
+            if (Dmv.Core.Catalog.NameRules.CheckName("driver", line) is null)
             {
                 drivers.Add(line);
             }

@@ -9,7 +9,7 @@ namespace Dmv.Core.State;
 /// and reconcile pass such a variant over, explain says why, and an explicit select of it clears the
 /// mark. Obeyed only when it is a regular file of the effective user's that nobody else may write.
 /// </summary>
-public sealed class FailedBootRecord
+internal sealed class FailedBootRecord
 {
     public const string Name = "failed-boots";
 
@@ -51,8 +51,8 @@ public sealed class FailedBootRecord
         foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] fields = line.Split('\t');
-            if (fields.Length == 3 && Selection.NameRules.CheckName("driver", fields[0]) is null
-                && Selection.NameRules.CheckName("variant", fields[1]) is null && TrialRecordFile.IsId(fields[2]))
+            if (fields.Length == 3 && Dmv.Core.Catalog.NameRules.CheckName("driver", fields[0]) is null
+                && Dmv.Core.Catalog.NameRules.CheckName("variant", fields[1]) is null && TrialRecordFile.IsId(fields[2]))
             {
                 marks[(fields[0], fields[1])] = fields[2];
             }

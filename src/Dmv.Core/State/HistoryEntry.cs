@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Dmv.Core.State;
 
 /// <summary>One line of /var/lib/driver-tool/history.jsonl: who switched what, when, in which kernels.</summary>
-public sealed class HistoryEntry
+internal sealed class HistoryEntry
 {
     public required string Time { get; init; }
 

@@ -10,7 +10,7 @@ namespace Dmv.Core.State;
 /// bounded however old the host. A line that is not a history record (one a power cut tore) is
 /// reported and passed over.
 /// </summary>
-public static class HistoryReader
+internal static class HistoryReader
 {
     public const int MaxBytes = 16 << 20;
     private const int MaxReportedLines = 100;

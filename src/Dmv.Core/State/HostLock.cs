@@ -10,7 +10,7 @@ namespace Dmv.Core.State;
 /// effective user's: flock needs only a descriptor, so a lock any user could open would let any
 /// user stop every switch.
 /// </summary>
-public sealed class HostLock : IDisposable
+internal sealed class HostLock : IDisposable
 {
     private const int LOCK_SH = 1;
     private const int LOCK_EX = 2;

@@ -11,7 +11,7 @@ namespace Dmv.Core.State;
 /// root's; a journal in it is obeyed only while the folder and the journal are the effective user's
 /// and nobody else may write them (see <see cref="CheckTrusted"/>).
 /// </summary>
-public sealed class StateDirectory : IDisposable
+internal sealed class StateDirectory : IDisposable
 {
     public const string HostPath = "/var/lib/driver-tool";
     public const string LockName = "lock";

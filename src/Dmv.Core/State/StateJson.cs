@@ -12,7 +12,7 @@ namespace Dmv.Core.State;
 /// <c>grep 4.19.0+3 history.jsonl</c> finds nothing. These files are read by JSON readers and people
 /// with grep, never embedded in HTML.
 /// </summary>
-public static class StateJson
+internal static class StateJson
 {
     public static byte[] Serialize<T>(T value, JsonTypeInfo<T> typeInfo)
     {
@@ -28,9 +28,8 @@ public static class StateJson
 
 /// <summary>Source-generated serializers of the state files: their own, so a reply's shape can never change a file's.</summary>
 [JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never, GenerationMode = JsonSourceGenerationMode.Serialization, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(SwitchJournal))]
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(TrialRecord))]
-public sealed partial class StateJsonContext : JsonSerializerContext
+internal sealed partial class StateJsonContext : JsonSerializerContext
 {
 }

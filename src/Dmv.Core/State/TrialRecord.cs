@@ -9,7 +9,7 @@ namespace Dmv.Core.State;
 /// record of the last trial stays after it ends (<see cref="TrialStates.Good"/> or
 /// <see cref="TrialStates.RolledBack"/>), so -l can say how it ended, until the next trial replaces it.
 /// </summary>
-public sealed class TrialRecord
+internal sealed class TrialRecord
 {
     public const string Name = "trial.json";
     public const int CurrentFormat = 1;
@@ -51,7 +51,7 @@ public sealed class TrialRecord
 }
 
 /// <summary>A driver on trial: the variant tried, and what each kernel had before.</summary>
-public sealed class TrialDriver
+internal sealed class TrialDriver
 {
     public required string Driver { get; init; }
 
@@ -62,18 +62,22 @@ public sealed class TrialDriver
 
     public required List<TrialKernel> Kernels { get; init; }
 
-    /// <summary>The variant <paramref name="kernel"/> goes back to: its own previous one; a kernel the trial did not know (installed since) goes back to the in-tree module.</summary>
-    public string? PreviousIn(string kernel) => Kernels.Find(k => k.Kernel == kernel)?.Previous;
+    /// <summary>
+    /// The variant <paramref name="kernel"/> goes back to: its own previous one; a kernel the trial
+    /// did not know (installed since) gets what the driver had before (<see cref="Previous"/>), or
+    /// its in-tree module when that variant is not in it.
+    /// </summary>
+    public string? PreviousIn(string kernel) => Kernels.Find(k => k.Kernel == kernel) is { } known ? known.Previous : Previous;
 }
 
-public sealed class TrialKernel
+internal sealed class TrialKernel
 {
     public required string Kernel { get; init; }
 
     public string? Previous { get; init; }
 }
 
-public static class TrialStates
+internal static class TrialStates
 {
     public const string Pending = "pending";
     public const string Good = "good";

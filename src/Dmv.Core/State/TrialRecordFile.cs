@@ -9,7 +9,7 @@ namespace Dmv.Core.State;
 /// in a trusted state folder, in a format this version writes, every name one a switch could have
 /// recorded. Read with <see cref="Utf8JsonReader"/> (see <see cref="JournalReader"/> for why).
 /// </summary>
-public static class TrialRecordFile
+internal static class TrialRecordFile
 {
     private const int MaxBytes = 1 << 20;
 
@@ -105,9 +105,9 @@ public static class TrialRecordFile
 
         foreach (TrialDriver driver in record.Drivers)
         {
-            Diagnostics.Failure? bad = Selection.NameRules.CheckName("driver", driver.Driver)
-                ?? Selection.NameRules.CheckName("variant", driver.Variant)
-                ?? (driver.Previous is null ? null : Selection.NameRules.CheckName("variant", driver.Previous));
+            Diagnostics.Failure? bad = Dmv.Core.Catalog.NameRules.CheckName("driver", driver.Driver)
+                ?? Dmv.Core.Catalog.NameRules.CheckName("variant", driver.Variant)
+                ?? (driver.Previous is null ? null : Dmv.Core.Catalog.NameRules.CheckName("variant", driver.Previous));
             if (bad is not null)
             {
                 return bad.Message;
@@ -120,7 +120,7 @@ public static class TrialRecordFile
                     return $"kernel '{kernel.Kernel}': {release}";
                 }
 
-                if (kernel.Previous is not null && Selection.NameRules.CheckName("variant", kernel.Previous) is { } previous)
+                if (kernel.Previous is not null && Dmv.Core.Catalog.NameRules.CheckName("variant", kernel.Previous) is { } previous)
                 {
                     return previous.Message;
                 }

@@ -10,7 +10,7 @@ namespace Dmv.Core.Trial;
 /// fail safe: only a token naming this trial, written after grub counted, tries the variant. The
 /// initrd and the host's settle decide alike from the same two inputs.
 /// </summary>
-public sealed record BootDecision(string? Trial, string Decision, string? Reason, string? Detail, string? Token)
+internal sealed record BootDecision(string? Trial, string Decision, string? Reason, string? Detail, string? Token)
 {
     public const string TokenName = "rd.driver_tool.trial";
 

@@ -10,7 +10,7 @@ namespace Dmv.Core.Trial;
 /// only when grub can count it: grub.cfg prepared, the block as this driver-tool ships it, and a
 /// folder on a file system grub writes in place (FAT, ext2/3/4, XFS) that is not on md RAID or LVM.
 /// </summary>
-public sealed class BootLoader : IDisposable
+internal sealed class BootLoader : IDisposable
 {
     /// <summary>Where XenServer keeps grub.cfg: the ESP (UEFI, XenServer 8.2 on), then /boot (BIOS).</summary>
     public static readonly string[] Candidates = ["/boot/efi/EFI/xenserver/grub.cfg", "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg"];
@@ -64,9 +64,12 @@ public sealed class BootLoader : IDisposable
     {
         loader = null;
         failure = null;
-        if (named is not null && (!named.StartsWith('/') || named.EndsWith('/')))
+        // Exactly the paths a trial record may name (it is obeyed only with plain components), so a
+        // trial is never armed against a grub.cfg its own record would then refuse.
+        if (named is not null && (!named.StartsWith('/') || named.EndsWith('/') || named[1..].Split('/').Any(static c => c is "" or "." or "..")
+            || Catalog.InfoJsonParser.Unprintable(named) is not null))
         {
-            failure = new Failure(Errno.EINVAL, $"--boot-config {named}: not an absolute path of a file");
+            failure = new Failure(Errno.EINVAL, $"--boot-config {named}: not an absolute path of a file with plain components (no '.', '..' or '//')");
             return false;
         }
 
@@ -233,7 +236,14 @@ public sealed class BootLoader : IDisposable
     public int WriteEnvironment(GrubEnvironment environment)
     {
         byte[]? block = environment.Format();
-        return block is null ? Errno.ENOSPC : _folder.WriteFileAtomically(EnvironmentName, block, 0x1A4, exactMode: false);
+        if (block is null)
+        {
+            return Errno.ENOSPC;
+        }
+
+        int errno = _folder.WriteFileAtomically(EnvironmentName, block, 0x1A4, exactMode: false);
+        // A full ESP has no room for a second copy: then the block is rewritten in place, as grub's own save_env does.
+        return errno == Errno.ENOSPC && _folder.Overwrite(EnvironmentName, block) is int overwritten && overwritten != Errno.EINVAL ? overwritten : errno;
     }
 
     /// <summary>Writes driver-tool's block beside grub.cfg; 0 or the errno.</summary>

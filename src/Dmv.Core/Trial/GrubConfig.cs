@@ -12,7 +12,7 @@ namespace Dmv.Core.Trial;
 /// <c>writeGrub2</c>) keeps lines before a menu entry and a kernel line's arguments as text, so
 /// both survive its rewrites.
 /// </summary>
-public static class GrubConfig
+internal static class GrubConfig
 {
     public const string BlockName = "driver-tool-trial.cfg";
     public const string SourceLine = "source $prefix/" + BlockName;

@@ -9,9 +9,10 @@ namespace Dmv.Core.Trial;
 /// 1024 bytes — grub's save_env rewrites those sectors in place and never changes the size.
 /// Variables other than driver-tool's are kept as they are, in their order.
 /// </summary>
-public sealed class GrubEnvironment
+internal sealed class GrubEnvironment
 {
     public const int Size = 1024;
+    public const int MaxSize = 64 * 1024;
     private const string Signature = "# GRUB Environment Block\n";
 
     /// <summary>The trial's id, state (pending, good, rolled-back, failed, unwritable) and tries left: all the boot loader knows.</summary>
@@ -21,9 +22,16 @@ public sealed class GrubEnvironment
 
     private readonly List<KeyValuePair<string, string>> _variables;
 
-    private GrubEnvironment(List<KeyValuePair<string, string>> variables) => _variables = variables;
+    private GrubEnvironment(List<KeyValuePair<string, string>> variables, int size)
+    {
+        _variables = variables;
+        BlockSize = size;
+    }
 
-    public static GrubEnvironment Empty => new([]);
+    public static GrubEnvironment Empty => new([], Size);
+
+    /// <summary>The block's size: grub-editenv makes 1024 bytes, grub reads what the file holds, and a rewrite keeps it.</summary>
+    public int BlockSize { get; }
 
     public IReadOnlyList<KeyValuePair<string, string>> Variables => _variables;
 
@@ -40,9 +48,9 @@ public sealed class GrubEnvironment
     public static GrubEnvironment? Parse(ReadOnlySpan<byte> block, out string? problem)
     {
         problem = null;
-        if (block.Length != Size)
+        if (block.Length > MaxSize)
         {
-            problem = $"{block.Length} bytes, not grub's {Size}";
+            problem = $"{block.Length} bytes, more than an environment block holds";
             return null;
         }
 
@@ -96,7 +104,7 @@ public sealed class GrubEnvironment
             position = cursor + 1;
         }
 
-        return new GrubEnvironment(variables);
+        return new GrubEnvironment(variables, Math.Max(block.Length, Size));
     }
 
     /// <summary>This block with <paramref name="name"/> set (or removed, with null); other variables unchanged.</summary>
@@ -120,7 +128,7 @@ public sealed class GrubEnvironment
             variables.Add(new(name, value));
         }
 
-        return new GrubEnvironment(variables);
+        return new GrubEnvironment(variables, BlockSize);
     }
 
     /// <summary>The 1024-byte block; null when the variables do not fit in it.</summary>
@@ -144,12 +152,12 @@ public sealed class GrubEnvironment
         }
 
         byte[] content = Encoding.UTF8.GetBytes(text.ToString());
-        if (content.Length > Size)
+        if (content.Length > BlockSize)
         {
             return null;
         }
 
-        byte[] block = new byte[Size];
+        byte[] block = new byte[BlockSize];
         content.CopyTo(block, 0);
         block.AsSpan(content.Length).Fill((byte)'#');
         return block;

@@ -10,7 +10,7 @@ namespace Dmv.Core.Trial;
 /// tree's own lock is taken inside it by each switch. It also writes what only trial commands write:
 /// the record, and grubenv through the record's grub.cfg.
 /// </summary>
-public sealed class TrialLock : IDisposable
+internal sealed class TrialLock : IDisposable
 {
     private readonly HostLock _lock;
 
@@ -50,8 +50,12 @@ public sealed class TrialLock : IDisposable
         return errno == 0 ? null : new Failure(errno, $"{State.PathOf(TrialRecord.Name)}: {Errno.Describe(errno)}");
     }
 
-    /// <summary>Whether grubenv already counts this trial: an arming cut short after its last step but one.</summary>
-    public bool ArmedInGrub(TrialRecord record)
+    /// <summary>
+    /// Whether grubenv names this trial (an arming cut short after its last step but one); with
+    /// <paramref name="counting"/>, whether it still counts it (pending, failed or unwritable: not yet
+    /// told it ended).
+    /// </summary>
+    public bool ArmedInGrub(TrialRecord record, bool counting = false)
     {
         if (!BootLoader.TryFind(State.Root, record.BootConfig, out BootLoader? loader, out _))
         {
@@ -61,7 +65,8 @@ public sealed class TrialLock : IDisposable
         using (loader)
         {
             GrubEnvironment? environment = loader!.ReadEnvironment(out _, out _);
-            return environment?[GrubEnvironment.IdName] == record.Id && environment[GrubEnvironment.StateName] is not null;
+            string? state = environment?[GrubEnvironment.IdName] == record.Id ? environment[GrubEnvironment.StateName] : null;
+            return counting ? state is "pending" or "failed" or "unwritable" : state is not null;
         }
     }
 

@@ -4,7 +4,7 @@ using Dmv.Core.State;
 namespace Dmv.Core.Trial;
 
 /// <summary>A trial as callers see it (-l's "trial", driver-tool trial): the record, and the tries grub has left.</summary>
-public sealed record TrialStatus(TrialRecord Record, int TriesLeft, string? Reason, string? HookProblem)
+internal sealed record TrialStatus(TrialRecord Record, int TriesLeft, string? Reason, string? HookProblem)
 {
     public static TrialStatus Of(HostRoot root, TrialRecord record)
     {
@@ -26,7 +26,10 @@ public sealed record TrialStatus(TrialRecord Record, int TriesLeft, string? Reas
             int tries = counted && int.TryParse(environment![GrubEnvironment.TriesName], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int left) && left is >= 0 and <= 9
                 ? left
                 : record.Tries;
+            string? countText = counted ? environment![GrubEnvironment.TriesName] : null;
+            bool countable = countText is null || (countText.Length == 1 && countText[0] is >= '0' and <= '9');
             string? reason = !record.Armed ? "arming did not finish: the next trial command, or the next boot, undoes it"
+                : counted && environment![GrubEnvironment.StateName] == "pending" && !countable ? $"grubenv holds dt_tries={countText}, which grub does not count down: the next boot falls back"
                 : environment is null ? $"grub cannot read {loader.RealEnvironmentPath} ({problem}): the next boot falls back"
                 : !counted ? $"grubenv does not name trial {record.Id}: the next boot falls back"
                 : environment[GrubEnvironment.StateName] == "failed" ? "the tries are used up: the next boot falls back"
@@ -39,7 +42,7 @@ public sealed record TrialStatus(TrialRecord Record, int TriesLeft, string? Reas
 }
 
 /// <summary>What settle or rollback did: the decision, the switches back, the hooks, and why.</summary>
-public sealed record SettleOutcome(TrialRecord? Record, BootDecision Decision, IReadOnlyList<Selection.SwitchOutcome> Switched, IReadOnlyList<Hooks.HookResult> Hooks, string Detail);
+internal sealed record SettleOutcome(TrialRecord? Record, BootDecision Decision, IReadOnlyList<Dmv.Core.Switching.SwitchOutcome> Switched, IReadOnlyList<Hooks.HookResult> Hooks, string Detail);
 
 /// <summary>What trial enable or disable changed: grub.cfg and the block (host paths), and whether anything was written.</summary>
-public sealed record BootLoaderChange(string Config, string Block, bool Changed);
+internal sealed record BootLoaderChange(string Config, string Block, bool Changed);

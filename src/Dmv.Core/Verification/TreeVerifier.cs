@@ -3,8 +3,9 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Hooks;
 using Dmv.Core.Listing;
-using Dmv.Core.Selection;
+using Dmv.Core.Switching;
 using Dmv.Core.State;
+using Dmv.Core.Links;
 
 namespace Dmv.Core.Verification;
 
@@ -18,7 +19,7 @@ namespace Dmv.Core.Verification;
 /// exclusion, and a stale modules.dep (depmod for that kernel). A half-switched driver or a variant
 /// without info.json needs a person's choice and is only reported.
 /// </summary>
-public static class TreeVerifier
+internal static class TreeVerifier
 {
     public const string DanglingLink = "dangling-link";
     public const string MixedVariants = "mixed-variants";
@@ -33,6 +34,7 @@ public static class TreeVerifier
     public const string UpdatesIsLink = "updates-is-a-link";
     public const string TreeWarning = "unreadable-entry";
     public const string TrialHookMissing = "trial-hook-missing";
+    public const string UntrustedRecord = "untrusted-record";
 
     /// <param name="session">The command's session: the state folder, and with <paramref name="repair"/> the lock and the folders switches write through.</param>
     /// <param name="groups">How the catalog groups into listed drivers: links are grouped, and relinked, by them.</param>
@@ -76,10 +78,26 @@ public static class TreeVerifier
     /// <summary>A pending trial the boot loader cannot count any more (grub.cfg rewritten without driver-tool's hook, say): its next boot falls back.</summary>
     private static void CheckTrial(HostSession session, List<TreeProblem> problems)
     {
-        if (TrialRecordFile.TryRead(session.State, out TrialRecord? record, out _, out _) && record is { IsPending: true }
-            && Trial.TrialStatus.Of(session.Root, record).HookProblem is { } problem)
+        StateDirectory state = session.State!;
+        if (!TrialRecordFile.TryRead(state, out TrialRecord? record, out _, out string? untrusted))
+        {
+            problems.Add(new TreeProblem(UntrustedRecord, state.PathOf(TrialRecord.Name), untrusted!, false));
+        }
+        else if (record is { IsPending: true } && Trial.TrialStatus.Of(session.Root, record).HookProblem is { } problem)
         {
             problems.Add(new TreeProblem(TrialHookMissing, session.Root.RealPathOf(record.BootConfig), $"trial {record.Id} is pending, but {problem}; its next boot falls back to the previous selection", false));
+        }
+
+        // Records auto-select and the boot obey: one that is not driver-tool's own is not obeyed, and says so here too.
+        var quiet = new DiagnosticLog();
+        FailedBootRecord.Read(state, quiet, out string? failedBoots);
+        DeselectionRecord.Read(state, quiet, out string? deselected);
+        foreach ((string name, string? problem) in new[] { (FailedBootRecord.Name, failedBoots), (DeselectionRecord.Name, deselected) })
+        {
+            if (problem is not null)
+            {
+                problems.Add(new TreeProblem(UntrustedRecord, state.PathOf(name), problem, false));
+            }
         }
     }
 

@@ -10,14 +10,14 @@ namespace Dmv.Core.Verification;
 /// variant will not load into, a XenServer note that does not name the variant, a module that
 /// cannot be read. None is repairable by driver-tool: they need a rebuilt or re-signed variant.
 /// </summary>
-public static class VariantVerifier
+internal static class VariantVerifier
 {
     public const string Signature = "signature";
     public const string KabiIncompatible = "kabi-incompatible";
     public const string NoteMismatch = "note-mismatch";
     public const string UnreadableModule = "unreadable-module";
 
-    public static List<TreeProblem> Check(IReadOnlyList<KernelCatalog> catalogs, Selection.DriverScope? only, IntegrityChecker checker)
+    public static List<TreeProblem> Check(IReadOnlyList<KernelCatalog> catalogs, Dmv.Core.Links.DriverScope? only, IntegrityChecker checker)
     {
         var problems = new List<TreeProblem>();
         foreach (CatalogVariant variant in catalogs.SelectMany(c => c.Variants).Where(v => only is null || only.Owns(v)))

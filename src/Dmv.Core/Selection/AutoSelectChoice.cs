@@ -1,4 +1,0 @@
-namespace Dmv.Core.Selection;
-
-/// <summary>The variant auto-select picks for a driver, and why.</summary>
-public sealed record AutoSelectChoice(string Driver, string Variant, string Priority, int MatchSpecificity, string Version, string Reason);

@@ -31,10 +31,11 @@ internal sealed class KernelSymbols
     public static KernelSymbols? Find(HostRoot root, string kernel, out string? problem)
     {
         problem = null;
+        // Grown to the file's size when one is found: a kernel without a symbol list costs nothing.
+        byte[] buffer = [];
         foreach (string pattern in Locations)
         {
             string hostPath = string.Format(CultureInfo.InvariantCulture, pattern, kernel);
-            byte[] buffer = new byte[1 << 20];
             if (!root.TryReadFile(hostPath, 256 << 20, ref buffer, out int length, out int errno, out string reason))
             {
                 if (errno != Errno.ENOENT)

@@ -75,7 +75,7 @@ internal static class KernelInventory
     public static KernelConfig? FindConfig(HostRoot root, string release, bool running, string? image, NativeCodecs codecs, out List<string> problems)
     {
         problems = new List<string>();
-        byte[] text = new byte[512 * 1024];
+        byte[] text = [];
         foreach (string path in new[] { $"/boot/config-{release}", $"/lib/modules/{release}/config", $"/lib/modules/{release}/build/.config" })
         {
             if (TryReadBytes(root, path, gzip: false, problems, ref text, out int length))
@@ -91,7 +91,7 @@ internal static class KernelInventory
 
         if (image is not null)
         {
-            byte[] buffer = new byte[1 << 20];
+            byte[] buffer = [];
             if (root.TryReadFile(image, KernelImage.MaxBytes, ref buffer, out int length, out int errno, out string reason))
             {
                 string? embedded = KernelImage.FindConfig(buffer.AsSpan(0, length), codecs, out string? why);
@@ -156,7 +156,7 @@ internal static class KernelInventory
     /// <summary>modules.dep lists every module of the kernel; without it, the module files are counted (dmv/ and updates/ excepted).</summary>
     private static int CountModules(HostRoot root, string hostDirectory)
     {
-        byte[] buffer = new byte[256 * 1024];
+        byte[] buffer = [];
         if (root.TryReadFile(hostDirectory + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
         {
             return buffer.AsSpan(0, length).Count((byte)':');

@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using System.Diagnostics;
 using Dmv.Core.FileSystem;
 
@@ -20,6 +21,29 @@ internal sealed class HostLock : IDisposable
     private int _descriptor;
 
     private HostLock(int descriptor) => _descriptor = descriptor;
+
+    /// <summary>The state folder (created if missing) and, in it, the lock <paramref name="name"/> held exclusively: what every writer starts with.</summary>
+    public static bool TryOpenExclusive(HostRoot root, string name, TimeSpan timeout, out StateDirectory? state, out HostLock? held, out Failure? failure)
+    {
+        state = null;
+        held = null;
+        failure = null;
+        if (!StateDirectory.TryOpenOrCreate(root, out StateDirectory opened, out int errno, out string reason))
+        {
+            failure = new Failure(errno, reason);
+            return false;
+        }
+
+        if (!TryAcquire(opened, name, exclusive: true, timeout, out held, out errno, out reason))
+        {
+            opened.Dispose();
+            failure = new Failure(errno, reason);
+            return false;
+        }
+
+        state = opened;
+        return true;
+    }
 
     public static bool TryAcquire(StateDirectory state, string name, bool exclusive, TimeSpan timeout, out HostLock? held, out int errno, out string reason)
     {

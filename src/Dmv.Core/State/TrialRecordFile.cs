@@ -166,7 +166,7 @@ internal static class TrialRecordFile
                         fields[key] = reader.TokenType is JsonTokenType.True or JsonTokenType.False ? reader.GetBoolean() : throw new FormatException("'armed' is not true or false");
                         break;
                     case "drivers":
-                        drivers = ReadDrivers(ref reader);
+                        drivers = ReadList<TrialDriver>(ref reader, "drivers", ReadDriver);
                         break;
                     default:
                         fields[key] = Text(ref reader);
@@ -212,85 +212,81 @@ internal static class TrialRecordFile
         }
     }
 
-    private static List<TrialDriver> ReadDrivers(ref Utf8JsonReader reader)
+    private delegate T ElementReader<T>(ref Utf8JsonReader reader);
+
+    /// <summary>A list of objects, each read by <paramref name="readOne"/> from its start.</summary>
+    private static List<T> ReadList<T>(ref Utf8JsonReader reader, string what, ElementReader<T> readOne)
     {
-        var drivers = new List<TrialDriver>();
-        ExpectStart(ref reader, JsonTokenType.StartArray, "drivers");
+        var list = new List<T>();
+        ExpectStart(ref reader, JsonTokenType.StartArray, what);
         while (Next(ref reader) == JsonTokenType.StartObject)
         {
-            string? driver = null, variant = null, previous = null;
-            List<TrialKernel>? kernels = null;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (Next(ref reader) == JsonTokenType.PropertyName)
-            {
-                string key = reader.GetString()!;
-                reader.Read();
-                if (!seen.Add(key))
-                {
-                    throw new FormatException($"'{key}' appears twice");
-                }
-
-                switch (key)
-                {
-                    case "driver": driver = Text(ref reader); break;
-                    case "variant": variant = Text(ref reader); break;
-                    case "previous": previous = Text(ref reader); break;
-                    case "kernels": kernels = ReadKernels(ref reader); break;
-                    default: reader.Skip(); break;
-                }
-            }
-
-            drivers.Add(new TrialDriver
-            {
-                Driver = driver ?? throw new FormatException("a driver without its name"),
-                Variant = variant ?? throw new FormatException("a driver without its variant"),
-                Previous = previous,
-                Kernels = kernels ?? throw new FormatException("a driver without its kernels"),
-            });
+            list.Add(readOne(ref reader));
         }
 
         if (reader.TokenType != JsonTokenType.EndArray)
         {
-            throw new FormatException("an element of 'drivers' is not an object");
+            throw new FormatException($"an element of '{what}' is not an object");
         }
 
-        return drivers;
+        return list;
     }
 
-    private static List<TrialKernel> ReadKernels(ref Utf8JsonReader reader)
+    /// <summary>The next key of an object, once: with a key twice, which of the two a parser keeps is a guess.</summary>
+    private static bool NextKey(ref Utf8JsonReader reader, HashSet<string> seen, out string key)
     {
-        var kernels = new List<TrialKernel>();
-        ExpectStart(ref reader, JsonTokenType.StartArray, "kernels");
-        while (Next(ref reader) == JsonTokenType.StartObject)
+        key = "";
+        if (Next(ref reader) != JsonTokenType.PropertyName)
         {
-            string? kernel = null, previous = null;
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (Next(ref reader) == JsonTokenType.PropertyName)
+            return false;
+        }
+
+        key = reader.GetString()!;
+        reader.Read();
+        return seen.Add(key) ? true : throw new FormatException($"'{key}' appears twice");
+    }
+
+    private static TrialDriver ReadDriver(ref Utf8JsonReader reader)
+    {
+        string? driver = null, variant = null, previous = null;
+        List<TrialKernel>? kernels = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (NextKey(ref reader, seen, out string key))
+        {
+            switch (key)
             {
-                string key = reader.GetString()!;
-                reader.Read();
-                if (!seen.Add(key))
-                {
-                    throw new FormatException($"'{key}' appears twice");
-                }
-
-                switch (key)
-                {
-                    case "kernel": kernel = Text(ref reader); break;
-                    case "previous": previous = Text(ref reader); break;
-                    default: reader.Skip(); break;
-                }
+                case "driver": driver = Text(ref reader); break;
+                case "variant": variant = Text(ref reader); break;
+                case "previous": previous = Text(ref reader); break;
+                case "kernels": kernels = ReadList<TrialKernel>(ref reader, "kernels", ReadKernel); break;
+                default: reader.Skip(); break;
             }
-
-            kernels.Add(new TrialKernel { Kernel = kernel ?? throw new FormatException("a kernel without its release"), Previous = previous });
         }
 
-        if (reader.TokenType != JsonTokenType.EndArray)
+        return new TrialDriver
         {
-            throw new FormatException("an element of 'kernels' is not an object");
+            Driver = driver ?? throw new FormatException("a driver without its name"),
+            Variant = variant ?? throw new FormatException("a driver without its variant"),
+            Previous = previous,
+            Kernels = kernels ?? throw new FormatException("a driver without its kernels"),
+        };
+    }
+
+    private static TrialKernel ReadKernel(ref Utf8JsonReader reader)
+    {
+        string? kernel = null, previous = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (NextKey(ref reader, seen, out string key))
+        {
+            switch (key)
+            {
+                case "kernel": kernel = Text(ref reader); break;
+                case "previous": previous = Text(ref reader); break;
+                default: reader.Skip(); break;
+            }
         }
 
-        return kernels;
+        return new TrialKernel { Kernel = kernel ?? throw new FormatException("a kernel without its release"), Previous = previous };
     }
 
     private static void ExpectStart(ref Utf8JsonReader reader, JsonTokenType type, string what)

@@ -36,23 +36,15 @@ internal sealed class HostSession : IDisposable
     public static bool TryBeginWrite(HostRoot root, TimeSpan lockTimeout, DiagnosticLog log, out HostSession? session, out Failure? failure)
     {
         session = null;
-        if (!StateDirectory.TryOpenOrCreate(root, out StateDirectory state, out int errno, out string reason))
+        if (!HostLock.TryOpenExclusive(root, StateDirectory.LockName, lockTimeout, out StateDirectory? state, out HostLock? held, out failure))
         {
-            failure = new Failure(errno, reason);
             return false;
         }
 
-        if (!HostLock.TryAcquire(state, StateDirectory.LockName, exclusive: true, lockTimeout, out HostLock? held, out errno, out reason))
-        {
-            state.Dispose();
-            failure = new Failure(errno, reason);
-            return false;
-        }
-
-        session = new HostSession(root, state, held);
+        session = new HostSession(root, state!, held);
 
         // A journal.tmp is a journal whose writing a crash cut short: no switch began from it.
-        errno = state.Folder.Remove(StateDirectory.JournalTemporaryName);
+        int errno = state!.Folder.Remove(StateDirectory.JournalTemporaryName);
         if (errno is not (0 or Errno.ENOENT))
         {
             session.Dispose();

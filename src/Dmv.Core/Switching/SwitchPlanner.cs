@@ -50,12 +50,8 @@ internal sealed class SwitchPlanner
         var movedAside = new List<string>();
         var failed = new List<KernelFailure>();
         var relinked = new List<string>();
-        foreach (KernelCatalog catalog in _catalogs)
+        foreach (KernelCatalog catalog in Planned(onlyKernels))
         {
-            if (onlyKernels is not null && !onlyKernels.Contains(catalog.Release))
-            {
-                continue;
-            }
 
             CatalogVariant? source = variant.Sources.FirstOrDefault(s => s.Kernel == catalog.Release);
             if (source is null)
@@ -215,12 +211,8 @@ internal sealed class SwitchPlanner
         var kernels = new List<string>();
         var failed = new List<KernelFailure>();
         var relinked = new List<string>();
-        foreach (KernelCatalog catalog in _catalogs)
+        foreach (KernelCatalog catalog in Planned(onlyKernels))
         {
-            if (onlyKernels is not null && !onlyKernels.Contains(catalog.Release))
-            {
-                continue;
-            }
 
             if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out Failure? failure))
             {
@@ -372,4 +364,8 @@ internal sealed class SwitchPlanner
         Variant = variant,
         Changes = changes,
     };
+
+    /// <summary>The kernels a plan covers: all, or only those named.</summary>
+    private List<KernelCatalog> Planned(IReadOnlySet<string>? onlyKernels) =>
+        onlyKernels is null ? [.. _catalogs] : _catalogs.Where(c => onlyKernels.Contains(c.Release));
 }

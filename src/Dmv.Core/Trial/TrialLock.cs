@@ -25,21 +25,12 @@ internal sealed class TrialLock : IDisposable
     public static bool TryAcquire(HostRoot root, TimeSpan timeout, out TrialLock? held, out Failure? failure)
     {
         held = null;
-        failure = null;
-        if (!StateDirectory.TryOpenOrCreate(root, out StateDirectory state, out int errno, out string reason))
+        if (!HostLock.TryOpenExclusive(root, TrialService.LockName, timeout, out StateDirectory? state, out HostLock? hostLock, out failure))
         {
-            failure = new Failure(errno, reason);
             return false;
         }
 
-        if (!HostLock.TryAcquire(state, TrialService.LockName, exclusive: true, timeout, out HostLock? hostLock, out errno, out reason))
-        {
-            state.Dispose();
-            failure = new Failure(errno, reason);
-            return false;
-        }
-
-        held = new TrialLock(state, hostLock!);
+        held = new TrialLock(state!, hostLock!);
         return true;
     }
 

@@ -1,7 +1,6 @@
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Hooks;
-using Dmv.Core.Listing;
 using Dmv.Core.Policies;
 using Dmv.Core.Switching;
 using Dmv.Core.State;

@@ -234,9 +234,9 @@ public class ConfinementTests
         string history = sandbox.InRoot("var/lib/driver-tool/history.jsonl");
         int linesBefore = File.ReadAllLines(history).Length;
 
-        // Crash after the commit mark and the first rename: the journal says "committed". (A switch
+        // Crash after the commit mark (prepared, staged, decision recorded, committed): the journal says "committed". (A switch
         // made with --no-hooks is completed without them: TrustThirdRoundTests.)
-        ProcessResult crashed = sandbox.RunWith(new() { ["DRIVER_TOOL_TEST_CRASH_AFTER"] = "3", ["DRIVER_TOOL_TEST_HOOK_FOLDER"] = sandbox.HookFolder }, "select", "ice", "dell", "--force");
+        ProcessResult crashed = sandbox.RunWith(new() { ["DRIVER_TOOL_TEST_CRASH_AFTER"] = "4", ["DRIVER_TOOL_TEST_HOOK_FOLDER"] = sandbox.HookFolder }, "select", "ice", "dell", "--force");
         Assert.Equal(137, crashed.ExitCode);
         Assert.Contains("\"committed\"", File.ReadAllText(sandbox.InRoot("var/lib/driver-tool/journal")));
 

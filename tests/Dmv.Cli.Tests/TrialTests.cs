@@ -379,7 +379,8 @@ public class TrialTests
         JsonElement confirmed = Json(Ok(tree, "trial", "confirm")).GetProperty("trial");
         Assert.Equal("good", confirmed.GetProperty("state").GetString());
         Assert.Equal(2, confirmed.GetProperty("tries_left").GetInt32());
-        Assert.Equal(["other=kept"], GrubEnv(tree));
+        // Counting stops; grub passes ID:good from now on, which keeps the variant even in an initrd made while it was pending.
+        Assert.Equal(["dt_trial=good", $"dt_id={id}", "other=kept"], GrubEnv(tree));
         Assert.Equal("../dmv/ice/dell/ice.ko", tree.LinkTarget(K1, "ice.ko"));
         Assert.Equal("trial-good", Json(Ok(tree, "history", "ice", "--limit", "1")).GetProperty("history")[0].GetProperty("operation").GetString());
         // Once good, the next trial may be armed; confirm again is no error.
@@ -393,7 +394,7 @@ public class TrialTests
         using HandTree tree = Host();
         string id = Armed(tree);
         Assert.Equal("good", Json(Ok(tree, "trial", "confirm", "--force")).GetProperty("trial").GetProperty("state").GetString());
-        Assert.Empty(GrubEnv(tree));
+        Assert.Equal(["dt_trial=good", $"dt_id={id}"], GrubEnv(tree));
 
         // A driver that had nothing selected: rolled back to the in-tree module, and kept there.
         Ok(tree, "deselect", "ice", "--no-hooks");
@@ -552,7 +553,7 @@ public class TrialTests
             Ok(tree, "trial", "settle", "--no-hooks");
             string state = Json(Ok(tree, "trial")).GetProperty("trial").GetProperty("state").GetString()!;
             string[] env = GrubEnv(tree);
-            Assert.True(state == "good" ? !env.Any(e => e.StartsWith("dt_")) : env.Contains("dt_trial=pending"), $"step {step}: {state}, grubenv {string.Join(' ', env)}");
+            Assert.True(state == "good" ? env.Contains("dt_trial=good") && !env.Any(e => e.StartsWith("dt_tries")) : env.Contains("dt_trial=pending"), $"step {step}: {state}, grubenv {string.Join(' ', env)}");
             Assert.Equal("../dmv/ice/dell/ice.ko", tree.LinkTarget(K1, "ice.ko"));
         }
 
@@ -629,5 +630,57 @@ public class TrialTests
         Assert.True(rollback.ExitCode == 0, rollback.ToString());
         Assert.Equal("../dmv/ice/generic/ice.ko", tree.LinkTarget(K1, "ice.ko"));
         Assert.Contains(id, rollback.Stdout);
+    }
+
+    [Fact]
+    public void An_initrd_made_while_the_trial_was_pending_keeps_the_variant_once_grub_says_it_is_good()
+    {
+        using HandTree tree = Host();
+        string id = Armed(tree);
+        // What that initrd holds: the pending record. grub, after the confirm, passes ID:good.
+        BootedWith(tree, $"ro rd.driver_tool.trial={id}:good");
+        JsonElement boot = Json(Ok(tree, "trial", "boot", "--no-hooks"));
+        Assert.Equal("none", boot.GetProperty("decision").GetString());
+        Assert.Equal("confirmed", boot.GetProperty("reason").GetString());
+        Assert.Equal("../dmv/ice/dell/ice.ko", tree.LinkTarget(K1, "ice.ko"));
+    }
+
+    [Fact]
+    public void A_deselected_driver_tried_and_rolled_back_is_deselected_again()
+    {
+        using HandTree tree = Host();
+        Ok(tree, "trial", "enable");
+        Ok(tree, "select", "ice", "generic", "--no-hooks");
+        Ok(tree, "deselect", "ice", "--no-hooks");
+        Ok(tree, "select", "ice", "dell", "--trial", "--no-hooks");
+        Assert.False(File.Exists(tree.Path("var/lib/driver-tool/deselected")));
+        Ok(tree, "trial", "rollback", "--no-hooks");
+        Assert.Equal("ice\n", File.ReadAllText(tree.Path("var/lib/driver-tool/deselected")));
+        Assert.Null(tree.LinkTarget(K1, "ice.ko"));
+    }
+
+    [Fact]
+    public void A_kernel_installed_during_a_trial_gets_the_confirmed_variant()
+    {
+        using HandTree tree = Host();
+        Armed(tree);
+        const string K3 = "6.3.0-3-amd64";
+        tree.Variant(K3, "ice", "generic", ["ice.ko"]).Variant(K3, "ice", "dell", ["ice.ko"], priority: "20");
+        Ok(tree, "trial", "confirm", "--force", "--no-hooks");
+        Assert.Equal("../dmv/ice/dell/ice.ko", tree.LinkTarget(K3, "ice.ko"));
+    }
+
+    [Fact]
+    public void Untrusted_failed_boots_stop_a_select_and_grubenv_words_grub_ignores_are_explained()
+    {
+        using HandTree tree = Host();
+        string id = Armed(tree);
+        ExternalCommand.Check(["grub-editenv", tree.Path($"{Esp}/grubenv"), "set", "dt_trial=Pending"]);
+        Assert.Contains("dt_trial=Pending", Json(Ok(tree, "trial")).GetProperty("trial").GetProperty("reason").GetString());
+        Ok(tree, "trial", "rollback", "--no-hooks");
+
+        tree.File("var/lib/driver-tool/failed-boots", $"ice\tdell\t{id}\n");
+        File.SetUnixFileMode(tree.Path("var/lib/driver-tool/failed-boots"), (UnixFileMode)0b110_110_110);
+        Assert.Equal(117, tree.Run("select", "ice", "dell", "--force", "--no-hooks").ExitCode);
     }
 }

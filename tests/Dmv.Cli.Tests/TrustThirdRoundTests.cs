@@ -213,7 +213,7 @@ public class TrustThirdRoundTests
         string marker = Path.Combine(bin, "ran");
         FakeDepmod.Write(bin, $"touch {marker}");
         // Killed after the commit mark: the next command completes it, as --no-hooks asked.
-        int step = 4;
+        int step = 5;
         ProcessResult crashed = tree.RunWith(new Dictionary<string, string> { ["DRIVER_TOOL_TEST_CRASH_AFTER"] = step.ToString() }, "select", "ice", "generic", "--no-hooks");
         Assert.Equal(137, crashed.ExitCode);
         Assert.Contains("\"state\":\"committed\"", File.ReadAllText(tree.Path("var/lib/driver-tool/journal")));
@@ -234,5 +234,38 @@ public class TrustThirdRoundTests
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.DoesNotContain("\nsignature: PKCS#7 trusted", table.Stdout);
         Assert.Contains("x\\nsignature: PKCS#7 trusted", table.Stdout);
+    }
+
+    [Fact]
+    public void An_administrators_decision_recorded_before_the_commit_mark_is_undone_with_a_switch_a_crash_rolled_back()
+    {
+        using HandTree tree = TwoKernels();
+        Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
+        Assert.Equal(0, tree.Run("deselect", "ice", "--no-hooks").ExitCode);
+        Assert.Equal("ice\n", File.ReadAllText(tree.Path("var/lib/driver-tool/deselected")));
+
+        // prepared (1), staged in two kernels (2, 3), the decision recorded (4): killed before the commit mark.
+        ProcessResult crashed = tree.RunWith(new Dictionary<string, string> { ["DRIVER_TOOL_TEST_CRASH_AFTER"] = "4" }, "select", "ice", "dell", "--no-hooks");
+        Assert.Equal(137, crashed.ExitCode);
+        Assert.Contains("\"state\":\"prepared\"", File.ReadAllText(tree.Path("var/lib/driver-tool/journal")));
+        Assert.False(File.Exists(tree.Path("var/lib/driver-tool/deselected")));
+
+        ProcessResult next = tree.Run("-l");
+        Assert.Contains("rolled back", next.Stderr);
+        Assert.Equal("ice\n", File.ReadAllText(tree.Path("var/lib/driver-tool/deselected")));
+        Assert.Null(tree.LinkTarget(K1, "ice.ko"));
+    }
+
+    [Fact]
+    public void A_hook_that_ends_while_a_program_it_started_holds_the_pipe_is_not_reported_killed()
+    {
+        using HandTree tree = TwoKernels();
+        string bin = tree.Beside("bin");
+        // The stand-in leaves a daemon behind that keeps its output open, and exits 0 at once.
+        FakeDepmod.Write(bin, "setsid sleep 30 &");
+        ProcessResult select = tree.RunWith(new Dictionary<string, string> { ["DRIVER_TOOL_TEST_HOOK_FOLDER"] = bin, ["DRIVER_TOOL_TEST_HOOK_TIMEOUT"] = "20" }, "select", "ice", "generic");
+        Assert.True(select.ExitCode == 0, select.ToString());
+        Assert.DoesNotContain("killed", select.Stdout + select.Stderr);
+        ExternalCommand.Run(["pkill", "-f", "sleep 30"]);
     }
 }

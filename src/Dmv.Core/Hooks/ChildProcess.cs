@@ -117,23 +117,29 @@ internal static unsafe class ChildProcess
             NativeMethods.Close(inPipe[1]);
         }
 
-        output = Gather(outPipe[0], process, timeout, out timedOut);
+        output = Gather(outPipe[0], process, timeout, out timedOut, out int? ended);
         NativeMethods.Close(outPipe[0]);
-        exitStatus = Wait(process);
+        exitStatus = ended ?? Wait(process);
         return true;
     }
 
-    /// <summary>The program's output until its end (the first megabyte is kept, the rest drained), or until the deadline, when its process group is killed.</summary>
-    private static string Gather(int descriptor, int process, TimeSpan timeout, out bool timedOut)
+    /// <summary>
+    /// The program's output until its end (the first megabyte is kept, the rest drained), or until the
+    /// deadline, when its process group is killed. A program that ended while something it started
+    /// still holds the pipe (a daemon it left behind) has ended: its status is in <paramref name="ended"/>.
+    /// </summary>
+    private static string Gather(int descriptor, int process, TimeSpan timeout, out bool timedOut, out int? ended)
     {
+        const int Slice = 250;
         timedOut = false;
+        ended = null;
         var kept = new MemoryStream();
         byte* chunk = stackalloc byte[4096];
         long deadline = System.Environment.TickCount64 + (long)timeout.TotalMilliseconds;
         while (true)
         {
             var poll = new NativeMethods.PollDescriptor { Descriptor = descriptor, Events = NativeMethods.POLLIN };
-            int wait = (int)Math.Clamp(deadline - System.Environment.TickCount64, 0, int.MaxValue);
+            int wait = (int)Math.Clamp(deadline - System.Environment.TickCount64, 0, Slice);
             int ready = NativeMethods.Poll(&poll, 1, wait);
             if (ready < 0 && Marshal.GetLastPInvokeError() == NativeMethods.EINTR)
             {
@@ -142,6 +148,17 @@ internal static unsafe class ChildProcess
 
             if (ready == 0)
             {
+                if (Exited(process) is int status)
+                {
+                    ended = status;
+                    break;
+                }
+
+                if (System.Environment.TickCount64 < deadline)
+                {
+                    continue;
+                }
+
                 timedOut = true;
                 NativeMethods.Kill(-process, SIGKILL);
                 NativeMethods.Kill(process, SIGKILL);
@@ -168,6 +185,15 @@ internal static unsafe class ChildProcess
         return Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length);
     }
 
+    /// <summary>The program's exit status if it has ended (waitpid WNOHANG), else null.</summary>
+    private static int? Exited(int process)
+    {
+        const int WNOHANG = 1;
+        int status;
+        int done = NativeMethods.WaitProcess(process, &status, WNOHANG);
+        return done == process ? Decode(status) : null;
+    }
+
     private static int Wait(int process)
     {
         int status;
@@ -179,9 +205,11 @@ internal static unsafe class ChildProcess
             }
         }
 
-        // WIFEXITED: the exit status; otherwise 128 + the signal, as a shell reports it.
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+        return Decode(status);
     }
+
+    /// <summary>WIFEXITED: the exit status; otherwise 128 + the signal, as a shell reports it.</summary>
+    private static int Decode(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 
     private static List<string> Environment()
     {

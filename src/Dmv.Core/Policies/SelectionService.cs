@@ -253,7 +253,9 @@ internal static class SelectionService
                     }
                 }
 
-                if (keepInTree && driver.Previous is null)
+                // As things were: a driver the administrator had deselected is deselected again; one
+                // that had nothing and whose variant was never tried stays on its in-tree module.
+                if (driver.DeselectedBefore || (keepInTree && driver.Previous is null))
                 {
                     transaction.RecordDecision(driver.Driver, deselected: true);
                 }

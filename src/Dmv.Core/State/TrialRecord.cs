@@ -62,6 +62,9 @@ internal sealed class TrialDriver
 
     public required List<TrialKernel> Kernels { get; init; }
 
+    /// <summary>Whether an administrator had deselected the driver before the trial: its end puts that back.</summary>
+    public bool DeselectedBefore { get; init; }
+
     /// <summary>
     /// The variant <paramref name="kernel"/> goes back to: its own previous one; a kernel the trial
     /// did not know (installed since) gets what the driver had before (<see cref="Previous"/>), or

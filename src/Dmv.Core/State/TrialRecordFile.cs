@@ -250,6 +250,7 @@ internal static class TrialRecordFile
     {
         string? driver = null, variant = null, previous = null;
         List<TrialKernel>? kernels = null;
+        bool deselectedBefore = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (NextKey(ref reader, seen, out string key))
         {
@@ -259,6 +260,9 @@ internal static class TrialRecordFile
                 case "variant": variant = Text(ref reader); break;
                 case "previous": previous = Text(ref reader); break;
                 case "kernels": kernels = ReadList<TrialKernel>(ref reader, "kernels", ReadKernel); break;
+                case "deselected_before":
+                    deselectedBefore = reader.TokenType is JsonTokenType.True or JsonTokenType.False ? reader.GetBoolean() : throw new FormatException("'deselected_before' is not true or false");
+                    break;
                 default: reader.Skip(); break;
             }
         }
@@ -269,6 +273,7 @@ internal static class TrialRecordFile
             Variant = variant ?? throw new FormatException("a driver without its variant"),
             Previous = previous,
             Kernels = kernels ?? throw new FormatException("a driver without its kernels"),
+            DeselectedBefore = deselectedBefore,
         };
     }
 

@@ -20,6 +20,7 @@ internal static class JournalReader
             List<LinkChange>? changes = null;
             int? format = null;
             bool hooks = true;
+            bool? deselectedBefore = null;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             JsonTokenType token;
             while ((token = Next(ref reader)) == JsonTokenType.PropertyName)
@@ -38,6 +39,9 @@ internal static class JournalReader
                     case "driver": driver = Text(ref reader); break;
                     case "variant": variant = Text(ref reader); break;
                     case "changes": changes = ReadChanges(ref reader); break;
+                    case "deselected_before":
+                        deselectedBefore = reader.TokenType is JsonTokenType.True or JsonTokenType.False ? reader.GetBoolean() : throw new FormatException("'deselected_before' is not true or false");
+                        break;
                     case "hooks":
                         hooks = reader.TokenType is JsonTokenType.True or JsonTokenType.False ? reader.GetBoolean() : throw new FormatException("'hooks' is not true or false");
                         break;
@@ -63,7 +67,7 @@ internal static class JournalReader
                 return false;
             }
 
-            journal = new SwitchJournal { Format = format.Value, Id = id, State = known, Operation = operation, Driver = driver, Variant = variant, Changes = changes, Hooks = hooks };
+            journal = new SwitchJournal { Format = format.Value, Id = id, State = known, Operation = operation, Driver = driver, Variant = variant, Changes = changes, Hooks = hooks, DeselectedBefore = deselectedBefore };
             reason = "";
             return true;
         }

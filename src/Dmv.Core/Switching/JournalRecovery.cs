@@ -54,8 +54,18 @@ internal static class JournalRecovery
             : RollBack(state, folders, journal);
 
     /// <summary>Nothing visible changed yet: remove the staged links and the journal.</summary>
-    public static Failure? RollBack(StateDirectory state, OpenFolders folders, SwitchJournal journal) =>
-        RemoveStaged(folders, journal) ?? Finish(state);
+    public static Failure? RollBack(StateDirectory state, OpenFolders folders, SwitchJournal journal)
+    {
+        Failure? failure = RemoveStaged(folders, journal);
+        if (failure is null && journal.DeselectedBefore is bool before)
+        {
+            // The administrator's decision was recorded before the commit mark: undone with the switch.
+            int errno = DeselectionRecord.Set(state, journal.Driver, before, new DiagnosticLog());
+            failure = errno is 0 ? null : new Failure(SwitchExecutor.WriteErrno(errno), $"{state.PathOf(DeselectionRecord.Name)}: the record of deselected drivers cannot be put back: {Errno.Describe(errno)}");
+        }
+
+        return failure ?? Finish(state);
+    }
 
     /// <summary>Removes the staged links a journal names (missing ones are no problem).</summary>
     internal static Failure? RemoveStaged(OpenFolders folders, SwitchJournal journal)

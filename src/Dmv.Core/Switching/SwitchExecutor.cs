@@ -56,6 +56,13 @@ internal static class SwitchExecutor
             }
         }
 
+        // What the administrator's decision was before this select or deselect, in the journal before it changes.
+        if (journal.Operation is SwitchOperation.Select or SwitchOperation.Deselect)
+        {
+            HashSet<string> deselected = DeselectionRecord.Read(state, log, out string? untrusted);
+            journal.DeselectedBefore = untrusted is null ? deselected.Contains(journal.Driver) : null;
+        }
+
         journal.State = JournalState.Prepared;
         Failure? failure = WriteJournal(state, journal);
         if (failure is not null)
@@ -122,6 +129,8 @@ internal static class SwitchExecutor
                 return new Failure(recorded == Errno.EUCLEAN ? Errno.EUCLEAN : WriteErrno(recorded),
                     $"{state.PathOf(DeselectionRecord.Name)}: the administrator's decision cannot be recorded ({(recorded == Errno.EUCLEAN ? "the record is not driver-tool's own; fix or remove it" : Errno.Describe(recorded))}); nothing was switched");
             }
+
+            crash.Passed();
         }
 
         // No folder sync here: if a staged link is lost in a power cut after the commit mark,

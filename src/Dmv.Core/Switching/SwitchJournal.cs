@@ -22,6 +22,13 @@ internal sealed class SwitchJournal
 
     public string? Variant { get; init; }
 
+    /// <summary>
+    /// For an administrator's select or deselect: whether the driver was recorded as deselected
+    /// before (its decision is recorded before the commit mark), so undoing the switch undoes that too.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DeselectedBefore { get; set; }
+
     /// <summary>Whether the switch's hooks are owed (false with --no-hooks): a recovery honours what the switch was asked.</summary>
     public bool Hooks { get; set; } = true;
 

@@ -79,6 +79,15 @@ internal sealed class SwitchTransaction : IDisposable
         }
 
         transaction = new SwitchTransaction(session, options, log, trial is { IsPending: true } ? trial : null);
+        if (transaction._untrustedFailedBoots is { } untrusted)
+        {
+            // As the trial record: a record the boot obeys that is not driver-tool's own stops every switch.
+            transaction.Dispose();
+            transaction = null;
+            failure = new Failure(Errno.EUCLEAN, untrusted + "; fix or remove it");
+            return false;
+        }
+
         return true;
     }
 
@@ -122,7 +131,8 @@ internal sealed class SwitchTransaction : IDisposable
             ArmedAt = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
             Drivers = [],
         };
-        NewTrial.Drivers.Add(new TrialDriver { Driver = driver.Name, Variant = variant, Previous = listedBefore, Kernels = kernels });
+        bool deselected = DeselectionRecord.Read(State, _log).Contains(driver.Name);
+        NewTrial.Drivers.Add(new TrialDriver { Driver = driver.Name, Variant = variant, Previous = listedBefore, Kernels = kernels, DeselectedBefore = deselected });
         int errno = TrialRecordFile.Write(State, NewTrial);
         if (errno != 0)
         {

@@ -4,7 +4,8 @@ namespace Dmv.Core.Trial;
 
 /// <summary>
 /// What a boot does with a pending trial, from the token grub put on the kernel command line:
-/// <c>rd.driver_tool.trial=ID</c> is a counted try (the variant is loaded);
+/// <c>rd.driver_tool.trial=ID</c> is a counted try (the variant is loaded), <c>ID:good</c> a trial
+/// confirmed since the initrd was made (the variant stays);
 /// <c>ID:failed</c> (tries used up), <c>ID:unwritable</c> (grub could not save the count), no
 /// token, or another trial's id fall back to the previous selection. Missing or unreadable counts
 /// fail safe: only a token naming this trial, written after grub counted, tries the variant. The
@@ -22,6 +23,7 @@ internal sealed record BootDecision(string? Trial, string Decision, string? Reas
     public const string CountUnwritable = "count-unwritable";
     public const string NoToken = "no-token";
     public const string OtherTrial = "other-trial";
+    public const string Confirmed = "confirmed";
 
     public bool FallsBack => Decision == FallBack;
 
@@ -37,6 +39,12 @@ internal sealed record BootDecision(string? Trial, string Decision, string? Reas
         if (token == id)
         {
             return new BootDecision(id, Try, null, null, token);
+        }
+
+        if (token == id + ":good")
+        {
+            // Confirmed after this initrd was made: the variant stays.
+            return new BootDecision(id, None, Confirmed, $"trial {id} was confirmed: the variant stays", token);
         }
 
         if (token == id + ":failed")

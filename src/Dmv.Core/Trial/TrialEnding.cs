@@ -145,16 +145,31 @@ internal static partial class TrialService
         }
     }
 
-    /// <summary>A trial the record calls good: the initrds rebuilt with that record, then grubenv cleared (so no later boot counts or falls back).</summary>
+    /// <summary>
+    /// A trial the record calls good, finished: a kernel installed during the trial linked like the
+    /// others (reconcile), the initrds rebuilt with the ended record, then grubenv told the trial is
+    /// good (<c>dt_trial=good</c>, whose token <c>ID:good</c> keeps the variant even in an initrd made
+    /// while the trial was pending — whatever came of the rebuild).
+    /// </summary>
     private static List<HookResult> FinishGood(HostRoot root, TrialLock held, TrialRecord record, SwitchOptions options, DiagnosticLog log, out Failure? failure)
     {
-        List<string> kernels = record.Drivers.SelectMany(static d => d.Kernels.Select(static k => k.Kernel)).Distinct(StringComparer.Ordinal);
-        List<HookResult> hooks = HookRunner.Run(root, kernels, new Dictionary<string, IReadOnlyList<string>>(), options.Hooks with { SkipDepmod = true });
+        var hooks = new List<HookResult>();
+        if (Reconciler.TryReconcile(root, record.Drivers.Select(static d => d.Driver), pending: false, options, log, out _, out List<HookResult> linked, out _, out Failure? unreconciled))
+        {
+            hooks.AddRange(linked);
+        }
+        else
+        {
+            log.Warn(record.Id, $"the drivers of the trial could not be reconciled: {unreconciled!.Message}");
+        }
+
+        List<string> rebuilt = hooks.Where(static h => h.Hook == "dracut").Select(static h => h.Kernel);
+        List<string> kernels = record.Drivers.SelectMany(static d => d.Kernels.Select(static k => k.Kernel)).Distinct(StringComparer.Ordinal).Where(k => !rebuilt.Contains(k));
+        hooks.AddRange(HookRunner.Run(root, kernels, new Dictionary<string, IReadOnlyList<string>>(), options.Hooks with { SkipDepmod = true }));
         options.Crash.Passed();
-        failure = held.Disarm(record, state: null);
+        failure = held.Disarm(record, TrialStates.Good);
         return hooks;
     }
-
 
     /// <summary>Why this boot does not show the trial working (EAGAIN), or null.</summary>
     private static Failure? NotTried(HostRoot root, TrialRecord record, SwitchOptions options, DiagnosticLog log)

@@ -30,6 +30,7 @@ internal sealed record TrialStatus(TrialRecord Record, int TriesLeft, string? Re
             bool countable = countText is null || (countText.Length == 1 && countText[0] is >= '0' and <= '9');
             string? reason = !record.Armed ? "arming did not finish: the next trial command, or the next boot, undoes it"
                 : counted && environment![GrubEnvironment.StateName] == "pending" && !countable ? $"grubenv holds dt_tries={countText}, which grub does not count down: the next boot falls back"
+                : counted && environment![GrubEnvironment.StateName] is not ("pending" or "failed" or "unwritable") ? $"grubenv holds dt_trial={environment[GrubEnvironment.StateName]}, which grub does not count: the next boot falls back"
                 : environment is null ? $"grub cannot read {loader.RealEnvironmentPath} ({problem}): the next boot falls back"
                 : !counted ? $"grubenv does not name trial {record.Id}: the next boot falls back"
                 : environment[GrubEnvironment.StateName] == "failed" ? "the tries are used up: the next boot falls back"

@@ -16,10 +16,13 @@ for tool in apt-get apt-cache dpkg; do
   command -v "$tool" >/dev/null || { echo "fetch-debian-kernel: $tool is missing; this needs a Debian system" >&2; exit 1; }
 done
 
-package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-if [ -z "$package" ]; then
-  [ "$(id -u)" = 0 ] && apt-get update -qq >&2
-  package=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+# On a machine whose apt lists were never fetched apt-cache fails; under pipefail that must not end
+# the script before the update below has had its chance.
+kernel_package() { { apt-cache depends linux-image-amd64 2>/dev/null || true; } | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'; }
+package=$(kernel_package)
+if [ -z "$package" ] && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq >&2
+  package=$(kernel_package)
 fi
 [ -n "$package" ] || { echo "fetch-debian-kernel: cannot resolve linux-image-amd64 to a kernel package (apt lists missing?)" >&2; exit 1; }
 

@@ -6,7 +6,6 @@ using Dmv.Core.FileSystem;
 using Dmv.Core.Integrity;
 using Dmv.Core.Modules;
 using Dmv.Core.Json;
-using Dmv.Core.Kernels;
 using Dmv.Core.Listing;
 using Dmv.Core.Pci;
 using Dmv.Core.Policies;
@@ -37,10 +36,10 @@ internal static class VerifyCommand
         {
             if (!HostSession.TryBeginWrite(host.Root, invocation.LockTimeout, log, out HostSession? writer, out Failure? failure))
             {
-                return Replies.Fail(terminal, log, failure!);
+                return Replies.Fail(terminal, log, failure);
             }
 
-            session = writer!;
+            session = writer;
         }
         else
         {
@@ -51,15 +50,13 @@ internal static class VerifyCommand
         using (session)
         {
             int before = log.Count;
-            List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(host.Root, host.RunningKernel, log);
-            KernelCatalog[] catalogs = CatalogReader.ReadAll(host.Root, kernels, log);
-            DriverGroups groups = DriverGroups.Of(catalogs, new DiagnosticLog());
+            HostCatalogs catalogs = HostCatalogs.Read(host.Root, host.RunningKernel, log, groupingLog: new DiagnosticLog());
             DriverScope? only = null;
             if (invocation.Driver is not null)
             {
                 // The name as -l prints it: looked up in a listing whose warnings are not this command's
                 // (the links it would warn about are verify's own problems, reported once below).
-                DriverListing listing = DriverListingBuilder.Build(host.Root, new ListingOptions(PresentDevices.None, host.RunningKernel), new DiagnosticLog());
+                DriverListing listing = DriverListingBuilder.Build(host.Root, catalogs, PresentDevices.None, host.RunningKernel, new DiagnosticLog());
                 if (NameResolver.ResolveDriver(listing, invocation.Driver, log, out DriverEntry? entry) is Failure unknown)
                 {
                     // A driver whose catalog is gone is still verified by its folder, while links into it are left.
@@ -77,9 +74,9 @@ internal static class VerifyCommand
             problems = log.EntriesAfter(invocation.Strict ? 0 : before)
                 .Select(d => new TreeProblem(TreeVerifier.TreeWarning, d.Path, d.Reason, false))
                 .ToList();
-            problems.AddRange(TreeVerifier.Check(session, catalogs, groups, only, invocation.Repair, HostContext.Hooks(invocation), log));
+            problems.AddRange(TreeVerifier.Check(session, catalogs, only, invocation.Repair, HostContext.Hooks(invocation), log));
             using var codecs = new NativeCodecs();
-            problems.AddRange(VariantVerifier.Check(catalogs, only, new IntegrityChecker(host.Root, host.Integrity(invocation, log), codecs)));
+            problems.AddRange(VariantVerifier.Check(catalogs.Catalogs, only, new IntegrityChecker(host.Root, host.Integrity(invocation, log), codecs)));
         }
 
         Replies.Warnings(terminal, log);
@@ -113,7 +110,7 @@ internal static class VerifyCommand
     }
 
     /// <summary>Whether links into dmv/FOLDER/ are left in some kernel (a driver whose catalog a package removed).</summary>
-    private static bool HasLinks(HostSession session, IReadOnlyList<KernelCatalog> catalogs, string folder)
+    private static bool HasLinks(HostSession session, HostCatalogs catalogs, string folder)
     {
         SwitchPlan removal = new SwitchPlanner(session.Folders, catalogs, SwitchPlanner.NewId(), DateTimeOffset.UtcNow).PlanDeselect(DriverScope.FolderOnly(folder));
         return !removal.ChangesNothing;

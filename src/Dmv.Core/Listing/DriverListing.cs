@@ -6,11 +6,14 @@ namespace Dmv.Core.Listing;
 /// <summary>The state of every DMV driver on a host: what <c>driver-tool -l</c> reports.</summary>
 internal sealed record DriverListing(
     IReadOnlyList<DriverEntry> Drivers,
-    IReadOnlyList<KernelCatalog> Kernels,
+    HostCatalogs Host,
     IReadOnlyList<KernelSelection> Selections,
     string? RunningKernel,
     Pci.PresentDevices? Hardware = null)
 {
+    /// <summary>Each kernel's catalog, in boot order (running kernel first, then newest first).</summary>
+    public IReadOnlyList<KernelCatalog> Kernels => Host.Catalogs;
+
     public DriverEntry? Driver(string name) => Drivers.FirstOrDefault(d => d.Name == name);
 
     /// <summary>The listing after a switch of one driver in the given kernels, without reading the tree again.</summary>

@@ -1,8 +1,6 @@
-using CommunityToolkit.HighPerformance.Buffers;
 using Dmv.Core.Catalog;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
-using Dmv.Core.Kernels;
 using Dmv.Core.Modules;
 using Dmv.Core.Pci;
 using Dmv.Core.Links;
@@ -18,26 +16,29 @@ internal static class DriverListingBuilder
 {
     public static DriverListing Build(HostRoot root, ListingOptions options, DiagnosticLog log)
     {
-        List<InstalledKernels.KernelDirectory> kernels = InstalledKernels.List(root, options.RunningKernel, log);
         PresentDevices hardware = PresentDevices.None;
-        KernelCatalog[] catalogs = CatalogReader.ReadAll(root, kernels, log, alongside: () => hardware = options.ReadHardware());
-        DriverGroups groups = DriverGroups.Of(catalogs, log);
-        var ownership = new LinkOwnership(root, catalogs);
-        var selections = new KernelSelection[catalogs.Length];
-        for (int i = 0; i < catalogs.Length; i++)
+        HostCatalogs host = HostCatalogs.Read(root, options.RunningKernel, log, alongside: () => hardware = options.ReadHardware());
+        return Build(root, host, hardware, options.RunningKernel, log);
+    }
+
+    /// <summary>The listing of catalogs already read: each kernel's selection and the loaded modules are read here.</summary>
+    public static DriverListing Build(HostRoot root, HostCatalogs host, PresentDevices hardware, string? runningKernel, DiagnosticLog log)
+    {
+        var selections = new KernelSelection[host.Catalogs.Length];
+        for (int i = 0; i < selections.Length; i++)
         {
-            selections[i] = UpdatesLinkScanner.Scan(root, catalogs[i], ownership, groups.NameOf, log);
+            selections[i] = host.SelectionOf(host.Catalogs[i], log);
         }
 
         using var loaded = new LoadedModules(root, log);
         var drivers = new List<DriverEntry>();
-        foreach ((string name, List<CatalogVariant> variants) in groups.Groups)
+        foreach ((string name, List<CatalogVariant> variants) in host.Groups.Groups)
         {
             drivers.Add(BuildDriver(name, variants, selections, hardware, loaded, log));
         }
 
         drivers.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return new DriverListing(drivers, catalogs, selections, options.RunningKernel, hardware);
+        return new DriverListing(drivers, host, selections, runningKernel, hardware);
     }
 
     private static DriverEntry BuildDriver(string name, List<CatalogVariant> sources, KernelSelection[] selections, PresentDevices hardware, LoadedModules loaded, DiagnosticLog log)

@@ -5,7 +5,6 @@ using Dmv.Core.FileSystem;
 using Dmv.Core.Kabi;
 using Dmv.Core.Listing;
 using Dmv.Core.Modules;
-using Dmv.Core.Switching;
 using Dmv.Core.Kernels;
 using Dmv.Core.Links;
 
@@ -31,20 +30,18 @@ internal static class KernelInventory
 
         var ordered = releases.Where(r => onlyRelease is null || r == onlyRelease).ToList();
         ordered.Sort((a, b) => InstalledKernels.CompareBootOrder(a, b, runningRelease));
-        KernelCatalog[] catalogs = CatalogReader.ReadAll(root, directories.Where(d => ordered.Contains(d.Release)).ToList(), log);
-        DriverGroups groups = DriverGroups.Of(catalogs, log);
-        var ownership = new LinkOwnership(root, catalogs);
+        HostCatalogs host = HostCatalogs.Read(root, directories.Where(d => ordered.Contains(d.Release)).ToList(), log);
         using var codecs = new NativeCodecs();
         var reports = new List<KernelReport>();
         foreach (string release in ordered)
         {
             int found = directories.FindIndex(d => d.Release == release);
             InstalledKernels.KernelDirectory? directory = found < 0 ? null : directories[found];
-            KernelCatalog? catalog = catalogs.FirstOrDefault(c => c.Release == release);
+            KernelCatalog? catalog = host.Catalogs.FirstOrDefault(c => c.Release == release);
             var selected = new SortedDictionary<string, string>(StringComparer.Ordinal);
             if (catalog is not null)
             {
-                KernelSelection selection = UpdatesLinkScanner.Scan(root, catalog, ownership, groups.NameOf, log);
+                KernelSelection selection = host.SelectionOf(catalog, log);
                 foreach ((string driver, SelectedVariant variant) in selection.ByDriver)
                 {
                     selected[driver] = variant.Variant.Info.Variant;
@@ -59,7 +56,7 @@ internal static class KernelInventory
                 image,
                 directory is null ? null : root.HostPathOf(directory.Value.RealPath),
                 directory is null ? 0 : CountModules(root, root.HostPathOf(directory.Value.RealPath)),
-                catalog?.Variants.Select(groups.NameOf).Distinct().Count ?? 0,
+                catalog?.Variants.Select(host.Groups.NameOf).Distinct().Count ?? 0,
                 catalog?.Variants.Count ?? 0,
                 selected,
                 config,

@@ -2,7 +2,6 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.Catalog;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Listing;
-using Dmv.Core.State;
 using Dmv.Core.Links;
 
 namespace Dmv.Core.Switching;
@@ -24,13 +23,13 @@ internal sealed class SwitchPlanner
     private readonly LinkOwnership _ownership;
 
     /// <param name="folders">Where updates/ folders are opened by descriptor: the executor writes through the same ones.</param>
-    public SwitchPlanner(OpenFolders folders, IReadOnlyList<KernelCatalog> catalogs, string id, DateTimeOffset now)
+    public SwitchPlanner(OpenFolders folders, HostCatalogs host, string id, DateTimeOffset now)
     {
         _root = folders.Root;
         _folders = folders;
-        _catalogs = catalogs;
+        _catalogs = host.Catalogs;
         _baseId = id;
-        _ownership = new LinkOwnership(_root, catalogs);
+        _ownership = host.Ownership;
         _stamp = now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -216,7 +215,7 @@ internal sealed class SwitchPlanner
 
             if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out Failure? failure))
             {
-                failed.Add(new KernelFailure(catalog.Release, failure!));
+                failed.Add(new KernelFailure(catalog.Release, failure));
                 continue;
             }
 
@@ -252,7 +251,7 @@ internal sealed class SwitchPlanner
         {
             if (!TryReadUpdates(catalog, driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out Failure? failure))
             {
-                failed.Add(new KernelFailure(catalog.Release, failure!));
+                failed.Add(new KernelFailure(catalog.Release, failure));
                 continue;
             }
 
@@ -319,7 +318,7 @@ internal sealed class SwitchPlanner
     /// inside a dmv/DRIVER/ folder. An updates/ that is itself a link is not written through: the
     /// relative targets a switch writes would be wrong from where it really is.
     /// </summary>
-    private bool TryReadUpdates(KernelCatalog catalog, DriverScope driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, out Failure? failure)
+    private bool TryReadUpdates(KernelCatalog catalog, DriverScope driver, out string hostUpdates, out Dictionary<string, UpdatesEntry> entries, [NotNullWhen(false)] out Failure? failure)
     {
         entries = new Dictionary<string, UpdatesEntry>(StringComparer.Ordinal);
         failure = null;

@@ -1,4 +1,3 @@
-using Dmv.Core.Catalog;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Hooks;
@@ -59,7 +58,7 @@ internal sealed class SwitchTransaction : IDisposable
     /// <summary>Links (host paths) the switches so far rewrote from an absolute target to the relative form.</summary>
     public IReadOnlyList<string> MadeRelative => _changes.MadeRelative;
 
-    public static bool TryBegin(HostRoot root, SwitchOptions options, DiagnosticLog log, out SwitchTransaction? transaction, out Failure? failure)
+    public static bool TryBegin(HostRoot root, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out SwitchTransaction? transaction, [NotNullWhen(false)] out Failure? failure)
     {
         transaction = null;
         if (!HostSession.TryBeginWrite(root, options.LockTimeout, log, out HostSession? session, out failure))
@@ -71,10 +70,10 @@ internal sealed class SwitchTransaction : IDisposable
         // command about a trial; any other switch goes on as if no trial were pending.
         // A record that is not driver-tool's own stops every switch: it may say a driver is on trial
         // (grub counting it) that the switch would change behind the trial's back.
-        if (!TrialRecordFile.TryRead(session!.State, out TrialRecord? trial, out _, out string? problem))
+        if (!TrialRecordFile.TryRead(session.State, out TrialRecord? trial, out _, out string? problem))
         {
             session.Dispose();
-            failure = new Failure(Errno.EUCLEAN, problem! + "; fix or remove it (driver-tool trial shows what it should hold)");
+            failure = new Failure(Errno.EUCLEAN, problem + "; fix or remove it (driver-tool trial shows what it should hold)");
             return false;
         }
 
@@ -181,7 +180,7 @@ internal sealed class SwitchTransaction : IDisposable
     /// plan's failed kernels (<paramref name="plan"/> is updated), and <paramref name="decide"/> says
     /// whether the switch goes on without it. On failure nothing of the switch is visible.
     /// </summary>
-    public bool TryApply(ref SwitchPlan plan, Func<SwitchPlan, Failure?> decide, out Failure? failure)
+    public bool TryApply(ref SwitchPlan plan, Func<SwitchPlan, Failure?> decide, [NotNullWhen(false)] out Failure? failure)
     {
         failure = null;
         if (plan.ChangesNothing)
@@ -253,7 +252,7 @@ internal sealed class SwitchTransaction : IDisposable
     }
 
     /// <summary>The drivers an administrator deselected; a record that is not driver-tool's own stops a writer (EUCLEAN) rather than be ignored.</summary>
-    public bool TryDeselectedDrivers(out HashSet<string> drivers, out Failure? failure)
+    public bool TryDeselectedDrivers(out HashSet<string> drivers, [NotNullWhen(false)] out Failure? failure)
     {
         failure = null;
         drivers = [];
@@ -288,5 +287,5 @@ internal sealed class SwitchTransaction : IDisposable
     // One planner for the whole command: the kernels and their catalogs do not change between its
     // switches, and every plan reads the updates/ folders afresh, so the link-ownership index is built once.
     private SwitchPlanner Planner() =>
-        _planner ??= new(_session.Folders, Listing.Kernels, SwitchPlanner.NewId(), DateTimeOffset.UtcNow);
+        _planner ??= new(_session.Folders, Listing.Host, SwitchPlanner.NewId(), DateTimeOffset.UtcNow);
 }

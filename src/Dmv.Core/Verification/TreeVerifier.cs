@@ -39,7 +39,7 @@ internal static class TreeVerifier
     /// <param name="session">The command's session: the state folder, and with <paramref name="repair"/> the lock and the folders switches write through.</param>
     /// <param name="groups">How the catalog groups into listed drivers: links are grouped, and relinked, by them.</param>
     /// <param name="only">Only this driver's links, when set.</param>
-    public static List<TreeProblem> Check(HostSession session, IReadOnlyList<KernelCatalog> catalogs, DriverGroups groups, DriverScope? only, bool repair, HookOptions hooks, DiagnosticLog log)
+    public static List<TreeProblem> Check(HostSession session, HostCatalogs host, DriverScope? only, bool repair, HookOptions hooks, DiagnosticLog log)
     {
         HostRoot root = session.Root;
         var problems = new List<TreeProblem>();
@@ -55,21 +55,20 @@ internal static class TreeVerifier
             CheckTrial(session, problems);
         }
 
-        var ownership = new LinkOwnership(root, catalogs);
         var absolute = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        foreach (KernelCatalog catalog in catalogs)
+        foreach (KernelCatalog catalog in host.Catalogs)
         {
-            CheckUpdates(root, session.Folders, catalog, ownership, groups.NameOf, only, repair, problems, absolute);
+            CheckUpdates(root, session.Folders, catalog, host.Ownership, host.Groups.NameOf, only, repair, problems, absolute);
         }
 
         if (repair && absolute.Count > 0)
         {
-            Relink(session, catalogs, groups, absolute, problems, log);
+            Relink(session, host, absolute, problems, log);
         }
 
-        if (only is null && catalogs.Any(c => c.RealDmvDirectory is not null))
+        if (only is null && host.Catalogs.Any(c => c.RealDmvDirectory is not null))
         {
-            CheckDepmod(root, catalogs, repair, hooks, problems);
+            CheckDepmod(root, host.Catalogs, repair, hooks, problems);
         }
 
         return problems;
@@ -187,10 +186,10 @@ internal static class TreeVerifier
     }
 
     /// <summary>One journalled switch per driver whose links have an absolute target; their problems are mended when it lands.</summary>
-    private static void Relink(HostSession session, IReadOnlyList<KernelCatalog> catalogs, DriverGroups groups, Dictionary<string, List<int>> absolute, List<TreeProblem> problems, DiagnosticLog log)
+    private static void Relink(HostSession session, HostCatalogs host, Dictionary<string, List<int>> absolute, List<TreeProblem> problems, DiagnosticLog log)
     {
-        var planner = new SwitchPlanner(session.Folders, catalogs, SwitchPlanner.NewId(), DateTimeOffset.UtcNow);
-        foreach ((string name, List<CatalogVariant> sources) in groups.Groups)
+        var planner = new SwitchPlanner(session.Folders, host, SwitchPlanner.NewId(), DateTimeOffset.UtcNow);
+        foreach ((string name, List<CatalogVariant> sources) in host.Groups.Groups)
         {
             if (!absolute.TryGetValue(name, out List<int>? indexes))
             {
@@ -311,7 +310,7 @@ internal static class TreeVerifier
 
         foreach ((string name, SortedSet<string> variants) in variantsByDriver.Where(p => p.Value.Count > 1))
         {
-            problems.Add(new TreeProblem(MixedVariants, updates.RealPath!, $"driver '{name}' has links to variants {string.Join(", ", variants)}; select one variant to mend it", false));
+            problems.Add(new TreeProblem(MixedVariants, updates.RealPath, $"driver '{name}' has links to variants {string.Join(", ", variants)}; select one variant to mend it", false));
         }
     }
 

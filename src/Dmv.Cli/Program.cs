@@ -55,7 +55,7 @@ internal static class Program
     {
         if (!ArgumentParser.TryParse(args, out Invocation invocation, out UsageError? usage))
         {
-            return ErrorReporter.Fail(terminal, Errno.EINVAL, usage!.Message);
+            return ErrorReporter.Fail(terminal, Errno.EINVAL, usage.Message);
         }
 
         terminal.Format = invocation.Format;

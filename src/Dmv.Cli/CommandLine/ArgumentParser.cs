@@ -47,7 +47,7 @@ internal static class ArgumentParser
         return text == "table" ? OutputFormat.Table : OutputFormat.Json;
     }
 
-    public static bool TryParse(IReadOnlyList<string> args, out Invocation invocation, out UsageError? error)
+    public static bool TryParse(IReadOnlyList<string> args, out Invocation invocation, [NotNullWhen(false)] out UsageError? error)
     {
         invocation = null!;
         var state = new ParsedLine();

@@ -9,7 +9,7 @@ namespace Dmv.Cli.CommandLine;
 /// </summary>
 internal static class InvocationBuilder
 {
-    public static bool TryBuild(ParsedLine line, out Invocation invocation, out UsageError? error)
+    public static bool TryBuild(ParsedLine line, out Invocation invocation, [NotNullWhen(false)] out UsageError? error)
     {
         invocation = null!;
         if (line.HelpRequested || line.Command == CommandKind.Help)
@@ -71,7 +71,7 @@ internal static class InvocationBuilder
 
     private record struct Names(string? Driver, string? Variant, List<string> Files, string? TrialAction);
 
-    private static bool TryBuildHelp(ParsedLine line, out Invocation invocation, out UsageError? error)
+    private static bool TryBuildHelp(ParsedLine line, out Invocation invocation, [NotNullWhen(false)] out UsageError? error)
     {
         invocation = null!;
         var topic = new List<string>();
@@ -147,7 +147,7 @@ internal static class InvocationBuilder
                 break;
             case CommandKind.Trial when positional.Count > 0:
                 names.TrialAction = Next();
-                if (!OptionTable.TrialActions.Contains(names.TrialAction!))
+                if (!OptionTable.TrialActions.Contains(names.TrialAction))
                 {
                     return new UsageError($"unknown trial action '{names.TrialAction}' ({string.Join(", ", OptionTable.TrialActions)})" + Suggestions.DidYouMean(names.TrialAction!, OptionTable.TrialActions));
                 }

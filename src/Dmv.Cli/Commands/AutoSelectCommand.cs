@@ -23,16 +23,15 @@ internal static class AutoSelectCommand
         SwitchOptions options = host.SwitchOptions(invocation, hardware, log);
         AutoSelectOutcome? outcome;
         Failure? failure;
-        bool done = invocation.Trial
+        if (!(invocation.Trial
             ? TrialService.TryAutoSelect(host.Root, invocation.Tries ?? TrialService.DefaultTries, invocation.BootConfig, options, log, out outcome, out failure)
-            : SelectionService.TryAutoSelect(host.Root, invocation.DryRun, options, log, out outcome, out failure);
-        if (!done)
+            : SelectionService.TryAutoSelect(host.Root, invocation.DryRun, options, log, out outcome, out failure)))
         {
-            return Replies.Fail(terminal, log, failure!);
+            return Replies.Fail(terminal, log, failure);
         }
 
         Replies.Warnings(terminal, log);
-        List<HookResult> hooks = outcome!.Hooks.ToList();
+        List<HookResult> hooks = outcome.Hooks.ToList();
         int? hookFailure = Replies.FailedHook(terminal, hooks, $"auto-selected {outcome.Switched.Count} driver(s)");
         if (hookFailure is not null)
         {

@@ -21,11 +21,11 @@ internal static class DeselectCommand
 
         if (!SelectionService.TryDeselect(host.Root, invocation.Driver!, host.SwitchOptions(invocation, hardware, log), log, out SwitchOutcome? outcome, out Failure? failure))
         {
-            return Replies.Fail(terminal, log, failure!, host);
+            return Replies.Fail(terminal, log, failure, host);
         }
 
         Replies.Warnings(terminal, log);
-        List<HookResult> hooks = outcome!.Hooks.ToList();
+        List<HookResult> hooks = outcome.Hooks.ToList();
         int? hookFailure = Replies.FailedHook(terminal, hooks, $"deselected '{outcome.Driver}'");
         if (hookFailure is not null)
         {

@@ -53,11 +53,11 @@ internal static class ExplainCommand
         Replies.Warnings(terminal, log);
         if (invocation.Format == OutputFormat.Table)
         {
-            terminal.WriteText(Table(driver!, explanations, choice, integrity, deselected.Contains(driver!.Name)));
+            terminal.WriteText(Table(driver, explanations, choice, integrity, deselected.Contains(driver.Name)));
         }
         else
         {
-            terminal.WriteJson(Reply(driver!, explanations, choice, integrity, deselected.Contains(driver!.Name)), DmvJsonContext.Default.ExplainReply);
+            terminal.WriteJson(Reply(driver, explanations, choice, integrity, deselected.Contains(driver.Name)), DmvJsonContext.Default.ExplainReply);
         }
 
         return 0;

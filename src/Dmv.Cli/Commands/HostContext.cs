@@ -137,7 +137,7 @@ internal sealed class HostContext
             {
                 // Not a wait on another thread: a DescriptorStream's ReadAsync reads on this thread and
                 // returns a finished task, so the pipe reader never suspends and GetResult() only unwraps.
-                LspciReader.Result read = LspciReader.ReadAsync(input!, sourceName, log).GetAwaiter().GetResult();
+                LspciReader.Result read = LspciReader.ReadAsync(input, sourceName, log).GetAwaiter().GetResult();
                 if (read.Errno != 0)
                 {
                     exitCode = ErrorReporter.Fail(terminal, read.Errno, $"--lspci {invocation.Lspci}: {read.Problem}");

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;

@@ -4,7 +4,6 @@ using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
 using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
-using Dmv.Core.Kernels;
 using Dmv.Core.Switching;
 using Dmv.Core.Reports;
 

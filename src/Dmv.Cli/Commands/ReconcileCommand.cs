@@ -25,7 +25,7 @@ internal static class ReconcileCommand
 
         if (!Reconciler.TryReconcile(host.Root, invocation.Files, invocation.Pending, host.SwitchOptions(invocation, hardware, log), log, out List<ReconcileAction> actions, out List<HookResult> ran, out List<string> madeRelative, out Failure? failure))
         {
-            return Replies.Fail(terminal, log, failure!, host);
+            return Replies.Fail(terminal, log, failure, host);
         }
 
         Replies.Warnings(terminal, log);

@@ -1,6 +1,5 @@
 using Dmv.Cli.CommandLine;
 using Dmv.Cli.Output;
-using Dmv.Core.FileSystem;
 using Dmv.Core.Listing;
 using Dmv.Core.Pci;
 using Dmv.Core.Diagnostics;

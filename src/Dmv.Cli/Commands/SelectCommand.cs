@@ -24,16 +24,15 @@ internal static class SelectCommand
         SwitchOptions options = host.SwitchOptions(invocation, hardware, log);
         SwitchOutcome? outcome;
         Failure? failure;
-        bool done = invocation.Trial
+        if (!(invocation.Trial
             ? TrialService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, invocation.Tries ?? TrialService.DefaultTries, invocation.BootConfig, options, log, out outcome, out failure)
-            : SelectionService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, options, log, out outcome, out failure);
-        if (!done)
+            : SelectionService.TrySelect(host.Root, invocation.Driver!, invocation.Variant!, options, log, out outcome, out failure)))
         {
-            return Replies.Fail(terminal, log, failure!, host);
+            return Replies.Fail(terminal, log, failure, host);
         }
 
         Replies.Warnings(terminal, log);
-        List<HookResult> hooks = outcome!.Hooks.ToList();
+        List<HookResult> hooks = outcome.Hooks.ToList();
         int? hookFailure = Replies.FailedHook(terminal, hooks, $"selected '{outcome.Variant}' for '{outcome.Driver}'");
         if (hookFailure is not null)
         {

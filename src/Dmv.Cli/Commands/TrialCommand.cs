@@ -32,19 +32,19 @@ internal static class TrialCommand
             case "confirm":
                 if (!TrialService.TryConfirm(host.Root, invocation.Force, options, log, out TrialRecord? confirmed, out List<HookResult> confirmHooks, out Failure? failure))
                 {
-                    return Replies.Fail(terminal, log, failure!);
+                    return Replies.Fail(terminal, log, failure);
                 }
 
                 Replies.Warnings(terminal, log);
-                if (Replies.FailedHook(terminal, confirmHooks, $"trial {confirmed!.Id} confirmed") is int hookFailure)
+                if (Replies.FailedHook(terminal, confirmHooks, $"trial {confirmed.Id} confirmed") is int hookFailure)
                 {
                     return hookFailure;
                 }
 
-                TrialStatus status = TrialStatus.Of(host.Root, confirmed!);
+                TrialStatus status = TrialStatus.Of(host.Root, confirmed);
                 if (invocation.Format == OutputFormat.Table)
                 {
-                    terminal.WriteText($"trial {confirmed!.Id} is {confirmed.State}: {string.Join(", ", confirmed.Drivers.Select(d => $"{d.Variant} for {d.Driver}"))} kept\n");
+                    terminal.WriteText($"trial {confirmed.Id} is {confirmed.State}: {string.Join(", ", confirmed.Drivers.Select(d => $"{d.Variant} for {d.Driver}"))} kept\n");
                     return 0;
                 }
 
@@ -53,15 +53,14 @@ internal static class TrialCommand
             case "rollback":
             case "settle":
                 SettleOutcome? outcome;
-                bool done = invocation.TrialAction == "rollback"
+                if (!(invocation.TrialAction == "rollback"
                     ? TrialService.TryRollback(host.Root, options, log, out outcome, out failure)
-                    : TrialService.TrySettle(host.Root, options, log, out outcome, out failure);
-                if (!done)
+                    : TrialService.TrySettle(host.Root, options, log, out outcome, out failure)))
                 {
-                    return Replies.Fail(terminal, log, failure!);
+                    return Replies.Fail(terminal, log, failure);
                 }
 
-                return Decision(invocation, terminal, log, outcome!.Decision with { Trial = outcome.Record?.Id }, outcome.Switched, outcome.Hooks, outcome.Detail, $"trial {outcome.Record?.Id} rolled back");
+                return Decision(invocation, terminal, log, outcome.Decision with { Trial = outcome.Record?.Id }, outcome.Switched, outcome.Hooks, outcome.Detail, $"trial {outcome.Record?.Id} rolled back");
             case "boot":
                 BootDecision decision = TrialService.Boot(host.Root, options, log, out List<SwitchOutcome> rolledBack, out List<HookResult> bootHooks, out failure);
                 if (failure is not null)
@@ -72,23 +71,22 @@ internal static class TrialCommand
                 return Decision(invocation, terminal, log, decision, rolledBack, bootHooks, decision.Detail ?? (decision.Decision == BootDecision.Try ? $"trying trial {decision.Trial}" : "no trial pending"), done: null);
             default:
                 BootLoaderChange? change;
-                done = invocation.TrialAction == "enable"
+                if (!(invocation.TrialAction == "enable"
                     ? TrialService.TryEnable(host.Root, invocation.BootConfig, options, log, out change, out failure)
-                    : TrialService.TryDisable(host.Root, invocation.BootConfig, options, log, out change, out failure);
-                if (!done)
+                    : TrialService.TryDisable(host.Root, invocation.BootConfig, options, log, out change, out failure)))
                 {
-                    return Replies.Fail(terminal, log, failure!);
+                    return Replies.Fail(terminal, log, failure);
                 }
 
                 Replies.Warnings(terminal, log);
                 if (invocation.Format == OutputFormat.Table)
                 {
                     string what = invocation.TrialAction == "enable" ? "prepared for trial selections" : "no longer prepared for trial selections";
-                    terminal.WriteText($"{host.Root.RealPathOf(change!.Config)}: {(change.Changed ? what : $"already {what}")}\n");
+                    terminal.WriteText($"{host.Root.RealPathOf(change.Config)}: {(change.Changed ? what : $"already {what}")}\n");
                     return 0;
                 }
 
-                terminal.WriteJson(new BootLoaderReply { BootConfig = change!.Config, Block = change.Block, Changed = change.Changed }, DmvJsonContext.Default.BootLoaderReply);
+                terminal.WriteJson(new BootLoaderReply { BootConfig = change.Config, Block = change.Block, Changed = change.Changed }, DmvJsonContext.Default.BootLoaderReply);
                 return 0;
         }
     }

@@ -1,4 +1,3 @@
-using Dmv.Cli.CommandLine;
 
 namespace Dmv.Cli.Output;
 

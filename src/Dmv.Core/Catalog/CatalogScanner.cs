@@ -170,7 +170,7 @@ internal static class CatalogScanner
             }
 
             string folder = directory.RealPath.Length > dmvPath.Length ? directory.RealPath[(dmvPath.Length + 1)..] : "";
-            Variants.Add(new CatalogVariant(release, directory.RealPath, folder, info!));
+            Variants.Add(new CatalogVariant(release, directory.RealPath, folder, info));
         }
 
         private void Reject(string directory, string reason)

@@ -31,7 +31,7 @@ internal static class InfoJsonParser
         PciIds,
     }
 
-    public static bool TryParse(ReadOnlySpan<byte> json, StringPool strings, out VariantInfo? info, out string reason)
+    public static bool TryParse(ReadOnlySpan<byte> json, StringPool strings, [NotNullWhen(true)] out VariantInfo? info, out string reason)
     {
         info = null;
         try
@@ -51,7 +51,7 @@ internal static class InfoJsonParser
         }
     }
 
-    private static bool TryParseDocument(ReadOnlySpan<byte> json, StringPool strings, out VariantInfo? info, out string reason)
+    private static bool TryParseDocument(ReadOnlySpan<byte> json, StringPool strings, [NotNullWhen(true)] out VariantInfo? info, out string reason)
     {
         info = null;
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
@@ -208,7 +208,7 @@ internal static class InfoJsonParser
         : pciIds is null ? RequiredKeys[7]
         : null;
 
-    private static bool TryPciIds(ref Utf8JsonReader reader, StringPool strings, out List<ModulePciIds>? result, out string reason)
+    private static bool TryPciIds(ref Utf8JsonReader reader, StringPool strings, [NotNullWhen(true)] out List<ModulePciIds>? result, out string reason)
     {
         result = null;
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -331,7 +331,7 @@ internal static class InfoJsonParser
         return PciHex.TryParseIdField(text, out value);
     }
 
-    private static bool TryString(ref Utf8JsonReader reader, StringPool strings, string key, out string? value, out string reason)
+    private static bool TryString(ref Utf8JsonReader reader, StringPool strings, string key, [NotNullWhen(true)] out string? value, out string reason)
     {
         if (reader.TokenType != JsonTokenType.String)
         {

@@ -14,7 +14,7 @@ internal sealed class DescriptorStream(int descriptor, bool owned = false) : Str
     /// as given: `--lspci <(lspci -nm)` is a pipe); the stream owns the descriptor. Readers of such
     /// input bound what they take from it.
     /// </summary>
-    public static bool TryOpenInput(string path, out DescriptorStream? stream, out int errno)
+    public static bool TryOpenInput(string path, [NotNullWhen(true)] out DescriptorStream? stream, out int errno)
     {
         stream = null;
         int descriptor = NativePath.Open(path, NativeMethods.O_RDONLY | NativeMethods.O_CLOEXEC, out errno, blocking: true);

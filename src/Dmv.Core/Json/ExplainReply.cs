@@ -1,5 +1,4 @@
 using Dmv.Core.Catalog;
-using System.Text.Json.Serialization;
 
 namespace Dmv.Core.Json;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Dmv.Core.State;
 
 namespace Dmv.Core.Json;

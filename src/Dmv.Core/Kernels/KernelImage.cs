@@ -66,7 +66,7 @@ internal static class KernelImage
         }
     }
 
-    private static bool TryPayload(ReadOnlySpan<byte> image, out ReadOnlySpan<byte> payload, out string? reason)
+    private static bool TryPayload(ReadOnlySpan<byte> image, out ReadOnlySpan<byte> payload, [NotNullWhen(false)] out string? reason)
     {
         payload = default;
         if (image.Length > 0x250 && image.Slice(0x202, 4).SequenceEqual("HdrS"u8) && BinaryPrimitives.ReadUInt16LittleEndian(image[0x206..]) >= 0x208)

@@ -11,7 +11,7 @@ namespace Dmv.Core.Links;
 internal static class VariantModules
 {
     /// <summary>Module file name → path relative to the variant folder; the folder and all below it opened by descriptor, never through a link.</summary>
-    public static bool TryFind(HostRoot root, string realVariantDirectory, out SortedDictionary<string, string> modules, out Failure? failure)
+    public static bool TryFind(HostRoot root, string realVariantDirectory, out SortedDictionary<string, string> modules, [NotNullWhen(false)] out Failure? failure)
     {
         modules = new SortedDictionary<string, string>(StringComparer.Ordinal);
         failure = null;

@@ -84,7 +84,7 @@ internal sealed class ModuleInspector(NativeCodecs codecs)
         ReadOnlySpan<byte> image = file;
         if (ModuleSignature.TryFind(file, out ModuleSignature? signature, out string? signatureError))
         {
-            image = file[..signature!.SignedLength];
+            image = file[..signature.SignedLength];
             report.Signature = Describe(signature, file);
         }
         else if (signatureError is not null)
@@ -157,7 +157,7 @@ internal sealed class ModuleInspector(NativeCodecs codecs)
         }
 
         return Pkcs7Signer.TryParse(signature.Signature(file), out Pkcs7Signer? signer, out string error)
-            ? new SignatureReport(signature.IdTypeName, signer!.Signer, signer.KeyId, signer.HashAlgorithm, signature.SignatureLength, signature.MalformedReason)
+            ? new SignatureReport(signature.IdTypeName, signer.Signer, signer.KeyId, signer.HashAlgorithm, signature.SignatureLength, signature.MalformedReason)
             : new SignatureReport(signature.IdTypeName, null, null, null, signature.SignatureLength, error);
     }
 }

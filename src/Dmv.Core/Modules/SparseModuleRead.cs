@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Dmv.Core.Elf;
 using Dmv.Core.FileSystem;

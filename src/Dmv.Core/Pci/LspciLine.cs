@@ -8,7 +8,7 @@ namespace Dmv.Core.Pci;
 /// </summary>
 internal static class LspciLine
 {
-    public static bool TryParse(ReadOnlySpan<byte> line, out PciDevice? device, out string? reason)
+    public static bool TryParse(ReadOnlySpan<byte> line, out PciDevice? device, [NotNullWhen(false)] out string? reason)
     {
         device = null;
         reason = null;

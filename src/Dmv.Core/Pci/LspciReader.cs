@@ -132,7 +132,7 @@ internal static class LspciReader
         line.CopyTo(bytes);
         if (!LspciLine.TryParse(bytes, out PciDevice? device, out string? reason))
         {
-            log.Warn(lineNumber, reason!);
+            log.Warn(lineNumber, reason);
             return;
         }
 

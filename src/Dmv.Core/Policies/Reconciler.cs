@@ -2,7 +2,6 @@ using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Hooks;
 using Dmv.Core.Listing;
-using Dmv.Core.State;
 using Dmv.Core.Catalog;
 using Dmv.Core.Links;
 using Dmv.Core.Switching;
@@ -20,7 +19,7 @@ namespace Dmv.Core.Policies;
 /// </summary>
 internal static class Reconciler
 {
-    public static bool TryReconcile(HostRoot root, IReadOnlyList<string> named, bool pending, SwitchOptions options, DiagnosticLog log, out List<ReconcileAction> actions, out List<HookResult> hooks, out List<string> madeRelative, out Failure? failure)
+    public static bool TryReconcile(HostRoot root, IReadOnlyList<string> named, bool pending, SwitchOptions options, DiagnosticLog log, out List<ReconcileAction> actions, out List<HookResult> hooks, out List<string> madeRelative, [NotNullWhen(false)] out Failure? failure)
     {
         actions = [];
         hooks = [];
@@ -40,7 +39,7 @@ internal static class Reconciler
 
         using (transaction)
         {
-            SwitchTransaction open = transaction!;
+            SwitchTransaction open = transaction;
             if (!open.TryDeselectedDrivers(out _, out failure))
             {
                 return false;
@@ -56,7 +55,7 @@ internal static class Reconciler
                     return false;
                 }
 
-                scopes.Add(scope!);
+                scopes.Add(scope);
             }
 
             foreach (string name in pending ? PendingDrivers.Read(open.State, log) : [])
@@ -64,9 +63,9 @@ internal static class Reconciler
                 // A package's name for its driver may be neither listed nor a folder any more (it was removed): nothing to do then.
                 if (SelectionService.TryScope(open, name, log, out DriverScope? scope, out Failure? unknown))
                 {
-                    scopes.Add(scope!);
+                    scopes.Add(scope);
                 }
-                else if (unknown!.Errno != Errno.ENOENT)
+                else if (unknown.Errno != Errno.ENOENT)
                 {
                     log.Warn(name, unknown.Message);
                 }
@@ -129,7 +128,7 @@ internal static class Reconciler
             // A kernel that cannot be written loses the driver's links below, like one whose copy was refused.
             if (!transaction.TryApply(ref plan, static _ => null, out Failure? failure))
             {
-                return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, name, $"cannot re-point the links of '{name}': {failure!.Message}", failure);
+                return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, name, $"cannot re-point the links of '{name}': {failure.Message}", failure);
             }
 
             repointedKernels.AddRange(plan.ChangesNothing ? [] : plan.Kernels);
@@ -207,7 +206,7 @@ internal static class Reconciler
                 return new ReconcileAction(scope.Name, ReconcileOutcome.Selected, choice.Variant, choice.Reason + FailedKernelsText([.. failed, .. plan.Failed]), null, [.. failed, .. plan.Failed]);
             }
 
-            return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure!.Message}", failure, [.. failed, .. plan.Failed]);
+            return new ReconcileAction(scope.Name, ReconcileOutcome.Failed, choice.Variant, $"auto-select's choice '{choice.Variant}' cannot be selected: {failure.Message}", failure, [.. failed, .. plan.Failed]);
         }
 
         if (decidingFailure is not null)

@@ -15,7 +15,7 @@ namespace Dmv.Core.Policies;
 /// </summary>
 internal static class SelectionService
 {
-    public static bool TrySelect(HostRoot root, string driver, string variant, SwitchOptions options, DiagnosticLog log, out SwitchOutcome? outcome, out Failure? failure)
+    public static bool TrySelect(HostRoot root, string driver, string variant, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out SwitchOutcome? outcome, [NotNullWhen(false)] out Failure? failure)
     {
         outcome = null;
         failure = NameRules.CheckName("driver", driver) ?? NameRules.CheckName("variant", variant);
@@ -26,7 +26,7 @@ internal static class SelectionService
 
         using (transaction)
         {
-            DriverListing listing = transaction!.Listing;
+            DriverListing listing = transaction.Listing;
             failure = NameResolver.ResolveDriver(listing, driver, log, out DriverEntry? entry);
             VariantEntry? chosen = null;
             if (failure is not null || (failure = NameResolver.ResolveVariant(entry!, variant, out chosen)) is not null)
@@ -41,21 +41,21 @@ internal static class SelectionService
 
             if (!options.Force && !chosen!.HardwarePresent)
             {
-                failure = new Failure(Errno.ENODEV, $"no hardware present matches variant '{chosen.Name}' of driver '{entry!.Name}'; --force selects it anyway");
+                failure = new Failure(Errno.ENODEV, $"no hardware present matches variant '{chosen.Name}' of driver '{entry.Name}'; --force selects it anyway");
                 return false;
             }
 
-            SwitchPlan plan = transaction.PlanSelect(entry!.Scope, chosen!, options.Force);
-            Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(listing, p, entry!.Name, chosen);
-            if ((failure = Decide(plan)) is not null || !TryApplyOnTrial(transaction, entry!.Scope, chosen!.Name, entry!.Selected, ref plan, Decide, out failure))
+            SwitchPlan plan = transaction.PlanSelect(entry.Scope, chosen!, options.Force);
+            Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(listing, p, entry.Name, chosen);
+            if ((failure = Decide(plan)) is not null || !TryApplyOnTrial(transaction, entry.Scope, chosen!.Name, entry.Selected, ref plan, Decide, out failure))
             {
                 return false;
             }
 
-            transaction.WarnFailedKernels(entry!.Name, plan.Failed);
+            transaction.WarnFailedKernels(entry.Name, plan.Failed);
 
             // An explicit select is the administrator's word on a variant that failed to boot on a trial.
-            if (transaction.FailedBoots.Contains(entry.Name, chosen!.Name) && FailedBootRecord.Set(transaction.State, entry.Name, chosen.Name, null, log) is int errno and not 0)
+            if (transaction.FailedBoots.Contains(entry.Name, chosen.Name) && FailedBootRecord.Set(transaction.State, entry.Name, chosen.Name, null, log) is int errno and not 0)
             {
                 log.Warn(transaction.State.PathOf(FailedBootRecord.Name), $"'{chosen.Name}' of '{entry.Name}' is still marked as failed to boot: {Errno.Describe(errno)}");
             }
@@ -67,14 +67,14 @@ internal static class SelectionService
                 transaction.RecordDecision(entry.Name, deselected: false);
             }
 
-            transaction.Switched(entry.Name, chosen!.Name, plan.Kernels);
+            transaction.Switched(entry.Name, chosen.Name, plan.Kernels);
             List<HookResult> hooks = transaction.Finish();
             outcome = new SwitchOutcome(entry.Name, chosen.Name, plan.Kernels, plan.MovedAside, hooks, transaction.Listing.RebootRequired, plan.Failed, plan.Relinked) { Trial = transaction.NewTrial };
             return true;
         }
     }
 
-    public static bool TryDeselect(HostRoot root, string driver, SwitchOptions options, DiagnosticLog log, out SwitchOutcome? outcome, out Failure? failure)
+    public static bool TryDeselect(HostRoot root, string driver, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out SwitchOutcome? outcome, [NotNullWhen(false)] out Failure? failure)
     {
         outcome = null;
         failure = NameRules.CheckName("driver", driver);
@@ -85,24 +85,24 @@ internal static class SelectionService
 
         using (transaction)
         {
-            if (!TryScope(transaction!, driver, log, out DriverScope? scope, out failure))
+            if (!TryScope(transaction, driver, log, out DriverScope? scope, out failure))
             {
                 return false;
             }
 
-            if ((failure = transaction!.RefuseDuringTrial(scope!.Name)) is not null)
+            if ((failure = transaction.RefuseDuringTrial(scope.Name)) is not null)
             {
                 return false;
             }
 
-            SwitchPlan plan = transaction!.PlanDeselect(scope!);
-            Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(transaction.Listing, p, scope!.Name, variant: null);
+            SwitchPlan plan = transaction.PlanDeselect(scope);
+            Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(transaction.Listing, p, scope.Name, variant: null);
             if ((failure = Decide(plan)) is not null || !transaction.TryApply(ref plan, Decide, out failure))
             {
                 return false;
             }
 
-            transaction.WarnFailedKernels(scope!.Name, plan.Failed);
+            transaction.WarnFailedKernels(scope.Name, plan.Failed);
             if (plan.ChangesNothing)
             {
                 transaction.RecordDecision(scope.Name, deselected: true);
@@ -119,7 +119,7 @@ internal static class SelectionService
     /// For each driver with hardware present and nothing selected, selects the installer's choice
     /// (see <see cref="AutoSelector"/>). With <paramref name="dryRun"/> only the plan is returned.
     /// </summary>
-    public static bool TryAutoSelect(HostRoot root, bool dryRun, SwitchOptions options, DiagnosticLog log, out AutoSelectOutcome? outcome, out Failure? failure)
+    public static bool TryAutoSelect(HostRoot root, bool dryRun, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out AutoSelectOutcome? outcome, [NotNullWhen(false)] out Failure? failure)
     {
         outcome = null;
         if (dryRun)
@@ -142,7 +142,7 @@ internal static class SelectionService
 
         using (transaction)
         {
-            if (!transaction!.TryDeselectedDrivers(out HashSet<string> left, out failure))
+            if (!transaction.TryDeselectedDrivers(out HashSet<string> left, out failure))
             {
                 return false;
             }
@@ -167,12 +167,12 @@ internal static class SelectionService
                 Failure? Decide(SwitchPlan p) => DecidingKernel.Failure(listing, p, entry.Name, variant);
                 if ((failure = Decide(plan)) is not null || !TryApplyOnTrial(transaction, entry.Scope, variant.Name, null, ref plan, Decide, out failure))
                 {
-                    log.Warn(choice.Driver, $"'{choice.Variant}' not selected: {failure!.Message}");
+                    log.Warn(choice.Driver, $"'{choice.Variant}' not selected: {failure.Message}");
                     refused.Add((choice.Driver, failure));
                     continue;
                 }
 
-                transaction.WarnFailedKernels(entry!.Name, plan.Failed);
+                transaction.WarnFailedKernels(entry.Name, plan.Failed);
                 transaction.Switched(choice.Driver, choice.Variant, plan.Kernels);
                 switched.Add(new SwitchOutcome(choice.Driver, choice.Variant, plan.Kernels, plan.MovedAside, [], false, plan.Failed));
             }
@@ -192,7 +192,7 @@ internal static class SelectionService
     /// that had nothing selected as deselected, so auto-select does not pick the variant again untried.
     /// </summary>
     /// <param name="beforeHooks">Run once the links are back, before the hooks: what must be in the rebuilt initrd.</param>
-    public static bool TryRollBack(HostRoot root, TrialRecord trial, string? onlyKernel, bool keepInTree, SwitchOptions options, DiagnosticLog log, out List<SwitchOutcome> switched, out List<HookResult> hooks, out Failure? failure, Action<StateDirectory>? beforeHooks)
+    public static bool TryRollBack(HostRoot root, TrialRecord trial, string? onlyKernel, bool keepInTree, SwitchOptions options, DiagnosticLog log, out List<SwitchOutcome> switched, out List<HookResult> hooks, [NotNullWhen(false)] out Failure? failure, Action<StateDirectory>? beforeHooks)
     {
         switched = [];
         hooks = [];
@@ -205,7 +205,7 @@ internal static class SelectionService
         {
             foreach (TrialDriver driver in trial.Drivers)
             {
-                DriverEntry? entry = transaction!.Listing.Driver(driver.Driver);
+                DriverEntry? entry = transaction.Listing.Driver(driver.Driver);
                 DriverScope scope = entry is null ? DriverScope.FolderOnly(driver.Driver) : entry.Scope;
                 var back = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
                 var removed = new HashSet<string>(StringComparer.Ordinal);
@@ -261,8 +261,8 @@ internal static class SelectionService
                 }
             }
 
-            beforeHooks?.Invoke(transaction!.State);
-            hooks = transaction!.Finish();
+            beforeHooks?.Invoke(transaction.State);
+            hooks = transaction.Finish();
             return true;
         }
     }
@@ -271,7 +271,7 @@ internal static class SelectionService
     /// <see cref="SwitchTransaction.TryApply"/>; on trial (<see cref="SwitchOptions.Trial"/>), the
     /// trial's record names the driver before a link changes, and forgets it when nothing changed.
     /// </summary>
-    private static bool TryApplyOnTrial(SwitchTransaction transaction, DriverScope driver, string variant, string? listedBefore, ref SwitchPlan plan, Func<SwitchPlan, Failure?> decide, out Failure? failure)
+    private static bool TryApplyOnTrial(SwitchTransaction transaction, DriverScope driver, string variant, string? listedBefore, ref SwitchPlan plan, Func<SwitchPlan, Failure?> decide, [NotNullWhen(false)] out Failure? failure)
     {
         if (transaction.Options.Trial is null || plan.ChangesNothing)
         {
@@ -286,7 +286,7 @@ internal static class SelectionService
         if (!transaction.TryApply(ref plan, decide, out failure))
         {
             // After the commit mark (EINPROGRESS) the switch is done by the next run: the record stays, for it to be rolled back.
-            if (failure!.Errno != Errno.EINPROGRESS)
+            if (failure.Errno != Errno.EINPROGRESS)
             {
                 transaction.ForgetTrialDriver(driver.Name);
             }
@@ -301,7 +301,7 @@ internal static class SelectionService
     /// The driver a deselect or reconcile names: as -l lists it, by folder, or — when its catalog
     /// is gone but links into dmv/NAME/ remain — by that folder alone. ENOENT when none of these.
     /// </summary>
-    internal static bool TryScope(SwitchTransaction transaction, string name, DiagnosticLog log, out DriverScope? scope, out Failure? failure)
+    internal static bool TryScope(SwitchTransaction transaction, string name, DiagnosticLog log, [NotNullWhen(true)] out DriverScope? scope, [NotNullWhen(false)] out Failure? failure)
     {
         failure = NameResolver.ResolveDriver(transaction.Listing, name, log, out DriverEntry? entry);
         scope = entry is null ? DriverScope.FolderOnly(name) : entry.Scope;

@@ -61,7 +61,7 @@ internal sealed record ModuleSignature(byte Algorithm, byte Hash, byte IdType, i
     public ReadOnlySpan<byte> Signature(ReadOnlySpan<byte> file) => file.Slice(SignatureOffset, SignatureLength);
 
     /// <summary>Finds the trailer; false with a null error when the module is simply unsigned.</summary>
-    public static bool TryFind(ReadOnlySpan<byte> file, out ModuleSignature? signature, out string? error)
+    public static bool TryFind(ReadOnlySpan<byte> file, [NotNullWhen(true)] out ModuleSignature? signature, out string? error)
     {
         signature = null;
         error = null;

@@ -42,7 +42,7 @@ internal sealed record Pkcs7Signer(
         return text.ToString();
     }
 
-    public static bool TryParse(ReadOnlySpan<byte> der, out Pkcs7Signer? signer, out string error)
+    public static bool TryParse(ReadOnlySpan<byte> der, [NotNullWhen(true)] out Pkcs7Signer? signer, out string error)
     {
         signer = null;
         try

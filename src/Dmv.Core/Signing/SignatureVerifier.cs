@@ -24,7 +24,7 @@ internal sealed class SignatureVerifier(TrustStore trust)
                 : new SignatureVerdict(SignatureStatus.Invalid, trailerError);
         }
 
-        if (signature!.IdType != ModuleSignature.Pkcs7)
+        if (signature.IdType != ModuleSignature.Pkcs7)
         {
             return new SignatureVerdict(SignatureStatus.NotPossible, $"{signature.IdTypeName} signatures are not supported (the kernel only accepts PKCS#7)");
         }
@@ -39,13 +39,13 @@ internal sealed class SignatureVerifier(TrustStore trust)
             return new SignatureVerdict(SignatureStatus.Invalid, error);
         }
 
-        TrustedCertificate? certificate = trust.Find(signer!);
+        TrustedCertificate? certificate = trust.Find(signer);
         if (certificate is null)
         {
-            return new SignatureVerdict(SignatureStatus.Untrusted, $"signed by '{signer!.Signer}' (key {signer.KeyId}), which is not among the {trust.Certificates.Count} trusted certificate(s) in {trust.Folder}");
+            return new SignatureVerdict(SignatureStatus.Untrusted, $"signed by '{signer.Signer}' (key {signer.KeyId}), which is not among the {trust.Certificates.Count} trusted certificate(s) in {trust.Folder}");
         }
 
-        if (signer!.HasSignedAttributes)
+        if (signer.HasSignedAttributes)
         {
             return new SignatureVerdict(SignatureStatus.NotPossible, "signatures with signed attributes are not supported (sign-file makes none)");
         }

@@ -63,7 +63,7 @@ internal sealed class TrustStore
             {
                 if (TrustedCertificate.TryParse(path, der, out TrustedCertificate? certificate, out string error))
                 {
-                    certificates.Add(certificate!);
+                    certificates.Add(certificate);
                 }
                 else
                 {

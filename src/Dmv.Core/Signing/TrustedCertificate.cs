@@ -11,7 +11,7 @@ namespace Dmv.Core.Signing;
 /// </summary>
 internal sealed record TrustedCertificate(string File, byte[] IssuerDer, byte[] SerialNumber, byte[] SubjectPublicKeyInfo, string KeyAlgorithmOid, string Subject)
 {
-    public static bool TryParse(string file, byte[] der, out TrustedCertificate? certificate, out string error)
+    public static bool TryParse(string file, byte[] der, [NotNullWhen(true)] out TrustedCertificate? certificate, out string error)
     {
         certificate = null;
         try

@@ -17,7 +17,7 @@ internal static class HistoryReader
 
     /// <param name="driver">Only this driver's records, when set.</param>
     /// <param name="limit">At most this many records, when set.</param>
-    public static bool TryRead(StateDirectory? state, string? driver, int? limit, DiagnosticLog log, out List<HistoryEntry> entries, out int errno, out string? problem)
+    public static bool TryRead(StateDirectory? state, string? driver, int? limit, DiagnosticLog log, out List<HistoryEntry> entries, out int errno, [NotNullWhen(false)] out string? problem)
     {
         entries = [];
         errno = 0;
@@ -57,9 +57,9 @@ internal static class HistoryReader
 
             if (TryParse(line, out HistoryEntry? entry))
             {
-                if (driver is null || entry!.Driver == driver)
+                if (driver is null || entry.Driver == driver)
                 {
-                    entries.Add(entry!);
+                    entries.Add(entry);
                 }
             }
             else if (++skipped <= MaxReportedLines)
@@ -78,7 +78,7 @@ internal static class HistoryReader
         return true;
     }
 
-    private static bool TryParse(ReadOnlySpan<byte> line, out HistoryEntry? entry)
+    private static bool TryParse(ReadOnlySpan<byte> line, [NotNullWhen(true)] out HistoryEntry? entry)
     {
         entry = null;
         try

@@ -23,7 +23,7 @@ internal sealed class HostLock : IDisposable
     private HostLock(int descriptor) => _descriptor = descriptor;
 
     /// <summary>The state folder (created if missing) and, in it, the lock <paramref name="name"/> held exclusively: what every writer starts with.</summary>
-    public static bool TryOpenExclusive(HostRoot root, string name, TimeSpan timeout, out StateDirectory? state, out HostLock? held, out Failure? failure)
+    public static bool TryOpenExclusive(HostRoot root, string name, TimeSpan timeout, [NotNullWhen(true)] out StateDirectory? state, [NotNullWhen(true)] out HostLock? held, [NotNullWhen(false)] out Failure? failure)
     {
         state = null;
         held = null;
@@ -45,7 +45,7 @@ internal sealed class HostLock : IDisposable
         return true;
     }
 
-    public static bool TryAcquire(StateDirectory state, string name, bool exclusive, TimeSpan timeout, out HostLock? held, out int errno, out string reason)
+    public static bool TryAcquire(StateDirectory state, string name, bool exclusive, TimeSpan timeout, [NotNullWhen(true)] out HostLock? held, out int errno, out string reason)
     {
         held = null;
         reason = "";

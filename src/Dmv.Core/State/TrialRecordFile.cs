@@ -14,7 +14,7 @@ internal static class TrialRecordFile
     private const int MaxBytes = 1 << 20;
 
     /// <summary>The record, or null when there is none; false with the errno and problem when it exists but is not to be obeyed.</summary>
-    public static bool TryRead(StateDirectory? state, out TrialRecord? record, out int errno, out string? problem)
+    public static bool TryRead(StateDirectory? state, out TrialRecord? record, out int errno, [NotNullWhen(false)] out string? problem)
     {
         record = null;
         errno = 0;
@@ -37,7 +37,7 @@ internal static class TrialRecordFile
             return false;
         }
 
-        if (!TryParse(buffer.AsSpan(0, length), out record, out string reason) || (reason = Check(record!) ?? "").Length > 0)
+        if (!TryParse(buffer.AsSpan(0, length), out record, out string reason) || (reason = Check(record) ?? "").Length > 0)
         {
             record = null;
             errno = Errno.EUCLEAN;
@@ -130,7 +130,7 @@ internal static class TrialRecordFile
         return null;
     }
 
-    private static bool TryParse(ReadOnlySpan<byte> json, out TrialRecord? record, out string reason)
+    private static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out TrialRecord? record, out string reason)
     {
         record = null;
         reason = "";

@@ -33,7 +33,7 @@ internal sealed class HostSession : IDisposable
     public Failure? StateProblem { get; private init; }
 
     /// <summary>For a command that changes the tree: the state folder (created if missing), the exclusive lock, recovery.</summary>
-    public static bool TryBeginWrite(HostRoot root, TimeSpan lockTimeout, DiagnosticLog log, out HostSession? session, out Failure? failure)
+    public static bool TryBeginWrite(HostRoot root, TimeSpan lockTimeout, DiagnosticLog log, [NotNullWhen(true)] out HostSession? session, [NotNullWhen(false)] out Failure? failure)
     {
         session = null;
         if (!HostLock.TryOpenExclusive(root, StateDirectory.LockName, lockTimeout, out StateDirectory? state, out HostLock? held, out failure))
@@ -41,10 +41,10 @@ internal sealed class HostSession : IDisposable
             return false;
         }
 
-        session = new HostSession(root, state!, held);
+        session = new HostSession(root, state, held);
 
         // A journal.tmp is a journal whose writing a crash cut short: no switch began from it.
-        int errno = state!.Folder.Remove(StateDirectory.JournalTemporaryName);
+        int errno = state.Folder.Remove(StateDirectory.JournalTemporaryName);
         if (errno is not (0 or Errno.ENOENT))
         {
             session.Dispose();
@@ -88,7 +88,7 @@ internal sealed class HostSession : IDisposable
             {
                 using (writer)
                 {
-                    writer!.ReleaseTree();
+                    writer.ReleaseTree();
                     foreach (HookResult hook in writer.RunHooks([], HookOptions.Default(), lockTimeout, log))
                     {
                         if (hook.Status == HookStatus.Failed)
@@ -100,7 +100,7 @@ internal sealed class HostSession : IDisposable
             }
             else
             {
-                log.Warn(state.JournalPath, $"an interrupted switch could not be completed: {failure!.Message}");
+                log.Warn(state.JournalPath, $"an interrupted switch could not be completed: {failure.Message}");
             }
         }
 
@@ -186,7 +186,7 @@ internal sealed class HostSession : IDisposable
             return failure;
         }
 
-        bool forward = journal!.State == JournalState.Committed;
+        bool forward = journal.State == JournalState.Committed;
         // Finished completely, it is recorded like any switch, and its hooks are owed (PendingHooks).
         failure = JournalRecovery.Recover(State!, Folders, journal, log);
         if (failure is not null)

@@ -9,7 +9,7 @@ namespace Dmv.Core.Switching;
 /// </summary>
 internal static class JournalReader
 {
-    public static bool TryParse(ReadOnlySpan<byte> json, out SwitchJournal? journal, out string reason)
+    public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out SwitchJournal? journal, out string reason)
     {
         journal = null;
         try

@@ -13,7 +13,7 @@ namespace Dmv.Core.Switching;
 internal static class JournalRecovery
 {
     /// <summary>Reads the journal left in the state folder, if any; a corrupt or untrusted one is a failure to report, never guessed at.</summary>
-    public static bool TryRead(StateDirectory state, out SwitchJournal? journal, out Failure? failure)
+    public static bool TryRead(StateDirectory state, [NotNullWhen(true)] out SwitchJournal? journal, out Failure? failure)
     {
         journal = null;
         failure = null;
@@ -36,7 +36,7 @@ internal static class JournalRecovery
             return false;
         }
 
-        string? untrusted = JournalTrust.CheckContents(journal!);
+        string? untrusted = JournalTrust.CheckContents(journal);
         if (untrusted is not null)
         {
             failure = new Failure(Errno.EUCLEAN, $"{state.JournalPath}: {untrusted}; the journal is not applied: inspect it and the updates/ folders by hand, then remove it");

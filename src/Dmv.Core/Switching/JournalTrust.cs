@@ -1,5 +1,4 @@
 using Dmv.Core.Kernels;
-using Dmv.Core.State;
 using Dmv.Core.Catalog;
 
 namespace Dmv.Core.Switching;

@@ -39,13 +39,13 @@ internal static class PendingHooks
                 continue;
             }
 
-            if (!JournalReader.TryParse(buffer.AsSpan(0, length), out SwitchJournal? journal, out string reason) || JournalTrust.CheckContents(journal!) is string untrusted)
+            if (!JournalReader.TryParse(buffer.AsSpan(0, length), out SwitchJournal? journal, out string reason) || JournalTrust.CheckContents(journal) is string untrusted)
             {
                 log.Warn(state.PathOf(entry.Name), $"not a record driver-tool wrote ({(journal is null ? reason : JournalTrust.CheckContents(journal))}); its hooks are not run: remove it");
                 continue;
             }
 
-            if (entry.Name != NameOf(journal!.Id))
+            if (entry.Name != NameOf(journal.Id))
             {
                 log.Warn(state.PathOf(entry.Name), $"names switch '{journal.Id}', not the one its name says; its hooks are not run: remove it");
                 continue;

@@ -60,7 +60,7 @@ internal sealed class BootLoader : IDisposable
     /// grub.cfg: <paramref name="named"/> (a host path, from --boot-config or a trial's record), else
     /// the first of <see cref="Candidates"/> that exists. ENOENT when there is none.
     /// </summary>
-    public static bool TryFind(HostRoot root, string? named, out BootLoader? loader, out Failure? failure)
+    public static bool TryFind(HostRoot root, string? named, [NotNullWhen(true)] out BootLoader? loader, [NotNullWhen(false)] out Failure? failure)
     {
         loader = null;
         failure = null;
@@ -107,7 +107,7 @@ internal sealed class BootLoader : IDisposable
         return false;
     }
 
-    public bool TryReadConfig(out string text, out Failure? failure)
+    public bool TryReadConfig(out string text, [NotNullWhen(false)] out Failure? failure)
     {
         text = "";
         failure = null;

@@ -9,7 +9,7 @@ namespace Dmv.Core.Trial;
 internal static partial class TrialService
 {
     /// <summary>trial enable: driver-tool's block beside grub.cfg, then grub.cfg sourcing it and passing ${dt_args}.</summary>
-    public static bool TryEnable(HostRoot root, string? bootConfig, SwitchOptions options, DiagnosticLog log, out BootLoaderChange? change, out Failure? failure)
+    public static bool TryEnable(HostRoot root, string? bootConfig, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out BootLoaderChange? change, [NotNullWhen(false)] out Failure? failure)
     {
         change = null;
         if (!TryBegin(root, options, log, out TrialLock? held, out _, out failure))
@@ -26,7 +26,7 @@ internal static partial class TrialService
 
             using (loader)
             {
-                if (!loader!.TryReadConfig(out string text, out failure))
+                if (!loader.TryReadConfig(out string text, out failure))
                 {
                     return false;
                 }
@@ -65,7 +65,7 @@ internal static partial class TrialService
     }
 
     /// <summary>trial disable: grub.cfg as before trial enable, and the block removed. Refused (EBUSY) while a trial is pending.</summary>
-    public static bool TryDisable(HostRoot root, string? bootConfig, SwitchOptions options, DiagnosticLog log, out BootLoaderChange? change, out Failure? failure)
+    public static bool TryDisable(HostRoot root, string? bootConfig, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out BootLoaderChange? change, [NotNullWhen(false)] out Failure? failure)
     {
         change = null;
         if (!TryBegin(root, options, log, out TrialLock? held, out TrialRecord? record, out failure))
@@ -88,7 +88,7 @@ internal static partial class TrialService
 
             using (loader)
             {
-                if (!loader!.TryReadConfig(out string text, out failure))
+                if (!loader.TryReadConfig(out string text, out failure))
                 {
                     return false;
                 }

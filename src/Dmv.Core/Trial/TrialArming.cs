@@ -11,7 +11,7 @@ namespace Dmv.Core.Trial;
 internal static partial class TrialService
 {
     /// <summary>select NAME VARIANT --trial: the switch and its record, then grubenv armed.</summary>
-    public static bool TrySelect(HostRoot root, string driver, string variant, int tries, string? bootConfig, SwitchOptions options, DiagnosticLog log, out SwitchOutcome? outcome, out Failure? failure)
+    public static bool TrySelect(HostRoot root, string driver, string variant, int tries, string? bootConfig, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out SwitchOutcome? outcome, [NotNullWhen(false)] out Failure? failure)
     {
         SwitchOutcome? selected = null;
         bool done = TryArm(root, tries, bootConfig, options, log, armed =>
@@ -24,7 +24,7 @@ internal static partial class TrialService
     }
 
     /// <summary>auto-select --trial: one trial for every driver it selects, armed once after them all.</summary>
-    public static bool TryAutoSelect(HostRoot root, int tries, string? bootConfig, SwitchOptions options, DiagnosticLog log, out AutoSelectOutcome? outcome, out Failure? failure)
+    public static bool TryAutoSelect(HostRoot root, int tries, string? bootConfig, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out AutoSelectOutcome? outcome, [NotNullWhen(false)] out Failure? failure)
     {
         AutoSelectOutcome? selected = null;
         bool done = TryArm(root, tries, bootConfig, options, log, armed =>
@@ -44,7 +44,7 @@ internal static partial class TrialService
     /// (armed false) before its links change; its hooks rebuild the initrd with the record in it;
     /// grubenv is armed last, then the record says armed. A failure to arm grubenv undoes the switch.
     /// </summary>
-    private static bool TryArm(HostRoot root, int tries, string? bootConfig, SwitchOptions options, DiagnosticLog log, ArmedSwitch switching, out Failure? failure)
+    private static bool TryArm(HostRoot root, int tries, string? bootConfig, SwitchOptions options, DiagnosticLog log, ArmedSwitch switching, [NotNullWhen(false)] out Failure? failure)
     {
         if (!TryBegin(root, options, log, out TrialLock? held, out TrialRecord? pending, out failure))
         {
@@ -61,13 +61,13 @@ internal static partial class TrialService
 
             if (!BootLoader.TryFind(root, bootConfig, out BootLoader? loader, out failure))
             {
-                failure = failure!.Errno == Errno.ENOENT ? failure with { Errno = Errno.EOPNOTSUPP, Message = $"{failure.Message}: the boot loader cannot count a trial; 'driver-tool trial enable' prepares grub" } : failure;
+                failure = failure.Errno == Errno.ENOENT ? failure with { Errno = Errno.EOPNOTSUPP, Message = $"{failure.Message}: the boot loader cannot count a trial; 'driver-tool trial enable' prepares grub" } : failure;
                 return false;
             }
 
             using (loader)
             {
-                if ((failure = loader!.CountingProblem()) is not null)
+                if ((failure = loader.CountingProblem()) is not null)
                 {
                     return false;
                 }
@@ -92,7 +92,7 @@ internal static partial class TrialService
                 if (hooks.FirstOrDefault(static h => h.Hook == "dracut" && h.Status == HookStatus.Failed) is { } initrd)
                 {
                     string reason = $"the initrd of kernel {initrd.Kernel} could not be rebuilt to carry the trial ({initrd.Problem ?? initrd.Detail})";
-                    TryEnd(root, held!, record, reason + ": the switch was undone", markFailed: false, keepInTree: false, options, log, out _, out _, out Failure? undo);
+                    TryEnd(root, held, record, reason + ": the switch was undone", markFailed: false, keepInTree: false, options, log, out _, out _, out Failure? undo);
                     failure = new Failure(Errno.EIO, $"{reason}; the trial was not armed, and {(undo is null ? "the previous selection is back" : $"undoing the switch failed too ({undo.Message}); the next boot falls back")}");
                     return false;
                 }
@@ -106,14 +106,14 @@ internal static partial class TrialService
                 if (errno != 0)
                 {
                     string reason = $"{loader.RealEnvironmentPath}: {Errno.Describe(errno)}";
-                    TryEnd(root, held!, record, $"grubenv could not be armed ({reason}): the switch was undone", markFailed: false, keepInTree: false, options, log, out _, out _, out Failure? undo);
+                    TryEnd(root, held, record, $"grubenv could not be armed ({reason}): the switch was undone", markFailed: false, keepInTree: false, options, log, out _, out _, out Failure? undo);
                     failure = new Failure(errno, $"{reason}; the trial was not armed, and {(undo is null ? "the previous selection is back" : $"undoing the switch failed too ({undo.Message}); the next boot falls back")}");
                     return false;
                 }
 
                 options.Crash.Passed();
                 record.Armed = true;
-                failure = held!.Write(record);
+                failure = held.Write(record);
                 return failure is null;
             }
         }

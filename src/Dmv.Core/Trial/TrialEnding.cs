@@ -17,7 +17,7 @@ internal static partial class TrialService
     /// grubenv says rolled-back, the record ends, then the initrd is rebuilt. Nothing when the trial
     /// was tried (confirm decides) or was armed in this very boot.
     /// </summary>
-    public static bool TrySettle(HostRoot root, SwitchOptions options, DiagnosticLog log, out SettleOutcome? outcome, out Failure? failure)
+    public static bool TrySettle(HostRoot root, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out SettleOutcome? outcome, [NotNullWhen(false)] out Failure? failure)
     {
         outcome = null;
         if (!TryBegin(root, options, log, out TrialLock? held, out TrialRecord? record, out failure))
@@ -48,7 +48,7 @@ internal static partial class TrialService
             }
 
             bool usedUp = decision.Reason == BootDecision.TriesUsedUp;
-            if (!TryEnd(root, held!, record, decision.Detail!, markFailed: usedUp, keepInTree: !usedUp, options, log, out List<SwitchOutcome> switched, out List<HookResult> hooks, out failure))
+            if (!TryEnd(root, held, record, decision.Detail!, markFailed: usedUp, keepInTree: !usedUp, options, log, out List<SwitchOutcome> switched, out List<HookResult> hooks, out failure))
             {
                 return false;
             }
@@ -59,7 +59,7 @@ internal static partial class TrialService
     }
 
     /// <summary>trial rollback: grubenv disarmed first (a crash after it is a boot that falls back), then the links back.</summary>
-    public static bool TryRollback(HostRoot root, SwitchOptions options, DiagnosticLog log, out SettleOutcome? outcome, out Failure? failure)
+    public static bool TryRollback(HostRoot root, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out SettleOutcome? outcome, [NotNullWhen(false)] out Failure? failure)
     {
         outcome = null;
         if (!TryBegin(root, options, log, out TrialLock? held, out TrialRecord? record, out failure))
@@ -78,7 +78,7 @@ internal static partial class TrialService
             const string Reason = "rolled back by hand (driver-tool trial rollback)";
             // grubenv first, so a crash after it is a boot that falls back; one that cannot be written
             // does not keep the administrator from getting the previous selection back.
-            if (held!.Disarm(record, TrialStates.RolledBack) is { } unarmed)
+            if (held.Disarm(record, TrialStates.RolledBack) is { } unarmed)
             {
                 log.Warn(record.BootConfig, $"{unarmed.Message}; grubenv still names the trial, and the next trial command or boot tells it the trial ended");
             }
@@ -98,7 +98,7 @@ internal static partial class TrialService
     /// on trial is active; <paramref name="force"/> confirms without looking. grubenv is cleared first:
     /// a record that says good while grub still counts would fall back after all.
     /// </summary>
-    public static bool TryConfirm(HostRoot root, bool force, SwitchOptions options, DiagnosticLog log, out TrialRecord? confirmed, out List<HookResult> hooks, out Failure? failure)
+    public static bool TryConfirm(HostRoot root, bool force, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out TrialRecord? confirmed, out List<HookResult> hooks, [NotNullWhen(false)] out Failure? failure)
     {
         confirmed = null;
         hooks = [];
@@ -128,7 +128,7 @@ internal static partial class TrialService
             record.State = TrialStates.Good;
             record.EndedAt = Now();
             record.Reason = force ? "confirmed by hand (--force)" : "the host came up with the variants on trial active";
-            if ((failure = held!.Write(record)) is not null)
+            if ((failure = held.Write(record)) is not null)
             {
                 return false;
             }
@@ -160,7 +160,7 @@ internal static partial class TrialService
         }
         else
         {
-            log.Warn(record.Id, $"the drivers of the trial could not be reconciled: {unreconciled!.Message}");
+            log.Warn(record.Id, $"the drivers of the trial could not be reconciled: {unreconciled.Message}");
         }
 
         List<string> rebuilt = hooks.Where(static h => h.Hook == "dracut").Select(static h => h.Kernel);
@@ -198,7 +198,7 @@ internal static partial class TrialService
     /// Ends a pending trial by rolling it back: the links (journalled), then — before the hooks, so
     /// the rebuilt initrd carries the ended record — the mark, grubenv and the record.
     /// </summary>
-    private static bool TryEnd(HostRoot root, TrialLock held, TrialRecord record, string reason, bool markFailed, bool keepInTree, SwitchOptions options, DiagnosticLog log, out List<SwitchOutcome> switched, out List<HookResult> hooks, out Failure? failure)
+    private static bool TryEnd(HostRoot root, TrialLock held, TrialRecord record, string reason, bool markFailed, bool keepInTree, SwitchOptions options, DiagnosticLog log, out List<SwitchOutcome> switched, out List<HookResult> hooks, [NotNullWhen(false)] out Failure? failure)
     {
         Failure? ending = null;
         void Record(StateDirectory state)

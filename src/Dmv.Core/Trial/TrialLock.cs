@@ -22,7 +22,7 @@ internal sealed class TrialLock : IDisposable
 
     public StateDirectory State { get; }
 
-    public static bool TryAcquire(HostRoot root, TimeSpan timeout, out TrialLock? held, out Failure? failure)
+    public static bool TryAcquire(HostRoot root, TimeSpan timeout, [NotNullWhen(true)] out TrialLock? held, [NotNullWhen(false)] out Failure? failure)
     {
         held = null;
         if (!HostLock.TryOpenExclusive(root, TrialService.LockName, timeout, out StateDirectory? state, out HostLock? hostLock, out failure))
@@ -30,7 +30,7 @@ internal sealed class TrialLock : IDisposable
             return false;
         }
 
-        held = new TrialLock(state!, hostLock!);
+        held = new TrialLock(state, hostLock);
         return true;
     }
 
@@ -55,7 +55,7 @@ internal sealed class TrialLock : IDisposable
 
         using (loader)
         {
-            GrubEnvironment? environment = loader!.ReadEnvironment(out _, out _);
+            GrubEnvironment? environment = loader.ReadEnvironment(out _, out _);
             string? state = environment?[GrubEnvironment.IdName] == record.Id ? environment[GrubEnvironment.StateName] : null;
             return counting ? state is "pending" or "failed" or "unwritable" : state is not null;
         }
@@ -75,7 +75,7 @@ internal sealed class TrialLock : IDisposable
 
         using (loader)
         {
-            GrubEnvironment? environment = loader!.ReadEnvironment(out _, out bool missing);
+            GrubEnvironment? environment = loader.ReadEnvironment(out _, out bool missing);
             if (missing || (environment is not null && environment[GrubEnvironment.IdName] != record.Id))
             {
                 return null;

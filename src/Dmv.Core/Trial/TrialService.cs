@@ -27,7 +27,7 @@ internal static partial class TrialService
         {
             if (!TrialRecordFile.TryRead(state, out TrialRecord? record, out _, out string? problem))
             {
-                log.Warn(state!.PathOf(TrialRecord.Name), problem!);
+                log.Warn(state!.PathOf(TrialRecord.Name), problem);
                 return null;
             }
 
@@ -50,7 +50,7 @@ internal static partial class TrialService
         {
             if (!TrialRecordFile.TryRead(state, out record, out _, out string? problem))
             {
-                log.Warn(state!.PathOf(TrialRecord.Name), problem!);
+                log.Warn(state!.PathOf(TrialRecord.Name), problem);
             }
         }
 
@@ -86,7 +86,7 @@ internal static partial class TrialService
     };
 
     /// <summary>The trial lock, then an arming a crash cut short finished (grubenv armed) or undone (not armed).</summary>
-    private static bool TryBegin(HostRoot root, SwitchOptions options, DiagnosticLog log, out TrialLock? held, out TrialRecord? record, out Failure? failure)
+    private static bool TryBegin(HostRoot root, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out TrialLock? held, out TrialRecord? record, [NotNullWhen(false)] out Failure? failure)
     {
         record = null;
         if (!TrialLock.TryAcquire(root, options.LockTimeout, out held, out failure))
@@ -94,11 +94,11 @@ internal static partial class TrialService
             return false;
         }
 
-        if (!TrialRecordFile.TryRead(held!.State, out record, out int errno, out string? problem))
+        if (!TrialRecordFile.TryRead(held.State, out record, out int errno, out string? problem))
         {
             held.Dispose();
             held = null;
-            failure = new Failure(errno == Errno.EUCLEAN ? Errno.EUCLEAN : errno, problem!);
+            failure = new Failure(errno == Errno.EUCLEAN ? Errno.EUCLEAN : errno, problem);
             return false;
         }
 

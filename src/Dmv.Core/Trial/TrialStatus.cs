@@ -15,12 +15,12 @@ internal sealed record TrialStatus(TrialRecord Record, int TriesLeft, string? Re
 
         if (!BootLoader.TryFind(root, record.BootConfig, out BootLoader? loader, out Diagnostics.Failure? failure))
         {
-            return new TrialStatus(record, record.Tries, $"the next boot falls back: {failure!.Message}", failure.Message);
+            return new TrialStatus(record, record.Tries, $"the next boot falls back: {failure.Message}", failure.Message);
         }
 
         using (loader)
         {
-            string? hook = loader!.CountingProblem()?.Message;
+            string? hook = loader.CountingProblem()?.Message;
             GrubEnvironment? environment = loader.ReadEnvironment(out string? problem, out _);
             bool counted = environment?[GrubEnvironment.IdName] == record.Id;
             int tries = counted && int.TryParse(environment![GrubEnvironment.TriesName], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int left) && left is >= 0 and <= 9

@@ -29,18 +29,19 @@ internal partial struct DirectoryHandle : IDisposable
         TryOpenChild(name, RealPath + "/" + name, out child, out errno);
 
     /// <summary>As <see cref="TryOpenChild(string, out DirectoryHandle, out int)"/>, with the child's real path already made.</summary>
-    public readonly unsafe bool TryOpenChild(string name, string childRealPath, out DirectoryHandle child, out int errno)
+    public readonly bool TryOpenChild(string name, string childRealPath, out DirectoryHandle child, out int errno) =>
+        Opened(OpenAt(name, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_NOFOLLOW | NativeMethods.O_CLOEXEC), childRealPath, out child, out errno);
+
+    /// <summary>openat(2) of an entry of this folder, its name encoded on the stack when it fits (the catalog walk opens thousands): the descriptor, or -1 with the errno left for the caller.</summary>
+    private readonly unsafe int OpenAt(string name, int flags)
     {
         int size = NativePath.BufferSize(name);
         Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
         NativePath.Encode(name, path);
-        int descriptor;
         fixed (byte* bytes = path)
         {
-            descriptor = NativeMethods.OpenAt(_descriptor, bytes, NativeMethods.O_RDONLY | NativeMethods.O_DIRECTORY | NativeMethods.O_NOFOLLOW | NativeMethods.O_CLOEXEC);
+            return NativeMethods.OpenAt(_descriptor, bytes, flags);
         }
-
-        return Opened(descriptor, childRealPath, out child, out errno);
     }
 
     /// <summary>
@@ -118,18 +119,10 @@ internal partial struct DirectoryHandle : IDisposable
     /// <paramref name="verify"/>, whatever was swapped into its place since is refused (EINVAL) before
     /// a byte is read. (The catalog walk does without: its folders are root's, and d_type said.)
     /// </summary>
-    public readonly unsafe bool TryReadFile(string name, int maxBytes, ref byte[] buffer, out int length, out int errno, bool regularFile = false, bool verify = false)
+    public readonly bool TryReadFile(string name, int maxBytes, ref byte[] buffer, out int length, out int errno, bool regularFile = false, bool verify = false)
     {
         length = 0;
-        int size = NativePath.BufferSize(name);
-        Span<byte> path = NativePath.FitsOnStack(size) ? stackalloc byte[size] : new byte[size];
-        NativePath.Encode(name, path);
-        int descriptor;
-        fixed (byte* bytes = path)
-        {
-            descriptor = NativeMethods.OpenAt(_descriptor, bytes, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_NOFOLLOW | NativeMethods.O_CLOEXEC);
-        }
-
+        int descriptor = OpenAt(name, NativeMethods.O_RDONLY | NativeMethods.O_NONBLOCK | NativeMethods.O_NOFOLLOW | NativeMethods.O_CLOEXEC);
         if (descriptor < 0)
         {
             errno = Marshal.GetLastPInvokeError();

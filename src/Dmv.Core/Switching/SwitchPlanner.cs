@@ -167,7 +167,13 @@ internal sealed class SwitchPlanner
         }
 
         var touched = new HashSet<string>(changes.Select(static c => c.Name), StringComparer.Ordinal);
-        foreach (UpdatesEntry entry in entries.Values.Where(e => e.RelativeForm is not null && !touched.Contains(e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal))
+        Relink(kernel, hostUpdates, entries.Values.Where(e => !touched.Contains(e.Name)), changes, relinked);
+    }
+
+    /// <summary>Each of <paramref name="entries"/> written with an absolute target, rewritten in its relative form (in name order).</summary>
+    private void Relink(string kernel, string hostUpdates, IEnumerable<UpdatesEntry> entries, List<LinkChange> changes, List<string> relinked)
+    {
+        foreach (UpdatesEntry entry in entries.Where(static e => e.RelativeForm is not null).OrderBy(static e => e.Name, StringComparer.Ordinal))
         {
             changes.Add(new LinkChange
             {
@@ -256,19 +262,7 @@ internal sealed class SwitchPlanner
             }
 
             int before = changes.Count;
-            foreach (UpdatesEntry entry in entries.Values.Where(e => e.OwnedByDriver && e.RelativeForm is not null).OrderBy(e => e.Name, StringComparer.Ordinal))
-            {
-                changes.Add(new LinkChange
-                {
-                    Kernel = catalog.Release,
-                    Updates = hostUpdates,
-                    Name = entry.Name,
-                    OldTarget = entry.LinkTarget,
-                    NewTarget = entry.RelativeForm,
-                    Staged = LinkChange.StagedName(entry.Name, _id),
-                });
-                relinked.Add($"{hostUpdates}/{entry.Name}");
-            }
+            Relink(catalog.Release, hostUpdates, entries.Values.Where(static e => e.OwnedByDriver), changes, relinked);
 
             if (changes.Count > before)
             {

@@ -96,7 +96,7 @@ public class KabiTests
         string folder = Path.Combine(Path.GetTempPath(), "dmv-sv-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(folder, $"lib/modules/{DebianKernel.Release}/build"));
         File.Copy(Path.Combine(DebianKernel.Root, "Module.symvers"), Path.Combine(folder, $"lib/modules/{DebianKernel.Release}/build/Module.symvers"));
-        Assert.True(Dmv.Core.FileSystem.HostRoot.TryOpen(folder, out var root, out _, out _));
+        Assert.True(Dmv.Core.FileSystem.HostRoot.TryOpen(folder, out var root, out _));
         KernelSymbols? symbols = KernelSymbols.Find(root, DebianKernel.Release, out _);
         Directory.Delete(folder, recursive: true);
         Assert.NotNull(symbols);

@@ -29,10 +29,15 @@ internal sealed class HostContext
         context = null!;
         exitCode = 0;
         HostRoot root = HostRoot.OpenRunningSystem();
-        if (invocation.Root is not null && !HostRoot.TryOpen(invocation.Root, out root, out int errno, out string reason))
+        if (invocation.Root is not null)
         {
-            exitCode = ErrorReporter.Fail(terminal, errno, $"--root {invocation.Root}: {reason}");
-            return false;
+            if (!HostRoot.TryOpen(invocation.Root, out HostRoot? named, out Failure? failure))
+            {
+                exitCode = ErrorReporter.Fail(terminal, failure.Errno, $"--root {invocation.Root}: {failure.Message}");
+                return false;
+            }
+
+            root = named;
         }
 
         context = new HostContext(root, Dmv.Core.Kernels.RunningKernel.Detect(root, invocation.RunningKernel));
@@ -91,7 +96,7 @@ internal sealed class HostContext
         HostRoot keys = invocation.TrustedKeys is not null ? HostRoot.OpenRunningSystem() : Root;
         string folder = invocation.TrustedKeys ?? TrustStore.DefaultFolder;
         TrustStore trust = TrustStore.Load(keys, folder, log);
-        if (invocation.TrustedKeys is not null && !(keys.TryStatus(folder, out FileStatus status, out _, out _) && status.Kind == EntryKind.Directory))
+        if (invocation.TrustedKeys is not null && !(keys.TryStatus(folder, out FileStatus status, out _) && status.Kind == EntryKind.Directory))
         {
             log.Warn(Path.GetFullPath(folder), "no such folder of trusted certificates");
         }

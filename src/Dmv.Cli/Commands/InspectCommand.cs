@@ -85,7 +85,7 @@ internal static class InspectCommand
 
         // A bare name that is no file here is a module name, looked up as modinfo does: in --kernel K,
         // else the running kernel (under --root: --running-kernel, else the newest installed one).
-        bool isName = !argument.Contains('/') && !local.TryStatus(argument, out _, out _, out _);
+        bool isName = !argument.Contains('/') && !local.TryStatus(argument, out _, out _);
         if (isName)
         {
             string? kernel = invocation.Kernel ?? host.RunningKernel ?? host.NewestKernel();

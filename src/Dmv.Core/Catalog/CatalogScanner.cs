@@ -25,11 +25,11 @@ internal static class CatalogScanner
     public static KernelScanPlan OpenKernel(HostRoot root, string release, string realKernelDirectory, StringPool strings, ScanScratch scratch, DiagnosticLog log)
     {
         string hostDmv = root.HostPathOf(realKernelDirectory) + "/dmv";
-        if (!root.TryOpenDirectory(hostDmv, create: false, out DirectoryHandle handle, out int errno, out string reason))
+        if (!root.TryOpenDirectory(hostDmv, create: false, out DirectoryHandle handle, out Failure? failure))
         {
-            if (errno is not (Errno.ENOENT or Errno.ENOTDIR))
+            if (failure.Errno is not (Errno.ENOENT or Errno.ENOTDIR))
             {
-                log.Warn(root.RealPathOf(hostDmv), root.WithoutPath(hostDmv, reason));
+                log.Warn(root.RealPathOf(hostDmv), failure.DetailAt(root.RealPathOf(hostDmv)));
             }
 
             return KernelScanPlan.Empty(release, realKernelDirectory);
@@ -143,13 +143,15 @@ internal static class CatalogScanner
             {
                 // Followed inside the root, by descriptor, and opened only if it leads to a regular file.
                 string hostInfo = root.HostPathOf(directory.RealPath) + "/" + entry.Name;
-                read = root.TryReadFile(hostInfo, MaxInfoFileBytes, ref buffer, out length, out errno, out string why);
-                if (!read)
+                read = root.TryReadFile(hostInfo, MaxInfoFileBytes, ref buffer, out length, out Failure? failure);
+                if (failure is not null)
                 {
                     scratch.FileBuffer = buffer;
-                    Reject(directory.RealPath, errno == Errno.EFBIG ? $"larger than {MaxInfoFileBytes} bytes" : root.WithoutPath(hostInfo, why));
+                    Reject(directory.RealPath, failure.Errno == Errno.EFBIG ? $"larger than {MaxInfoFileBytes} bytes" : failure.DetailAt(root.RealPathOf(hostInfo)));
                     return;
                 }
+
+                errno = 0;
             }
             else
             {

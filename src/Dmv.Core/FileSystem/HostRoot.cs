@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using Dmv.Core.Diagnostics;
 
 namespace Dmv.Core.FileSystem;
 
@@ -47,18 +48,16 @@ internal sealed partial class HostRoot
 
     /// <summary>The root of the running system, "/".</summary>
     public static HostRoot OpenRunningSystem() =>
-        TryOpen("/", out HostRoot root, out int errno, out string reason) ? root : throw new IOException($"/: {reason}", errno);
+        TryOpen("/", out HostRoot? root, out Failure? failure) ? root : throw new IOException($"/: {failure.Message}", failure.Errno);
 
     /// <summary>Opens a root directory; fails with a reason when it is not an existing directory.</summary>
-    public static bool TryOpen(string directory, out HostRoot root, out int errno, out string reason)
+    public static bool TryOpen(string directory, [NotNullWhen(true)] out HostRoot? root, [NotNullWhen(false)] out Failure? failure)
     {
-        root = null!;
-        errno = 0;
-        reason = "";
+        root = null;
+        failure = null;
         if (string.IsNullOrEmpty(directory))
         {
-            errno = Errno.EINVAL;
-            reason = "the root directory is an empty string";
+            failure = new Failure(Errno.EINVAL, "the root directory is an empty string");
             return false;
         }
 
@@ -70,10 +69,10 @@ internal sealed partial class HostRoot
         }
 
         // The root itself is the one path taken as the caller gave it; everything below it is opened from this descriptor.
-        int descriptor = NativePath.Open(trimmed, NativeMethods.O_PATH | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out errno);
+        int descriptor = NativePath.Open(trimmed, NativeMethods.O_PATH | NativeMethods.O_DIRECTORY | NativeMethods.O_CLOEXEC, out int errno);
         if (descriptor < 0)
         {
-            reason = Errno.Describe(errno);
+            failure = new Failure(errno, Errno.Describe(errno));
             return false;
         }
 
@@ -185,7 +184,7 @@ internal sealed partial class HostRoot
                     // As the kernel resolves "x.ko/..": a component that is not a folder has no parent to go back to.
                     if (!_knownLookup.ContainsKey(real.Span) && !IsDirectory(real.Span))
                     {
-                        return PathResolution.Failed(Errno.ENOTDIR, $"{real.Span}: {Errno.Describe(Errno.ENOTDIR)}");
+                        return PathResolution.FailedAt(Errno.ENOTDIR, real.Span.ToString(), Errno.Describe(Errno.ENOTDIR));
                     }
 
                     real.Length = marks[--depth];
@@ -250,7 +249,7 @@ internal sealed partial class HostRoot
 
             if (errno != Errno.EINVAL)
             {
-                return PathResolution.Failed(errno, $"{real.Span}: {Errno.Describe(errno)}");
+                return PathResolution.FailedAt(errno, real.Span.ToString(), Errno.Describe(errno));
             }
 
             marks[depth++] = before;

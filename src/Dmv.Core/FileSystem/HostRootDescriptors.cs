@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Dmv.Core.Diagnostics;
 
 namespace Dmv.Core.FileSystem;
 
@@ -40,11 +41,11 @@ internal sealed partial class HostRoot
     /// missing folders are made (<paramref name="mode"/>, default 0755) and their parents fsynced.
     /// The handle's path (for messages and identity) is where the folder really is.
     /// </summary>
-    public bool TryOpenDirectory(string hostPath, bool create, out DirectoryHandle handle, out int errno, out string reason, int mode = FolderMode)
+    public bool TryOpenDirectory(string hostPath, bool create, out DirectoryHandle handle, [NotNullWhen(false)] out Failure? failure, int mode = FolderMode)
     {
         handle = default;
-        int descriptor = Open(hostPath, Want.Directory, create, mode, out errno, out reason);
-        if (descriptor < 0)
+        int descriptor = Open(hostPath, Want.Directory, create, mode, out failure);
+        if (failure is not null)
         {
             return false;
         }
@@ -54,19 +55,13 @@ internal sealed partial class HostRoot
         return true;
     }
 
-    /// <summary>A reason this door gave for <paramref name="hostPath"/>, without the path it starts with (for a report that names the file its own way).</summary>
-    public string WithoutPath(string hostPath, string reason)
-    {
-        string prefix = RealPathOf(hostPath) + ": ";
-        return reason.StartsWith(prefix, StringComparison.Ordinal) ? reason[prefix.Length..] : reason;
-    }
-
     /// <summary>Opens a regular file for reading; anything else (a folder, FIFO, device, socket) is refused without being opened.</summary>
-    public bool TryOpenFile(string hostPath, out FileHandle file, out int errno, out string reason)
+    /// <param name="expected">What the caller calls the file, for the refusal ("a directory, not a module file").</param>
+    public bool TryOpenFile(string hostPath, out FileHandle file, [NotNullWhen(false)] out Failure? failure, string expected = "regular file")
     {
-        int descriptor = Open(hostPath, Want.RegularFile, create: false, 0, out errno, out reason);
-        file = descriptor < 0 ? default : new FileHandle(descriptor);
-        return descriptor >= 0;
+        int descriptor = Open(hostPath, Want.RegularFile, create: false, 0, out failure, out _, expected);
+        file = failure is not null ? default : new FileHandle(descriptor);
+        return failure is null;
     }
 
     /// <summary>
@@ -74,11 +69,11 @@ internal sealed partial class HostRoot
     /// before a byte is read) into <paramref name="buffer"/>, grown once to its size. With
     /// <paramref name="toEnd"/>, reads until read(2) returns 0 whatever the size says (a procfs file).
     /// </summary>
-    public bool TryReadFile(string hostPath, int maxBytes, ref byte[] buffer, out int length, out int errno, out string reason, bool toEnd = false)
+    public bool TryReadFile(string hostPath, int maxBytes, ref byte[] buffer, out int length, [NotNullWhen(false)] out Failure? failure, bool toEnd = false)
     {
         length = 0;
-        int descriptor = Open(hostPath, Want.RegularFile, create: false, 0, out errno, out reason, out FileStatus status);
-        if (descriptor < 0)
+        int descriptor = Open(hostPath, Want.RegularFile, create: false, 0, out failure, out FileStatus status);
+        if (failure is not null)
         {
             return false;
         }
@@ -88,8 +83,7 @@ internal sealed partial class HostRoot
             if (status.Size > maxBytes)
             {
                 NativeMethods.Close(descriptor);
-                errno = Errno.EFBIG;
-                reason = $"{RealPathOf(hostPath)}: larger than {maxBytes} bytes";
+                failure = Failure.At(Errno.EFBIG, RealPathOf(hostPath), $"larger than {maxBytes} bytes");
                 return false;
             }
 
@@ -99,9 +93,9 @@ internal sealed partial class HostRoot
             }
         }
 
-        if (!FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile: !toEnd))
+        if (!FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out int errno, regularFile: !toEnd))
         {
-            reason = $"{RealPathOf(hostPath)}: {(errno == Errno.EFBIG ? $"larger than {maxBytes} bytes" : Errno.Describe(errno))}";
+            failure = ReadFailure(hostPath, errno, maxBytes);
             return false;
         }
 
@@ -113,51 +107,54 @@ internal sealed partial class HostRoot
     /// attributes are regular files, but a pseudo-file system's reported sizes mean nothing), and a
     /// short read that is not a whole page is its end.
     /// </summary>
-    public bool TryReadAttribute(string hostPath, int maxBytes, ref byte[] buffer, out int length, out int errno, out string reason)
+    public bool TryReadAttribute(string hostPath, int maxBytes, ref byte[] buffer, out int length, [NotNullWhen(false)] out Failure? failure)
     {
         if (!IsSystemRoot)
         {
             // A tree under --root is only files: what stands in an attribute's place is checked like any file.
-            return TryReadFile(hostPath, maxBytes, ref buffer, out length, out errno, out reason);
+            return TryReadFile(hostPath, maxBytes, ref buffer, out length, out failure);
         }
 
         // The running kernel's own sysfs: one open, as a reader of sysfs expects to pay.
         length = 0;
-        int descriptor = Open(hostPath, Want.Unchecked, create: false, 0, out errno, out reason);
-        if (descriptor < 0)
+        int descriptor = Open(hostPath, Want.Unchecked, create: false, 0, out failure);
+        if (failure is not null)
         {
             return false;
         }
 
-        if (!FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out errno, regularFile: true))
+        if (!FileContent.ReadAll(descriptor, maxBytes, ref buffer, out length, out int errno, regularFile: true))
         {
-            reason = $"{RealPathOf(hostPath)}: {(errno == Errno.EFBIG ? $"larger than {maxBytes} bytes" : Errno.Describe(errno))}";
+            failure = ReadFailure(hostPath, errno, maxBytes);
             return false;
         }
 
         return true;
     }
 
+    private Failure ReadFailure(string hostPath, int errno, int maxBytes) =>
+        Failure.At(errno, RealPathOf(hostPath), errno == Errno.EFBIG ? $"larger than {maxBytes} bytes" : Errno.Describe(errno));
+
     /// <summary>fstat of what a host path leads to, links followed inside the root; nothing is opened for real.</summary>
-    public bool TryStatus(string hostPath, out FileStatus status, out int errno, out string reason)
+    public bool TryStatus(string hostPath, out FileStatus status, [NotNullWhen(false)] out Failure? failure)
     {
         status = default;
-        int descriptor = Open(hostPath, Want.Anything, create: false, 0, out errno, out reason);
-        if (descriptor < 0)
+        int descriptor = Open(hostPath, Want.Anything, create: false, 0, out failure);
+        if (failure is not null)
         {
             return false;
         }
 
-        errno = DirectoryHandle.DescriptorStatus(descriptor, out status);
+        int errno = DirectoryHandle.DescriptorStatus(descriptor, out status);
         NativeMethods.Close(descriptor);
-        reason = errno == 0 ? "" : $"{RealPathOf(hostPath)}: {Errno.Describe(errno)}";
-        return errno == 0;
+        failure = errno == 0 ? null : Failure.At(errno, RealPathOf(hostPath), Errno.Describe(errno));
+        return failure is null;
     }
 
     /// <summary>Appends the entries of the folder at <paramref name="hostPath"/> (links followed inside the root).</summary>
-    public bool TryList(string hostPath, List<DirectoryEntry> entries, out int errno, out string reason)
+    public bool TryList(string hostPath, List<DirectoryEntry> entries, [NotNullWhen(false)] out Failure? failure)
     {
-        if (!TryOpenDirectory(hostPath, create: false, out DirectoryHandle folder, out errno, out reason))
+        if (!TryOpenDirectory(hostPath, create: false, out DirectoryHandle folder, out failure))
         {
             return false;
         }
@@ -167,9 +164,9 @@ internal sealed partial class HostRoot
             byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
             try
             {
-                if (!folder.TryList(entries, buffer, out errno))
+                if (!folder.TryList(entries, buffer, out int errno))
                 {
-                    reason = $"{folder.RealPath}: {Errno.Describe(errno)}";
+                    failure = Failure.At(errno, folder.RealPath, Errno.Describe(errno));
                     return false;
                 }
 
@@ -182,15 +179,17 @@ internal sealed partial class HostRoot
         }
     }
 
-    /// <summary>The descriptor of what <paramref name="hostPath"/> leads to inside the root, or -1 with the errno and a one-line reason.</summary>
-    private int Open(string hostPath, Want want, bool create, int mode, out int errno, out string reason) =>
-        Open(hostPath, want, create, mode, out errno, out reason, out _);
+    /// <summary>The descriptor of what <paramref name="hostPath"/> leads to inside the root, or -1 with the failure, which is about that path.</summary>
+    private int Open(string hostPath, Want want, bool create, int mode, out Failure? failure) =>
+        Open(hostPath, want, create, mode, out failure, out _);
 
     /// <param name="status">For a regular file, what fstat said of it before it was opened.</param>
-    private int Open(string hostPath, Want want, bool create, int mode, out int errno, out string reason, out FileStatus status)
+    /// <param name="expected">With <see cref="Want.RegularFile"/>: what the caller calls the file, for the refusal of anything else.</param>
+    private int Open(string hostPath, Want want, bool create, int mode, out Failure? failure, out FileStatus status, string expected = "regular file")
     {
         status = default;
-        reason = "";
+        string? detail = null;
+        int errno;
         // On the running system a path that is not absolute is the caller's own, from the working folder.
         int start = IsSystemRoot && !hostPath.StartsWith('/') ? NativeMethods.AtFdCwd : _rootDescriptor;
         string relative = hostPath.TrimStart('/');
@@ -215,19 +214,15 @@ internal sealed partial class HostRoot
 
         if (walk)
         {
-            descriptor = Walk(start, hostPath, want, create, mode, out errno, out reason);
+            descriptor = Walk(start, hostPath, want, create, mode, out errno, out detail);
         }
 
         if (descriptor >= 0 && want == Want.RegularFile)
         {
-            descriptor = ReopenRegular(descriptor, hostPath, out errno, out reason, out status);
+            descriptor = ReopenRegular(descriptor, hostPath, expected, out errno, out detail, out status);
         }
 
-        if (descriptor < 0 && reason.Length == 0)
-        {
-            reason = $"{RealPathOf(hostPath)}: {Errno.Describe(errno)}";
-        }
-
+        failure = descriptor < 0 ? Failure.At(errno, RealPathOf(hostPath), detail ?? Errno.Describe(errno)) : null;
         return descriptor;
     }
 
@@ -256,16 +251,17 @@ internal sealed partial class HostRoot
     /// swapped into its place could be opened. Without /proc (a chroot that lacks it) the name is
     /// opened again with O_NONBLOCK and must be the same file.
     /// </summary>
-    private unsafe int ReopenRegular(int pathDescriptor, string hostPath, out int errno, out string reason, out FileStatus status)
+    /// <param name="detail">What is wrong with the file, when the errno alone does not say it.</param>
+    private unsafe int ReopenRegular(int pathDescriptor, string hostPath, string expected, out int errno, out string? detail, out FileStatus status)
     {
-        reason = "";
+        detail = null;
         try
         {
             errno = DirectoryHandle.DescriptorStatus(pathDescriptor, out status);
             if (errno == 0 && !status.IsRegular)
             {
                 errno = status.Kind == EntryKind.Directory ? Errno.EISDIR : Errno.EINVAL;
-                reason = $"{RealPathOf(hostPath)}: {status.Description}, not a regular file";
+                detail = $"{status.Description}, not a {expected}";
             }
 
             if (errno != 0)
@@ -285,12 +281,14 @@ internal sealed partial class HostRoot
                 }
             }
 
-            int opened = Open(hostPath, Want.Unchecked, create: false, 0, out errno, out reason);
+            int opened = Open(hostPath, Want.Unchecked, create: false, 0, out Failure? failure);
+            errno = failure?.Errno ?? 0;
+            detail = failure?.Detail;
             if (opened >= 0 && (DirectoryHandle.DescriptorStatus(opened, out FileStatus now) != 0 || !now.IsRegular || now.Device != status.Device || now.Inode != status.Inode))
             {
                 NativeMethods.Close(opened);
                 errno = EAGAIN;
-                reason = $"{RealPathOf(hostPath)}: changed while it was being opened";
+                detail = "changed while it was being opened";
                 return -1;
             }
 

@@ -10,9 +10,10 @@ internal sealed partial class HostRoot
     /// each link is read and its target walked in its place, an absolute one from the root; a ".."
     /// above the root is refused. With <paramref name="create"/>, missing folders are made.
     /// </summary>
-    private int Walk(int start, string hostPath, Want want, bool create, int mode, out int errno, out string reason)
+    /// <param name="detail">What is wrong with the path, when the errno alone does not say it.</param>
+    private int Walk(int start, string hostPath, Want want, bool create, int mode, out int errno, out string? detail)
     {
-        reason = "";
+        detail = null;
         var open = new List<int>();
         var pending = new Stack<string>();
         PushComponents(pending, hostPath);
@@ -57,7 +58,7 @@ internal sealed partial class HostRoot
                     else
                     {
                         errno = Errno.EXDEV;
-                        reason = $"{RealPathOf(hostPath)}: a link on the way leads outside the root {RealRoot}";
+                        detail = $"a link on the way leads outside the root {RealRoot}";
                         return -1;
                     }
 

@@ -1,3 +1,5 @@
+using Dmv.Core.Diagnostics;
+
 namespace Dmv.Core.FileSystem;
 
 /// <summary>
@@ -12,16 +14,15 @@ internal sealed class OpenFolders(HostRoot root) : IDisposable
     public HostRoot Root => root;
 
     /// <summary>The open folder; a folder that is missing is created only with <paramref name="create"/>, and a failure is not remembered.</summary>
-    public bool TryGet(string hostPath, bool create, out DirectoryHandle folder, out int errno, out string reason)
+    public bool TryGet(string hostPath, bool create, out DirectoryHandle folder, [NotNullWhen(false)] out Failure? failure)
     {
         if (_open.TryGetValue(hostPath, out folder))
         {
-            errno = 0;
-            reason = "";
+            failure = null;
             return true;
         }
 
-        if (!root.TryOpenDirectory(hostPath, create, out folder, out errno, out reason))
+        if (!root.TryOpenDirectory(hostPath, create, out folder, out failure))
         {
             return false;
         }

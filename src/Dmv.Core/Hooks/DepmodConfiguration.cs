@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 
 namespace Dmv.Core.Hooks;
@@ -24,7 +25,7 @@ internal static class DepmodConfiguration
         foreach (string folder in Folders)
         {
             PathResolution resolved = root.Resolve(folder);
-            if (resolved.Succeeded && root.TryStatus(folder, out FileStatus status, out _, out _) && status.Kind == EntryKind.Directory && seen.Add(resolved.RealPath!))
+            if (resolved.Succeeded && root.TryStatus(folder, out FileStatus status, out _) && status.Kind == EntryKind.Directory && seen.Add(resolved.RealPath!))
             {
                 folders.Add(folder);
             }
@@ -39,7 +40,7 @@ internal static class DepmodConfiguration
         foreach (string folder in ExistingFolders(root))
         {
             var entries = new List<DirectoryEntry>();
-            if (!root.TryList(folder, entries, out _, out _))
+            if (!root.TryList(folder, entries, out _))
             {
                 continue;
             }
@@ -47,7 +48,7 @@ internal static class DepmodConfiguration
             foreach (DirectoryEntry entry in entries.Where(e => e.NameIsValid && e.Name.EndsWith(".conf", StringComparison.Ordinal)))
             {
                 byte[] buffer = new byte[4096];
-                if (root.TryReadFile(folder + "/" + entry.Name, 1 << 20, ref buffer, out int length, out _, out _)
+                if (root.TryReadFile(folder + "/" + entry.Name, 1 << 20, ref buffer, out int length, out _)
                     && HasExclusion(System.Text.Encoding.UTF8.GetString(buffer, 0, length)))
                 {
                     return true;
@@ -87,7 +88,7 @@ internal static class DepmodConfiguration
         foreach (string folder in ExistingFolders(root))
         {
             var entries = new List<DirectoryEntry>();
-            if (!root.TryList(folder, entries, out _, out _))
+            if (!root.TryList(folder, entries, out _))
             {
                 continue;
             }
@@ -96,9 +97,9 @@ internal static class DepmodConfiguration
             {
                 byte[] buffer = new byte[4096];
                 string path = folder + "/" + entry.Name;
-                if (!root.TryReadFile(path, 1 << 20, ref buffer, out int length, out _, out string reason))
+                if (!root.TryReadFile(path, 1 << 20, ref buffer, out int length, out Failure? failure))
                 {
-                    return $"{reason}: depmod would read what driver-tool cannot check";
+                    return $"{failure.Message}: depmod would read what driver-tool cannot check";
                 }
 
                 foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n'))

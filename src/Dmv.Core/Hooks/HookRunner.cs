@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 
 namespace Dmv.Core.Hooks;
@@ -52,7 +53,7 @@ internal static class HookRunner
     {
         string hostKernel = "/lib/modules/" + kernel;
         string index = hostKernel + "/modules.dep";
-        ulong before = root.TryStatus(index, out FileStatus old, out _, out _) ? old.Inode : 0;
+        ulong before = root.TryStatus(index, out FileStatus old, out _) ? old.Inode : 0;
         HookResult result;
         if (root.IsSystemRoot)
         {
@@ -95,8 +96,8 @@ internal static class HookRunner
     {
         byte[] buffer = new byte[64 * 1024];
         string? problem = null;
-        if (!root.TryStatus(index, out FileStatus now, out _, out _) || now.Inode == before
-            || !root.TryReadFile(index, 64 << 20, ref buffer, out int length, out _, out _))
+        if (!root.TryStatus(index, out FileStatus now, out _) || now.Inode == before
+            || !root.TryReadFile(index, 64 << 20, ref buffer, out int length, out _))
         {
             problem = $"{root.RealPathOf(index)} was not written anew inside the root";
         }
@@ -106,7 +107,7 @@ internal static class HookRunner
             // A link a later switch (another command's, while this one's hooks waited) removed since is not depmod's to index.
             string kernelFolder = index[..index.LastIndexOf('/')];
             string? missing = ownLinks.FirstOrDefault(link => !text.Contains($"\nupdates/{link}:", StringComparison.Ordinal) && !text.StartsWith($"updates/{link}:", StringComparison.Ordinal)
-                && root.TryStatus($"{kernelFolder}/updates/{link}", out _, out _, out _));
+                && root.TryStatus($"{kernelFolder}/updates/{link}", out _, out _));
             if (missing is not null)
             {
                 problem = $"{root.RealPathOf(index)} does not index updates/{missing}, which the switch wrote";
@@ -155,9 +156,9 @@ internal static class HookRunner
             return here.Reason;
         }
 
-        if (!root.TryStatus(hostFolder, out FileStatus folder, out _, out string reason))
+        if (!root.TryStatus(hostFolder, out FileStatus folder, out Failure? failure))
         {
-            return reason;
+            return failure.Message;
         }
 
         // A folder reached twice (a linked folder, a loop) is checked once.
@@ -172,9 +173,9 @@ internal static class HookRunner
             return $"{root.RealPathOf(hostFolder)}: folders nested deeper than {MaxDepth}, which driver-tool does not check";
         }
 
-        if (!root.TryList(hostFolder, entries, out _, out reason))
+        if (!root.TryList(hostFolder, entries, out failure))
         {
-            return $"{reason}: depmod would read what driver-tool cannot check";
+            return $"{failure.Message}: depmod would read what driver-tool cannot check";
         }
 
         foreach (DirectoryEntry entry in entries)
@@ -206,9 +207,9 @@ internal static class HookRunner
                     return target.Reason;
                 }
 
-                if (!root.TryStatus(path, out FileStatus status, out _, out reason))
+                if (!root.TryStatus(path, out FileStatus status, out failure))
                 {
-                    return reason;
+                    return failure.Message;
                 }
 
                 kind = status.Kind;
@@ -307,7 +308,7 @@ internal static class HookRunner
     {
         foreach (string name in new[] { $"/boot/initrd-{kernel}.img", $"/boot/initramfs-{kernel}.img", $"/boot/initrd.img-{kernel}" })
         {
-            if (root.TryStatus(name, out FileStatus status, out _, out _) && status.IsRegular)
+            if (root.TryStatus(name, out FileStatus status, out _) && status.IsRegular)
             {
                 return name;
             }

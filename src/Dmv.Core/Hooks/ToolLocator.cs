@@ -26,7 +26,7 @@ internal static class ToolLocator
         foreach (string folder in folders)
         {
             string path = folder + "/" + name;
-            if (root.TryStatus(path, out FileStatus status, out _, out _) && status.IsRegular && (status.Permissions & AnyExecute) != 0)
+            if (root.TryStatus(path, out FileStatus status, out _) && status.IsRegular && (status.Permissions & AnyExecute) != 0)
             {
                 return path;
             }

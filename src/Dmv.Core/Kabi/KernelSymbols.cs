@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using System.Globalization;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Modules;
@@ -36,18 +37,18 @@ internal sealed class KernelSymbols
         foreach (string pattern in Locations)
         {
             string hostPath = string.Format(CultureInfo.InvariantCulture, pattern, kernel);
-            if (!root.TryReadFile(hostPath, 256 << 20, ref buffer, out int length, out int errno, out string reason))
+            if (!root.TryReadFile(hostPath, 256 << 20, ref buffer, out int length, out Failure? failure))
             {
-                if (errno != Errno.ENOENT)
+                if (failure.Errno != Errno.ENOENT)
                 {
-                    problem = reason;
+                    problem = failure.Message;
                 }
 
                 continue;
             }
 
             byte[] text = buffer.AsSpan(0, length).ToArray();
-            if (hostPath.EndsWith(".gz", StringComparison.Ordinal) && !NativeCodecs.TryGunzip(text, out text, out reason))
+            if (hostPath.EndsWith(".gz", StringComparison.Ordinal) && !NativeCodecs.TryGunzip(text, out text, out string reason))
             {
                 problem = $"{root.RealPathOf(hostPath)}: {reason}";
                 continue;

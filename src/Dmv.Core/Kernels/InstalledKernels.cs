@@ -19,9 +19,9 @@ internal static class InstalledKernels
     {
         var kernels = new List<KernelDirectory>();
         var entries = new List<DirectoryEntry>();
-        if (!root.TryList(ModulesDirectory, entries, out _, out string reason))
+        if (!root.TryList(ModulesDirectory, entries, out Failure? failure))
         {
-            log.Warn(root.RealPathOf(ModulesDirectory), root.WithoutPath(ModulesDirectory, reason));
+            log.Warn(root.RealPathOf(ModulesDirectory), failure.DetailAt(root.RealPathOf(ModulesDirectory)));
             return kernels;
         }
 
@@ -49,13 +49,18 @@ internal static class InstalledKernels
             {
                 string hostKernel = ModulesDirectory + "/" + entry.Name;
                 PathResolution target = root.Resolve(hostKernel);
-                if (!root.TryStatus(hostKernel, out FileStatus status, out _, out string why) || !target.Succeeded)
+                bool found = root.TryStatus(hostKernel, out FileStatus status, out failure);
+                if (!target.Succeeded)
                 {
-                    log.Warn(path, target.Reason ?? root.WithoutPath(hostKernel, why));
+                    log.Warn(path, target.Failure.Message);
+                }
+                else if (!found)
+                {
+                    log.Warn(path, failure!.DetailAt(root.RealPathOf(hostKernel)));
                 }
                 else if (status.Kind == EntryKind.Directory)
                 {
-                    kernels.Add(new KernelDirectory(entry.Name, target.RealPath!));
+                    kernels.Add(new KernelDirectory(entry.Name, target.RealPath));
                 }
             }
         }

@@ -24,7 +24,7 @@ internal static class RunningKernel
         }
 
         byte[] buffer = new byte[128];
-        if (!root.TryReadAttribute(OsReleasePath, 4096, ref buffer, out int length, out _, out _))
+        if (!root.TryReadAttribute(OsReleasePath, 4096, ref buffer, out int length, out _))
         {
             return null;
         }

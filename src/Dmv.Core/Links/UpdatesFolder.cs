@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.Catalog;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Kernels;
@@ -39,7 +40,7 @@ internal sealed class UpdatesFolder
 
     private static bool IsDanglingLink(HostRoot root, KernelCatalog kernel)
     {
-        if (!root.TryOpenDirectory(root.HostPathOf(kernel.RealKernelDirectory), create: false, out DirectoryHandle folder, out _, out _))
+        if (!root.TryOpenDirectory(root.HostPathOf(kernel.RealKernelDirectory), create: false, out DirectoryHandle folder, out _))
         {
             return false;
         }
@@ -56,7 +57,8 @@ internal sealed class UpdatesFolder
     /// </summary>
     /// <param name="unusable">Called for each entry whose name is not UTF-8 (it cannot be named in a reply or opened by name).</param>
     /// <param name="withTargets">Read each link's target text too (switches and verify); the listing needs only where links lead.</param>
-    public static bool TryRead(HostRoot root, KernelCatalog kernel, OpenFolders? folders, out UpdatesFolder updates, out int errno, out string reason, Action<string>? unusable = null, bool withTargets = true)
+    /// <param name="failure">Why the folder could not be read (ENOENT, with true, when it is missing).</param>
+    public static bool TryRead(HostRoot root, KernelCatalog kernel, OpenFolders? folders, out UpdatesFolder updates, [NotNullWhen(false)] out Failure? failure, Action<string>? unusable = null, bool withTargets = true)
     {
         string hostPath = $"{InstalledKernels.ModulesDirectory}/{kernel.Release}/{Name}";
         string plainPath = kernel.RealKernelDirectory + "/" + Name;
@@ -64,38 +66,37 @@ internal sealed class UpdatesFolder
         PathResolution resolved = root.ResolveFrom(root.HostPathOf(kernel.RealKernelDirectory), Name);
         if (!resolved.Succeeded)
         {
-            errno = resolved.Errno;
-            reason = resolved.Reason ?? Errno.Describe(errno);
-            if (errno == Errno.ENOENT && IsDanglingLink(root, kernel))
+            failure = resolved.Failure;
+            if (failure.Errno == Errno.ENOENT && IsDanglingLink(root, kernel))
             {
                 // A link to a folder that is not there: a switch must not make the folders it names.
                 updates = new UpdatesFolder(hostPath, plainPath, true, []);
             }
 
-            return errno == Errno.ENOENT;
+            return failure.Errno == Errno.ENOENT;
         }
 
         DirectoryHandle folder;
-        bool opened = folders is not null
-            ? folders.TryGet(hostPath, create: false, out folder, out errno, out reason)
-            : root.TryOpenDirectory(hostPath, create: false, out folder, out errno, out reason);
-        if (!opened)
+        _ = folders is not null
+            ? folders.TryGet(hostPath, create: false, out folder, out failure)
+            : root.TryOpenDirectory(hostPath, create: false, out folder, out failure);
+        if (failure is not null)
         {
-            return errno == Errno.ENOENT;
+            return failure.Errno == Errno.ENOENT;
         }
 
         var listed = new List<DirectoryEntry>();
         try
         {
             // A folder kept open for a whole command is listed more than once: from its first entry each time.
-            if (!(folders is null ? folder.TryList(listed, new byte[16384], out errno) : folder.TryListFromStart(listed, new byte[16384], out errno)))
+            if (!(folders is null ? folder.TryList(listed, new byte[16384], out int errno) : folder.TryListFromStart(listed, new byte[16384], out errno)))
             {
-                reason = $"{resolved.RealPath}: {Errno.Describe(errno)}";
+                failure = Failure.At(errno, resolved.RealPath, Errno.Describe(errno));
                 return false;
             }
 
             listed.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-            string resolvedHost = root.HostPathOf(resolved.RealPath!);
+            string resolvedHost = root.HostPathOf(resolved.RealPath);
             var items = new List<UpdatesItem>(listed.Count);
             foreach (DirectoryEntry entry in listed)
             {
@@ -121,9 +122,7 @@ internal sealed class UpdatesFolder
                 items.Add(new UpdatesItem(entry.Name, EntryKind.Link, target, root.ResolveFrom(resolvedHost, entry.Name)));
             }
 
-            updates = new UpdatesFolder(hostPath, resolved.RealPath!, resolved.RealPath != plainPath, items);
-            errno = 0;
-            reason = "";
+            updates = new UpdatesFolder(hostPath, resolved.RealPath, resolved.RealPath != plainPath, items);
             return true;
         }
         finally

@@ -16,9 +16,9 @@ internal static class UpdatesLinkScanner
     public static KernelSelection Scan(HostRoot root, KernelCatalog kernel, LinkOwnership ownership, Func<CatalogVariant, string> nameOf, DiagnosticLog log)
     {
         var byDriver = new Dictionary<string, List<(string Link, CatalogVariant Variant)>>(StringComparer.Ordinal);
-        if (!UpdatesFolder.TryRead(root, kernel, null, out UpdatesFolder updates, out int errno, out string reason, name => log.Warn(kernel.RealKernelDirectory + "/" + UpdatesFolder.Name + "/" + name, "name is not valid UTF-8; skipped"), withTargets: false))
+        if (!UpdatesFolder.TryRead(root, kernel, null, out UpdatesFolder updates, out Failure? failure, name => log.Warn(kernel.RealKernelDirectory + "/" + UpdatesFolder.Name + "/" + name, "name is not valid UTF-8; skipped"), withTargets: false))
         {
-            log.Warn(updates.RealPath, reason);
+            log.Warn(updates.RealPath, failure.Message);
             return new KernelSelection(kernel.Release, new Dictionary<string, SelectedVariant>());
         }
 

@@ -15,9 +15,8 @@ internal static class VariantModules
     {
         modules = new SortedDictionary<string, string>(StringComparer.Ordinal);
         failure = null;
-        if (!root.TryOpenDirectory(root.HostPathOf(realVariantDirectory), create: false, out DirectoryHandle top, out int errno, out string reason))
+        if (!root.TryOpenDirectory(root.HostPathOf(realVariantDirectory), create: false, out DirectoryHandle top, out failure))
         {
-            failure = new Failure(errno, reason);
             return false;
         }
 

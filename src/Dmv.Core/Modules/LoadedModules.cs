@@ -25,11 +25,11 @@ internal sealed class LoadedModules : IDisposable
         _log = log;
         _root = root;
         var entries = new List<DirectoryEntry>();
-        if (!root.TryList(SysModuleDirectory, entries, out int errno, out string reason))
+        if (!root.TryList(SysModuleDirectory, entries, out Failure? failure))
         {
-            if (errno != Errno.ENOENT)
+            if (failure.Errno != Errno.ENOENT)
             {
-                log.Warn(root.RealPathOf(SysModuleDirectory), root.WithoutPath(SysModuleDirectory, reason));
+                log.Warn(root.RealPathOf(SysModuleDirectory), failure.DetailAt(root.RealPathOf(SysModuleDirectory)));
             }
 
             return;
@@ -72,14 +72,14 @@ internal sealed class LoadedModules : IDisposable
 
         string hostNote = SysModuleDirectory + "/" + kernelName + "/notes/" + XenServerNote.SectionName;
         string notePath = _root.RealPathOf(hostNote);
-        if (!_root.TryReadAttribute(hostNote, MaxNoteFileBytes, ref _buffer, out int length, out int errno, out string reason))
+        if (!_root.TryReadAttribute(hostNote, MaxNoteFileBytes, ref _buffer, out int length, out Failure? failure))
         {
-            if (errno != Errno.ENOENT)
+            if (failure.Errno != Errno.ENOENT)
             {
-                _log.Warn(notePath, _root.WithoutPath(hostNote, reason));
+                _log.Warn(notePath, failure.DetailAt(notePath));
             }
 
-            return new LoadedModule(kernelName, true, errno != Errno.ENOENT, null);
+            return new LoadedModule(kernelName, true, failure.Errno != Errno.ENOENT, null);
         }
 
         if (XenServerNote.TryFindVariant(_buffer.AsSpan(0, length), out string variant, out string? error))

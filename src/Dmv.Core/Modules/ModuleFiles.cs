@@ -19,7 +19,7 @@ internal static class ModuleFiles
     public static List<string> Under(HostRoot root, string hostDirectory, IReadOnlySet<string> skippedFolders)
     {
         var found = new List<string>();
-        if (root.TryOpenDirectory(hostDirectory, create: false, out DirectoryHandle top, out _, out _))
+        if (root.TryOpenDirectory(hostDirectory, create: false, out DirectoryHandle top, out _))
         {
             using (top)
             {

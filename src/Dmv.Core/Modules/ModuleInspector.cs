@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.Elf;
 using Dmv.Core.FileSystem;
 using Dmv.Core.Signing;
@@ -23,11 +24,10 @@ internal sealed class ModuleInspector(NativeCodecs codecs)
     /// <param name="symbols">Read the imported symbols' names and the exports (for kABI); otherwise only their count.</param>
     public ModuleReport Inspect(HostRoot root, string hostPath, string displayPath, ModuleBytesVisitor? withBytes = null, bool symbols = true)
     {
-        if (!root.TryOpenFile(hostPath, out FileHandle file, out int openErrno, out string openReason))
+        if (!root.TryOpenFile(hostPath, out FileHandle file, out Failure? failure, expected: "module file"))
         {
             // The report names the file as the caller did.
-            string why = root.WithoutPath(hostPath, openReason).Replace("not a regular file", "not a module file", StringComparison.Ordinal);
-            return new ModuleReport { File = displayPath, Error = why, ErrorNumber = openErrno };
+            return new ModuleReport { File = displayPath, Error = failure.DetailAt(root.RealPathOf(hostPath)), ErrorNumber = failure.Errno };
         }
 
         ReadBuffer buffer = _buffers.Get();

@@ -1,3 +1,4 @@
+using Dmv.Core.Diagnostics;
 using Dmv.Core.FileSystem;
 
 namespace Dmv.Core.Modules;
@@ -11,14 +12,14 @@ internal static class ModuleLocator
         hostPath = "";
         string wanted = ModuleName.KernelName(name);
         string hostKernel = "/lib/modules/" + kernel;
-        if (!root.TryStatus(hostKernel, out FileStatus folder, out int errno, out reason) || folder.Kind != EntryKind.Directory)
+        if (!root.TryStatus(hostKernel, out FileStatus folder, out Failure? failure) || folder.Kind != EntryKind.Directory)
         {
-            reason = $"kernel {kernel}: {(errno == 0 ? $"{root.RealPathOf(hostKernel)}: not a folder" : reason)}";
+            reason = $"kernel {kernel}: {failure?.Message ?? $"{root.RealPathOf(hostKernel)}: not a folder"}";
             return false;
         }
 
         byte[] buffer = new byte[64 * 1024];
-        if (root.TryReadFile(hostKernel + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
+        if (root.TryReadFile(hostKernel + "/modules.dep", 64 << 20, ref buffer, out int length, out _))
         {
             foreach (string line in System.Text.Encoding.UTF8.GetString(buffer, 0, length).Split('\n'))
             {
@@ -27,7 +28,7 @@ internal static class ModuleLocator
                 {
                     string path = line[..colon];
                     string candidate = path.StartsWith('/') ? path : hostKernel + "/" + path;
-                    if (root.TryStatus(candidate, out FileStatus status, out _, out _) && status.IsRegular)
+                    if (root.TryStatus(candidate, out FileStatus status, out _) && status.IsRegular)
                     {
                         hostPath = candidate;
                         reason = "";
@@ -39,7 +40,7 @@ internal static class ModuleLocator
 
         foreach (string file in ModuleFiles.Under(root, hostKernel, new HashSet<string>(StringComparer.Ordinal) { "dmv" }))
         {
-            if (ModuleName.KernelName(file) == wanted && root.TryStatus(file, out FileStatus status, out _, out _) && status.IsRegular)
+            if (ModuleName.KernelName(file) == wanted && root.TryStatus(file, out FileStatus status, out _) && status.IsRegular)
             {
                 hostPath = file;
                 reason = "";

@@ -18,9 +18,9 @@ internal static class SysfsPciReader
     {
         var devices = new List<PciDevice>();
         var entries = new List<DirectoryEntry>();
-        if (!root.TryList(DevicesDirectory, entries, out int errno, out string listError))
+        if (!root.TryList(DevicesDirectory, entries, out Failure? failure))
         {
-            log.Warn(root.RealPathOf(DevicesDirectory), $"{(errno == Errno.ENOENT ? Errno.Describe(errno) : root.WithoutPath(DevicesDirectory, listError))}; no PCI hardware is known, every variant is listed without hardware");
+            log.Warn(root.RealPathOf(DevicesDirectory), $"{(failure.Errno == Errno.ENOENT ? Errno.Describe(failure.Errno) : failure.DetailAt(root.RealPathOf(DevicesDirectory)))}; no PCI hardware is known, every variant is listed without hardware");
             return devices;
         }
 
@@ -37,17 +37,17 @@ internal static class SysfsPciReader
             // Each device's uevent gives its four ids in one read; the device's link is followed inside the root.
             string hostDevice = DevicesDirectory + "/" + entry.Name;
             string slot = ShortSlot(entry.Name);
-            if (root.TryReadAttribute(hostDevice + "/uevent", MaxUeventBytes, ref buffer, out int length, out errno, out string reason)
+            if (root.TryReadAttribute(hostDevice + "/uevent", MaxUeventBytes, ref buffer, out int length, out failure)
                 && PciUevent.TryParse(buffer.AsSpan(0, length), out int vendor, out int deviceId, out int subVendor, out int subDevice))
             {
                 devices.Add(new PciDevice(slot, vendor, deviceId, subVendor, subDevice));
                 continue;
             }
 
-            if (errno is Errno.EXDEV or Errno.ELOOP or Errno.ENOTDIR)
+            if (failure?.Errno is Errno.EXDEV or Errno.ELOOP or Errno.ENOTDIR)
             {
                 // The device's own link leads out of the root or nowhere: no attribute can be read through it.
-                log.Warn(folder + "/" + entry.Name, root.WithoutPath(hostDevice + "/uevent", reason));
+                log.Warn(folder + "/" + entry.Name, failure.DetailAt(root.RealPathOf(hostDevice + "/uevent")));
                 continue;
             }
 
@@ -80,11 +80,11 @@ internal static class SysfsPciReader
         value = PciHex.Unknown;
         string hostPath = hostDevice + "/" + name;
         string realPath = root.RealPathOf(hostPath);
-        if (!root.TryReadAttribute(hostPath, MaxAttributeBytes, ref buffer, out int length, out int errno, out string reason))
+        if (!root.TryReadAttribute(hostPath, MaxAttributeBytes, ref buffer, out int length, out Failure? failure))
         {
-            if (required || errno != Errno.ENOENT)
+            if (required || failure.Errno != Errno.ENOENT)
             {
-                log.Warn(realPath, root.WithoutPath(hostPath, reason));
+                log.Warn(realPath, failure.DetailAt(realPath));
             }
 
             return false;

@@ -48,7 +48,7 @@ internal static class KernelInventory
                 }
             }
 
-            string? image = root.TryStatus($"/boot/vmlinuz-{release}", out _, out _, out _) ? $"/boot/vmlinuz-{release}" : null;
+            string? image = root.TryStatus($"/boot/vmlinuz-{release}", out _, out _) ? $"/boot/vmlinuz-{release}" : null;
             KernelConfig? config = FindConfig(root, release, release == runningRelease, image, codecs, out List<string> problems);
             reports.Add(new KernelReport(
                 release,
@@ -62,7 +62,7 @@ internal static class KernelInventory
                 config,
                 [.. problems, .. config?.Problems ?? []],
                 XenGuestType.From(config),
-                KernelSymbols.Locations.Select(p => string.Format(CultureInfo.InvariantCulture, p, release)).FirstOrDefault(p => root.TryStatus(p, out _, out _, out _))));
+                KernelSymbols.Locations.Select(p => string.Format(CultureInfo.InvariantCulture, p, release)).FirstOrDefault(p => root.TryStatus(p, out _, out _))));
         }
 
         return reports;
@@ -89,7 +89,7 @@ internal static class KernelInventory
         if (image is not null)
         {
             byte[] buffer = [];
-            if (root.TryReadFile(image, KernelImage.MaxBytes, ref buffer, out int length, out int errno, out string reason))
+            if (root.TryReadFile(image, KernelImage.MaxBytes, ref buffer, out int length, out Failure? failure))
             {
                 string? embedded = KernelImage.FindConfig(buffer.AsSpan(0, length), codecs, out string? why);
                 if (embedded is not null)
@@ -99,9 +99,9 @@ internal static class KernelInventory
 
                 problems.Add($"{image}: {why}");
             }
-            else if (errno != Errno.ENOENT)
+            else if (failure.Errno != Errno.ENOENT)
             {
-                problems.Add($"{image}: {root.WithoutPath(image, reason)}");
+                problems.Add($"{image}: {failure.DetailAt(root.RealPathOf(image))}");
             }
         }
 
@@ -110,11 +110,11 @@ internal static class KernelInventory
 
     private static bool TryReadBytes(HostRoot root, string hostPath, bool gzip, List<string> problems, ref byte[] buffer, out int length)
     {
-        if (!root.TryReadFile(hostPath, MaxConfigBytes, ref buffer, out length, out int errno, out string reason, toEnd: gzip))
+        if (!root.TryReadFile(hostPath, MaxConfigBytes, ref buffer, out length, out Failure? failure, toEnd: gzip))
         {
-            if (errno != Errno.ENOENT)
+            if (failure.Errno != Errno.ENOENT)
             {
-                problems.Add($"{hostPath}: {root.WithoutPath(hostPath, reason)}");
+                problems.Add($"{hostPath}: {failure.DetailAt(root.RealPathOf(hostPath))}");
             }
 
             return false;
@@ -122,7 +122,7 @@ internal static class KernelInventory
 
         if (gzip)
         {
-            if (!NativeCodecs.TryGunzip(buffer.AsSpan(0, length), out byte[] text, out reason))
+            if (!NativeCodecs.TryGunzip(buffer.AsSpan(0, length), out byte[] text, out string reason))
             {
                 problems.Add($"{hostPath}: {reason}");
                 return false;
@@ -138,7 +138,7 @@ internal static class KernelInventory
     private static IEnumerable<string> Images(HostRoot root)
     {
         var entries = new List<DirectoryEntry>();
-        if (root.TryList("/boot", entries, out _, out _))
+        if (root.TryList("/boot", entries, out _))
         {
             foreach (DirectoryEntry entry in entries)
             {
@@ -154,7 +154,7 @@ internal static class KernelInventory
     private static int CountModules(HostRoot root, string hostDirectory)
     {
         byte[] buffer = [];
-        if (root.TryReadFile(hostDirectory + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
+        if (root.TryReadFile(hostDirectory + "/modules.dep", 64 << 20, ref buffer, out int length, out _))
         {
             return buffer.AsSpan(0, length).Count((byte)':');
         }

@@ -28,11 +28,11 @@ internal sealed class TrustStore
         var certificates = new List<TrustedCertificate>();
         var entries = new List<DirectoryEntry>();
         string realFolder = root.RealPathOf(hostFolder);
-        if (!root.TryList(hostFolder, entries, out int errno, out string reason))
+        if (!root.TryList(hostFolder, entries, out Failure? failure))
         {
-            if (errno != Errno.ENOENT)
+            if (failure.Errno != Errno.ENOENT)
             {
-                log.Warn(realFolder, root.WithoutPath(hostFolder, reason));
+                log.Warn(realFolder, failure.DetailAt(realFolder));
             }
 
             return new TrustStore(realFolder, certificates);
@@ -48,12 +48,12 @@ internal sealed class TrustStore
 
             byte[] buffer = new byte[4096];
             string hostPath = hostFolder.TrimEnd('/') + "/" + entry.Name;
-            if (!root.TryReadFile(hostPath, 1 << 20, ref buffer, out int length, out errno, out reason))
+            if (!root.TryReadFile(hostPath, 1 << 20, ref buffer, out int length, out failure))
             {
                 // A folder inside, or what is no regular file, is not a certificate, and never opened as one.
-                if (errno != Errno.EISDIR)
+                if (failure.Errno != Errno.EISDIR)
                 {
-                    log.Warn(path, root.WithoutPath(hostPath, reason));
+                    log.Warn(path, failure.DetailAt(root.RealPathOf(hostPath)));
                 }
 
                 continue;

@@ -28,16 +28,14 @@ internal sealed class HostLock : IDisposable
         state = null;
         held = null;
         failure = null;
-        if (!StateDirectory.TryOpenOrCreate(root, out StateDirectory opened, out int errno, out string reason))
+        if (!StateDirectory.TryOpenOrCreate(root, out StateDirectory? opened, out failure))
         {
-            failure = new Failure(errno, reason);
             return false;
         }
 
-        if (!TryAcquire(opened, name, exclusive: true, timeout, out held, out errno, out reason))
+        if (!TryAcquire(opened, name, exclusive: true, timeout, out held, out failure))
         {
             opened.Dispose();
-            failure = new Failure(errno, reason);
             return false;
         }
 
@@ -45,26 +43,25 @@ internal sealed class HostLock : IDisposable
         return true;
     }
 
-    public static bool TryAcquire(StateDirectory state, string name, bool exclusive, TimeSpan timeout, [NotNullWhen(true)] out HostLock? held, out int errno, out string reason)
+    public static bool TryAcquire(StateDirectory state, string name, bool exclusive, TimeSpan timeout, [NotNullWhen(true)] out HostLock? held, [NotNullWhen(false)] out Failure? failure)
     {
         held = null;
-        reason = "";
+        failure = null;
         string path = state.PathOf(name);
 
         // Never open a device or FIFO standing in the lock's place: opening alone may act (a watchdog).
         if (state.Folder.Status(name, out FileStatus existing) == 0 && !existing.IsRegular)
         {
-            errno = Errno.EUCLEAN;
-            reason = $"{path}: the lock is {existing.Description}, not a regular file; remove it";
+            failure = Failure.At(Errno.EUCLEAN, path, $"the lock is {existing.Description}, not a regular file; remove it");
             return false;
         }
 
         int descriptor = exclusive
-            ? state.Folder.OpenFile(name, NativeMethods.O_RDWR | NativeMethods.O_CREAT, StateDirectory.PrivateMode, out errno)
+            ? state.Folder.OpenFile(name, NativeMethods.O_RDWR | NativeMethods.O_CREAT, StateDirectory.PrivateMode, out int errno)
             : state.Folder.OpenFile(name, NativeMethods.O_RDONLY, 0, out errno);
         if (descriptor < 0)
         {
-            reason = $"{path}: {Errno.Describe(errno)}";
+            failure = Failure.At(errno, path, Errno.Describe(errno));
             return false;
         }
 
@@ -72,7 +69,7 @@ internal sealed class HostLock : IDisposable
         if (problem is not null)
         {
             NativeMethods.Close(descriptor);
-            reason = problem;
+            failure = new Failure(errno, problem);
             return false;
         }
 
@@ -90,9 +87,9 @@ internal sealed class HostLock : IDisposable
             if (errno != Errno.EBUSY || clock.Elapsed >= timeout)
             {
                 NativeMethods.Close(descriptor);
-                reason = errno == Errno.EBUSY
-                    ? $"{path}: another driver-tool is changing the tree; gave up after {timeout.TotalSeconds:0.#} s"
-                    : $"{path}: {Errno.Describe(errno)}";
+                failure = Failure.At(errno, path, errno == Errno.EBUSY
+                    ? $"another driver-tool is changing the tree; gave up after {timeout.TotalSeconds:0.#} s"
+                    : Errno.Describe(errno));
                 return false;
             }
 

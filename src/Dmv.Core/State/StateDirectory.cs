@@ -61,22 +61,22 @@ internal sealed class StateDirectory : IDisposable
     public static StateDirectory? Find(HostRoot root, out Failure? problem)
     {
         problem = null;
-        if (root.TryOpenDirectory(HostPath, create: false, out DirectoryHandle folder, out int errno, out string reason))
+        if (root.TryOpenDirectory(HostPath, create: false, out DirectoryHandle folder, out Failure? failure))
         {
             return new StateDirectory(root, folder);
         }
 
-        problem = errno == Errno.ENOENT ? null : new Failure(errno, reason);
+        problem = failure.Errno == Errno.ENOENT ? null : failure;
         return null;
     }
 
     /// <summary>The folder, created when missing; fails with the errno (EROFS on a read-only system, EUCLEAN when it is not ours).</summary>
-    public static bool TryOpenOrCreate(HostRoot root, out StateDirectory state, out int errno, out string reason)
+    public static bool TryOpenOrCreate(HostRoot root, [NotNullWhen(true)] out StateDirectory? state, [NotNullWhen(false)] out Failure? failure)
     {
-        state = null!;
-        if (!root.TryOpenDirectory(HostPath, create: true, out DirectoryHandle folder, out errno, out reason, FolderMode))
+        state = null;
+        if (!root.TryOpenDirectory(HostPath, create: true, out DirectoryHandle folder, out failure, FolderMode))
         {
-            reason = $"cannot open or create driver-tool's state folder: {reason}";
+            failure = new Failure(failure.Errno, $"cannot open or create driver-tool's state folder: {failure.Message}");
             return false;
         }
 
@@ -85,9 +85,8 @@ internal sealed class StateDirectory : IDisposable
         {
             // Not a state to distrust: a user who is not root asking for what only root may do.
             state.Dispose();
-            state = null!;
-            errno = Errno.EACCES;
-            reason = $"{root.RealPathOf(HostPath)} belongs to user {status.Owner}: changing the tree needs root (run it as root, or with sudo)";
+            state = null;
+            failure = new Failure(Errno.EACCES, $"{root.RealPathOf(HostPath)} belongs to user {status.Owner}: changing the tree needs root (run it as root, or with sudo)");
             return false;
         }
 
@@ -95,9 +94,8 @@ internal sealed class StateDirectory : IDisposable
         if (distrust is not null)
         {
             state.Dispose();
-            state = null!;
-            errno = Errno.EUCLEAN;
-            reason = distrust;
+            state = null;
+            failure = new Failure(Errno.EUCLEAN, distrust);
             return false;
         }
 
@@ -201,7 +199,7 @@ internal sealed class StateDirectory : IDisposable
         // bit), lets them swap the whole state folder for one of their choosing: up to the root itself.
         foreach (string ancestor in Ancestors())
         {
-            if (Root.TryOpenDirectory(ancestor, create: false, out DirectoryHandle folder, out _, out _))
+            if (Root.TryOpenDirectory(ancestor, create: false, out DirectoryHandle folder, out _))
             {
                 using (folder)
                 {

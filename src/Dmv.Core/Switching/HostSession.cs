@@ -76,7 +76,7 @@ internal sealed class HostSession : IDisposable
         {
             if (problem is not null)
             {
-                log.Warn(root.RealPathOf(StateDirectory.HostPath), $"{root.WithoutPath(StateDirectory.HostPath, problem.Message)}; driver-tool's records (the deselected drivers, the history) cannot be read");
+                log.Warn(root.RealPathOf(StateDirectory.HostPath), $"{problem.DetailAt(root.RealPathOf(StateDirectory.HostPath))}; driver-tool's records (the deselected drivers, the history) cannot be read");
             }
 
             return new HostSession(root, null, null) { StateProblem = problem };
@@ -104,10 +104,10 @@ internal sealed class HostSession : IDisposable
             }
         }
 
-        if (!HostLock.TryAcquire(state, StateDirectory.LockName, exclusive: false, lockTimeout, out HostLock? held, out int errno, out string reason)
-            && errno != Errno.ENOENT && !(errno == Errno.EACCES && StateDirectory.EffectiveUser != 0))
+        if (!HostLock.TryAcquire(state, StateDirectory.LockName, exclusive: false, lockTimeout, out HostLock? held, out Failure? unlocked)
+            && unlocked.Errno != Errno.ENOENT && !(unlocked.Errno == Errno.EACCES && StateDirectory.EffectiveUser != 0))
         {
-            log.Warn(state.LockPath, $"reading without the lock: {reason}");
+            log.Warn(state.LockPath, $"reading without the lock: {unlocked.Message}");
         }
 
         return new HostSession(root, state, held);
@@ -126,10 +126,10 @@ internal sealed class HostSession : IDisposable
             return [];
         }
 
-        if (!HostLock.TryAcquire(State, StateDirectory.HooksLockName, exclusive: true, lockTimeout, out HostLock? hooksLock, out _, out string reason))
+        if (!HostLock.TryAcquire(State, StateDirectory.HooksLockName, exclusive: true, lockTimeout, out HostLock? hooksLock, out Failure? unlocked))
         {
             List<string> waiting = PendingHooks.Read(State, log).Where(r => own.Contains(r.Journal.Id)).SelectMany(static r => r.Journal.Changes.Select(static c => c.Kernel)).Distinct(StringComparer.Ordinal).ToList();
-            return waiting.Select(k => new HookResult(k, "all", HookStatus.Failed, null, reason, $"hooks not run: {reason}")).ToList();
+            return waiting.Select(k => new HookResult(k, "all", HookStatus.Failed, null, unlocked.Message, $"hooks not run: {unlocked.Message}")).ToList();
         }
 
         using (hooksLock)

@@ -73,7 +73,7 @@ internal static class JournalRecovery
         // A probe a crash left (see SwitchExecutor.Probe) goes with the staged links.
         foreach (LinkChange first in journal.Changes.DistinctBy(static c => c.Updates))
         {
-            if (folders.TryGet(first.Updates, create: false, out DirectoryHandle probed, out _, out _))
+            if (folders.TryGet(first.Updates, create: false, out DirectoryHandle probed, out _))
             {
                 probed.Remove(SwitchExecutor.ProbeName(journal.Id));
                 probed.Remove(SwitchExecutor.ProbeName(journal.Id) + SwitchExecutor.ProbeMoved);
@@ -87,17 +87,17 @@ internal static class JournalRecovery
                 continue;
             }
 
-            if (!folders.TryGet(change.Updates, create: false, out DirectoryHandle updates, out int errno, out string reason))
+            if (!folders.TryGet(change.Updates, create: false, out DirectoryHandle updates, out Failure? unopened))
             {
-                if (errno == Errno.ENOENT)
+                if (unopened.Errno == Errno.ENOENT)
                 {
                     continue;
                 }
 
-                return new Failure(errno, reason);
+                return unopened;
             }
 
-            errno = updates.Remove(change.Staged);
+            int errno = updates.Remove(change.Staged);
             if (errno != 0 && errno != Errno.ENOENT)
             {
                 return new Failure(SwitchExecutor.WriteErrno(errno), $"{updates.RealPath}/{change.Staged}: {Errno.Describe(errno)}");
@@ -113,14 +113,14 @@ internal static class JournalRecovery
     {
         foreach (LinkChange change in journal.Changes)
         {
-            if (!folders.TryGet(change.Updates, create: change.NewTarget is not null, out DirectoryHandle updates, out int errno, out string reason))
+            if (!folders.TryGet(change.Updates, create: change.NewTarget is not null, out DirectoryHandle updates, out Failure? unopened))
             {
-                if (errno == Errno.ENOENT)
+                if (unopened.Errno == Errno.ENOENT)
                 {
                     continue;
                 }
 
-                return new Failure(errno, reason);
+                return unopened;
             }
 
             string path = $"{updates.RealPath}/{change.Name}";
@@ -159,7 +159,7 @@ internal static class JournalRecovery
                 {
                     // The staged link is gone but the rename did not land: build it again.
                     updates.Remove(change.Staged!);
-                    errno = updates.CreateLink(change.NewTarget, change.Staged!);
+                    int errno = updates.CreateLink(change.NewTarget, change.Staged!);
                     errno = errno == 0 ? updates.Rename(change.Staged!, change.Name) : errno;
                     if (errno != 0)
                     {

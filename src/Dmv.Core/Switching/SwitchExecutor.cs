@@ -32,9 +32,9 @@ internal static class SwitchExecutor
         // that can neither be finished nor undone.
         foreach (LinkChange first in journal.Changes.DistinctBy(static c => c.Updates))
         {
-            if (!folders.TryGet(first.Updates, create: true, out DirectoryHandle updates, out int made, out string reason))
+            if (!folders.TryGet(first.Updates, create: true, out DirectoryHandle updates, out Failure? unopened))
             {
-                failed.Add(new KernelFailure(first.Kernel, new Failure(WriteErrno(made), WriteReason(made, reason))));
+                failed.Add(new KernelFailure(first.Kernel, new Failure(WriteErrno(unopened.Errno), WriteReason(unopened.Errno, unopened.Message))));
             }
             else if (Probe(updates, journal.Id) is int refused and not 0)
             {
@@ -79,7 +79,7 @@ internal static class SwitchExecutor
                 continue;
             }
 
-            folders.TryGet(change.Updates, create: false, out DirectoryHandle updates, out _, out _);
+            folders.TryGet(change.Updates, create: false, out DirectoryHandle updates, out _);
             updates.Remove(change.Staged!);
             int errno = updates.CreateLink(change.NewTarget, change.Staged!);
             if (errno != 0)
@@ -214,17 +214,17 @@ internal static class SwitchExecutor
     {
         foreach (string path in journal.Changes.Select(static c => c.Updates).Distinct())
         {
-            if (!folders.TryGet(path, create: false, out DirectoryHandle updates, out int errno, out string reason))
+            if (!folders.TryGet(path, create: false, out DirectoryHandle updates, out Failure? failure))
             {
-                if (errno == Errno.ENOENT)
+                if (failure.Errno == Errno.ENOENT)
                 {
                     continue;
                 }
 
-                return new Failure(errno, reason);
+                return failure;
             }
 
-            errno = updates.Sync();
+            int errno = updates.Sync();
             if (errno != 0)
             {
                 return new Failure(errno, $"{updates.RealPath}: {Errno.Describe(errno)}");

@@ -316,10 +316,9 @@ internal sealed class SwitchPlanner
     {
         entries = new Dictionary<string, UpdatesEntry>(StringComparer.Ordinal);
         failure = null;
-        if (!UpdatesFolder.TryRead(_root, catalog, _folders, out UpdatesFolder updates, out int errno, out string reason))
+        if (!UpdatesFolder.TryRead(_root, catalog, _folders, out UpdatesFolder updates, out failure))
         {
             hostUpdates = updates.HostPath;
-            failure = new Failure(errno, reason);
             return false;
         }
 

@@ -75,14 +75,14 @@ internal sealed class BootLoader : IDisposable
 
         foreach (string candidate in named is null ? Candidates : [named])
         {
-            if (!root.TryStatus(candidate, out FileStatus status, out int errno, out string reason))
+            if (!root.TryStatus(candidate, out FileStatus status, out failure))
             {
-                if (errno == Errno.ENOENT && named is null)
+                if (failure.Errno == Errno.ENOENT && named is null)
                 {
+                    failure = null;
                     continue;
                 }
 
-                failure = new Failure(errno, reason);
                 return false;
             }
 
@@ -93,9 +93,8 @@ internal sealed class BootLoader : IDisposable
             }
 
             string folderPath = candidate[..candidate.LastIndexOf('/')];
-            if (!root.TryOpenDirectory(folderPath.Length == 0 ? "/" : folderPath, create: false, out DirectoryHandle folder, out errno, out reason))
+            if (!root.TryOpenDirectory(folderPath.Length == 0 ? "/" : folderPath, create: false, out DirectoryHandle folder, out failure))
             {
-                failure = new Failure(errno, reason);
                 return false;
             }
 

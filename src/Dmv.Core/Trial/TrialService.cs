@@ -71,7 +71,7 @@ internal static partial class TrialService
     private static string? ReadProc(HostRoot root, string path)
     {
         byte[] buffer = new byte[4096];
-        return root.TryReadAttribute(path, 64 * 1024, ref buffer, out int length, out _, out _)
+        return root.TryReadAttribute(path, 64 * 1024, ref buffer, out int length, out _)
             ? System.Text.Encoding.UTF8.GetString(buffer, 0, length)
             : null;
     }

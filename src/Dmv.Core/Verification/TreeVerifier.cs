@@ -166,7 +166,7 @@ internal static class TreeVerifier
     private static string? IndexedDmvModule(HostRoot root, string hostKernel)
     {
         byte[] buffer = new byte[64 * 1024];
-        if (!root.TryReadFile(hostKernel + "/modules.dep", 64 << 20, ref buffer, out int length, out _, out _))
+        if (!root.TryReadFile(hostKernel + "/modules.dep", 64 << 20, ref buffer, out int length, out _))
         {
             return null;
         }
@@ -222,10 +222,10 @@ internal static class TreeVerifier
     /// <param name="absolute">Gathers, by driver, the indexes in <paramref name="problems"/> of links written with an absolute target.</param>
     private static void CheckUpdates(HostRoot root, OpenFolders folders, KernelCatalog catalog, LinkOwnership ownership, Func<CatalogVariant, string> nameOf, DriverScope? only, bool repair, List<TreeProblem> problems, Dictionary<string, List<int>> absolute)
     {
-        if (!UpdatesFolder.TryRead(root, catalog, folders, out UpdatesFolder updates, out int errno, out string reason))
+        if (!UpdatesFolder.TryRead(root, catalog, folders, out UpdatesFolder updates, out Failure? failure))
         {
             // What -l warns about (a folder that leads out of the root, or cannot be read) is a problem here.
-            problems.Add(new TreeProblem(UnreadableUpdates, updates.RealPath, $"{root.WithoutPath(updates.HostPath, reason)}; no selection in kernel {catalog.Release} can be read or made", false));
+            problems.Add(new TreeProblem(UnreadableUpdates, updates.RealPath, $"{failure.DetailAt(root.RealPathOf(updates.HostPath))}; no selection in kernel {catalog.Release} can be read or made", false));
             return;
         }
 
@@ -234,7 +234,7 @@ internal static class TreeVerifier
             problems.Add(new TreeProblem(UpdatesIsLink, catalog.RealKernelDirectory + "/" + UpdatesFolder.Name, $"a symbolic link (to {updates.RealPath}); switches refuse to write through it: make it a folder", false));
         }
 
-        if (updates.Items.Count == 0 || !folders.TryGet(updates.HostPath, create: false, out DirectoryHandle folder, out _, out _))
+        if (updates.Items.Count == 0 || !folders.TryGet(updates.HostPath, create: false, out DirectoryHandle folder, out _))
         {
             return;
         }
@@ -317,7 +317,7 @@ internal static class TreeVerifier
     private static bool WriteExclusion(HostRoot root)
     {
         string snippet = DepmodConfiguration.SnippetPath;
-        if (!root.TryOpenDirectory(Path.GetDirectoryName(snippet)!, create: true, out DirectoryHandle folder, out _, out _))
+        if (!root.TryOpenDirectory(Path.GetDirectoryName(snippet)!, create: true, out DirectoryHandle folder, out _))
         {
             return false;
         }

@@ -6,7 +6,7 @@ public class HostRootTests
 {
     private static HostRoot Open(TempDirectory temp)
     {
-        Assert.True(HostRoot.TryOpen(temp.Path, out HostRoot root, out _, out _));
+        Assert.True(HostRoot.TryOpen(temp.Path, out HostRoot? root, out _));
         return root;
     }
 
@@ -99,9 +99,34 @@ public class HostRootTests
     }
 
     [Fact]
+    public void A_failure_of_the_door_keeps_the_file_and_the_detail_apart()
+    {
+        // Reports that name the file their own way take the detail; nothing cuts a message apart.
+        using var temp = new TempDirectory();
+        temp.WriteFile("lib/modules/6.1/dmv/x.ko/info.json", "{}");
+        HostRoot root = Open(temp);
+        string folder = temp.Combine("lib/modules/6.1/dmv/x.ko");
+
+        Assert.False(root.TryOpenFile("/lib/modules/6.1/dmv/x.ko", out _, out var failure, expected: "module file"));
+        Assert.Equal(Errno.EISDIR, failure.Errno);
+        Assert.Equal(folder, failure.Path);
+        Assert.Equal("a folder, not a module file", failure.Detail);
+        Assert.Equal($"{folder}: a folder, not a module file", failure.Message);
+        Assert.Equal("a folder, not a module file", failure.DetailAt(folder));
+
+        // A report about another file keeps the whole message.
+        Assert.Equal(failure.Message, failure.DetailAt(temp.Combine("lib/modules/6.1/dmv")));
+
+        byte[] buffer = [];
+        Assert.False(root.TryReadFile("/lib/modules/6.1/dmv/x.ko/info.json/more", 4096, ref buffer, out _, out failure));
+        Assert.Equal(Errno.ENOTDIR, failure.Errno);
+        Assert.Equal(temp.Combine("lib/modules/6.1/dmv/x.ko/info.json/more"), failure.Path);
+    }
+
+    [Fact]
     public void A_missing_root_is_refused()
     {
-        Assert.False(HostRoot.TryOpen("/nonexistent/driver-tool/root", out _, out int errno, out _));
-        Assert.Equal(Errno.ENOENT, errno);
+        Assert.False(HostRoot.TryOpen("/nonexistent/driver-tool/root", out _, out var failure));
+        Assert.Equal(Errno.ENOENT, failure.Errno);
     }
 }

@@ -18,7 +18,7 @@ public class KnownDefectTests
 
     private static DriverListing List(TempDirectory temp, DiagnosticLog log, string? running = null, IEnumerable<PciDevice>? devices = null)
     {
-        Assert.True(HostRoot.TryOpen(temp.Path, out HostRoot root, out _, out _));
+        Assert.True(HostRoot.TryOpen(temp.Path, out HostRoot? root, out _));
         return DriverListingBuilder.Build(root, new ListingOptions(new PresentDevices(devices ?? []), running), log);
     }
 

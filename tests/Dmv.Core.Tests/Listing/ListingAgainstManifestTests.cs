@@ -25,7 +25,7 @@ public class ListingAgainstManifestTests
     {
         using var temp = new TempDirectory();
         HostTreeManifest manifest = HostTreeGenerator.Write(temp.Path, new HostTreeSpec { Seed = seed, Kernels = kernels, Drivers = drivers, VariantsPerDriver = variants, PciDevices = devices });
-        Assert.True(HostRoot.TryOpen(temp.Path, out HostRoot root, out _, out _));
+        Assert.True(HostRoot.TryOpen(temp.Path, out HostRoot? root, out _));
         var log = new DiagnosticLog();
         var hardware = new PresentDevices(SysfsPciReader.Read(root, log));
 
@@ -62,7 +62,7 @@ public class ListingAgainstManifestTests
     {
         using var temp = new TempDirectory();
         HostTreeManifest manifest = HostTreeGenerator.Write(temp.Path, new HostTreeSpec { Seed = 11, Drivers = 12, PciDevices = 30 });
-        Assert.True(HostRoot.TryOpen(temp.Path, out HostRoot root, out _, out _));
+        Assert.True(HostRoot.TryOpen(temp.Path, out HostRoot? root, out _));
         var log = new DiagnosticLog();
 
         List<PciDevice> fromSysfs = SysfsPciReader.Read(root, log);

@@ -21,7 +21,7 @@ internal static unsafe class SparseModuleRead
     private const int GapBytes = 64 * 1024;
 
     /// <param name="sparse">Read only the parts a report needs, when the file is a plain ELF.</param>
-    /// <param name="reason">Why the read failed, when the errno alone does not say it.</param>
+    /// <param name="reason">Why the read failed, when the errno alone does not say it (null when it does).</param>
     public static bool TryRead(FileHandle file, long maxBytes, bool sparse, bool symbols, ref byte[] buffer, out int length, out int errno, out string? reason)
     {
         length = 0;

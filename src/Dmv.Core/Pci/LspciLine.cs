@@ -8,6 +8,7 @@ namespace Dmv.Core.Pci;
 /// </summary>
 internal static class LspciLine
 {
+    /// <summary>One line of <c>lspci -nm</c>: true with the device, or true with a null device for a blank line; false with the reason.</summary>
     public static bool TryParse(ReadOnlySpan<byte> line, out PciDevice? device, [NotNullWhen(false)] out string? reason)
     {
         device = null;

@@ -108,14 +108,14 @@ internal sealed class StateDirectory : IDisposable
     /// <summary>
     /// Reads a state file (the journal, a record) that is obeyed only when it is trusted: a regular
     /// file, reached without a link, of the effective user's and nobody else's to write, in a trusted
-    /// folder. False with ENOENT (and no problem) when it is missing; with EUCLEAN and the problem when
+    /// folder. False with ENOENT (and a null problem) when it is missing; with EUCLEAN and the problem when
     /// it is not trusted; with the errno otherwise.
     /// </summary>
     public bool TryReadTrusted(string name, string what, int maxBytes, ref byte[] buffer, out int length, out int errno, out string? problem) =>
         TryReadTrusted(name, what, maxBytes, tail: false, ref buffer, out length, out errno, out problem, out _);
 
     /// <summary>
-    /// As <see cref="TryReadTrusted(string, string, int, ref byte[], out int, out int, out string?)"/>;
+    /// As <see cref="TryReadTrusted(string, string, int, ref byte[], out int, out int, out string?)"/> (the problem null when the file is missing);
     /// with <paramref name="tail"/>, a file longer than <paramref name="maxBytes"/> is not an error:
     /// its last <paramref name="maxBytes"/> are read and <paramref name="cut"/> says so (an append-only log).
     /// </summary>

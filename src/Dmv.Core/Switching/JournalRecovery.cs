@@ -12,7 +12,10 @@ namespace Dmv.Core.Switching;
 /// </summary>
 internal static class JournalRecovery
 {
-    /// <summary>Reads the journal left in the state folder, if any; a corrupt or untrusted one is a failure to report, never guessed at.</summary>
+    /// <summary>
+    /// Reads the journal left in the state folder, if any; a corrupt or untrusted one is a failure to
+    /// report, never guessed at. False with a null failure when there is no journal.
+    /// </summary>
     public static bool TryRead(StateDirectory state, [NotNullWhen(true)] out SwitchJournal? journal, out Failure? failure)
     {
         journal = null;

@@ -85,7 +85,7 @@ internal static partial class TrialService
         _ => new Failure(Errno.ENOENT, $"no trial is pending: trial {record.Id} ended {record.State}"),
     };
 
-    /// <summary>The trial lock, then an arming a crash cut short finished (grubenv armed) or undone (not armed).</summary>
+    /// <summary>The trial lock, then an arming a crash cut short finished (grubenv armed) or undone (not armed); the record is null when no trial was ever made.</summary>
     private static bool TryBegin(HostRoot root, SwitchOptions options, DiagnosticLog log, [NotNullWhen(true)] out TrialLock? held, out TrialRecord? record, [NotNullWhen(false)] out Failure? failure)
     {
         record = null;

@@ -1,3 +1,6 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
 namespace Dmv.Core.Tests.Architecture;
 
 /// <summary>
@@ -66,6 +69,45 @@ public class ArchitectureTests
 
         Assert.True(types > 150, $"only {types} types found");
         Assert.True(declared.Count == 0, "public types without a reason (\"// Public because …\" above them):\n" + string.Join("\n", declared));
+    }
+
+    [Fact]
+    public void Every_nullable_output_of_a_Try_method_says_when_it_is_set()
+    {
+        // [NotNullWhen] lets the compiler check the callers instead of a '!'; an output that a
+        // success may leave null (no record, an unsigned module) says so in the method's comment.
+        var silent = new List<string>();
+        int outputs = 0;
+        foreach (SyntaxTree tree in SourceModel.Of().Compilation.SyntaxTrees)
+        {
+            foreach (MethodDeclarationSyntax method in tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>())
+            {
+                if (!method.Identifier.Text.StartsWith("Try", StringComparison.Ordinal) || method.ReturnType.ToString() != "bool")
+                {
+                    continue;
+                }
+
+                string comment = method.GetLeadingTrivia().ToFullString();
+                foreach (ParameterSyntax parameter in method.ParameterList.Parameters)
+                {
+                    if (!parameter.Modifiers.Any(m => m.Text == "out") || parameter.Type is not NullableTypeSyntax)
+                    {
+                        continue;
+                    }
+
+                    outputs++;
+                    bool annotated = parameter.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString() == "NotNullWhen");
+                    if (!annotated && !comment.Contains("null", StringComparison.Ordinal))
+                    {
+                        int line = parameter.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+                        silent.Add($"{tree.FilePath}:{line}: {method.Identifier.Text}(… out {parameter.Type} {parameter.Identifier.Text})");
+                    }
+                }
+            }
+        }
+
+        Assert.True(outputs > 40, $"only {outputs} nullable outputs of Try methods found: the model read nothing");
+        Assert.True(silent.Count == 0, "nullable outputs with neither [NotNullWhen] nor a comment saying when they are null:\n" + string.Join("\n", silent));
     }
 
     /// <summary>Tarjan's strongly connected components.</summary>

@@ -78,12 +78,11 @@ internal static class ArgumentParser
         int equals = token.IndexOf('=');
         string name = equals > 0 ? token[..equals] : token;
         string? inline = equals > 0 ? token[(equals + 1)..] : null;
-        switch (name)
+        if (name is "--version" or "--list")
         {
-            case "--version" when inline is null:
-                return state.SetCommand(CommandKind.Version, token);
-            case "--list" when inline is null:
-                return state.SetCommand(CommandKind.List, token);
+            return inline is not null
+                ? new UsageError($"option '{name}' takes no value")
+                : state.SetCommand(name == "--version" ? CommandKind.Version : CommandKind.List, token);
         }
 
         if (OptionTable.Find(name) is not { } option)

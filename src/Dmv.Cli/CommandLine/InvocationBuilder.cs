@@ -214,8 +214,20 @@ internal static class InvocationBuilder
                 : "--boot-config needs --trial");
         }
 
-        return line.Command == CommandKind.Trial && line.Has("--force") && action != "confirm"
-            ? new UsageError("--force applies to 'trial confirm' only")
+        if (line.Command != CommandKind.Trial)
+        {
+            return null;
+        }
+
+        if (line.Has("--force") && action != "confirm")
+        {
+            return new UsageError("--force applies to 'trial confirm' only");
+        }
+
+        // Only the actions that switch links or rebuild the initrd run hooks: on the others a hook option would be silently ignored.
+        string? hookOption = Array.Find(["--no-hooks", "--no-initrd", "--initrd"], line.Has);
+        return hookOption is not null && action is not ("confirm" or "rollback" or "settle" or "boot")
+            ? new UsageError($"option '{hookOption}' applies to 'trial confirm', 'trial rollback', 'trial settle' and 'trial boot'")
             : null;
     }
 

@@ -25,7 +25,7 @@ internal static class DepmodConfiguration
         foreach (string folder in Folders)
         {
             PathResolution resolved = root.Resolve(folder);
-            if (resolved.Succeeded && root.TryStatus(folder, out FileStatus status, out _) && status.Kind == EntryKind.Directory && seen.Add(resolved.RealPath!))
+            if (resolved.Succeeded && root.TryStatus(folder, out FileStatus status, out _) && status.Kind == EntryKind.Directory && seen.Add(resolved.RealPath))
             {
                 folders.Add(folder);
             }

@@ -64,7 +64,7 @@ internal sealed class LinkOwnership
     {
         if (resolved.Succeeded)
         {
-            CatalogVariant? owner = OwnerOf(resolved.RealPath!, kernel, out bool inside, out _);
+            CatalogVariant? owner = OwnerOf(resolved.RealPath, kernel, out bool inside, out _);
             if (owner is not null)
             {
                 return driver.Owns(owner);
@@ -73,7 +73,7 @@ internal sealed class LinkOwnership
             // Inside dmv/ but owned by no valid info.json (it was rejected, or the file lies outside
             // any variant): the driver's if it lies in one of the driver's folders.
             return inside && _catalogs.Any(c => c.RealDmvDirectory is not null
-                && driver.Folders.Any(f => KernelCatalog.IsBelow(resolved.RealPath!, c.RealDmvDirectory + "/" + f)));
+                && driver.Folders.Any(f => KernelCatalog.IsBelow(resolved.RealPath, c.RealDmvDirectory + "/" + f)));
         }
 
         // Gone: the variant whose folder the text names is the owner, however deep; only when no
@@ -134,7 +134,7 @@ internal sealed class LinkOwnership
         string own = $"{Kernels.InstalledKernels.ModulesDirectory}/{kernel.Release}/dmv/";
         string lexical = LexicalTarget("/", linkText);
         if (!linkText.StartsWith('/') || !resolved.Succeeded || !lexical.StartsWith(own, StringComparison.Ordinal)
-            || !lexical.EndsWith("/" + name, StringComparison.Ordinal) || OwnerOf(resolved.RealPath!, kernel, out _, out _) is null)
+            || !lexical.EndsWith("/" + name, StringComparison.Ordinal) || OwnerOf(resolved.RealPath, kernel, out _, out _) is null)
         {
             return null;
         }
@@ -146,7 +146,7 @@ internal sealed class LinkOwnership
 
     /// <summary>A link with an absolute target that reaches a module of some variant: a DMV link as xcp.dmv writes them.</summary>
     public bool IsAbsoluteDmvLink(KernelCatalog kernel, string linkText, PathResolution resolved) =>
-        linkText.StartsWith('/') && resolved.Succeeded && OwnerOf(resolved.RealPath!, kernel, out _, out _) is not null;
+        linkText.StartsWith('/') && resolved.Succeeded && OwnerOf(resolved.RealPath, kernel, out _, out _) is not null;
 
     /// <summary>Where a link's target would be, by text alone: "." and ".." folded, nothing followed.</summary>
     public static string LexicalTarget(string hostDirectory, string target)

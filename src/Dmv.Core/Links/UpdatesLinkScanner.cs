@@ -38,7 +38,7 @@ internal static class UpdatesLinkScanner
                 continue;
             }
 
-            CatalogVariant? owner = ownership.OwnerOf(target.RealPath!, kernel, out bool insideCatalog, out bool ownerRejected);
+            CatalogVariant? owner = ownership.OwnerOf(target.RealPath, kernel, out bool insideCatalog, out bool ownerRejected);
             if (owner is null)
             {
                 // A link into a variant whose info.json was rejected has been reported with that file.

@@ -268,7 +268,7 @@ internal static class TreeVerifier
                 continue;
             }
 
-            CatalogVariant? owner = ownership.OwnerOf(resolved.RealPath!, catalog, out bool insideDmv, out _);
+            CatalogVariant? owner = ownership.OwnerOf(resolved.RealPath, catalog, out bool insideDmv, out _);
             if (!insideDmv)
             {
                 continue;

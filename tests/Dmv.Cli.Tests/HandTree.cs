@@ -17,6 +17,23 @@ public sealed class HandTree : IDisposable
         File("etc/depmod.d/driver-tool.conf", "exclude dmv\n");
     }
 
+    public const string Kernel1 = "6.1.0-1-amd64";
+    public const string Kernel2 = "6.2.0-2-amd64";
+
+    /// <summary>
+    /// Two kernels, each with ice's generic variant and its Dell one (which the NIC's Dell subsystem
+    /// matches, at a higher priority); with <paramref name="withMlx"/>, a second driver in the newer kernel only.
+    /// </summary>
+    public static HandTree TwoKernels(bool withMlx = false)
+    {
+        var tree = new HandTree()
+            .Variant(Kernel1, "ice", "generic", ["ice.ko"])
+            .Variant(Kernel1, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
+            .Variant(Kernel2, "ice", "generic", ["ice.ko"])
+            .Variant(Kernel2, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40");
+        return withMlx ? tree.Variant(Kernel2, "mlx", "generic", ["mlx.ko"]) : tree;
+    }
+
     public string Root { get; }
 
     /// <summary>lspci -nm text with one Intel NIC (8086:1592, subsystem 1028:0001); kept outside the tree.</summary>
@@ -78,6 +95,10 @@ public sealed class HandTree : IDisposable
 
     /// <summary>Runs driver-tool on this tree with the tree's lspci text and without hooks, unless the arguments say otherwise.</summary>
     public ProcessResult Run(params string[] args) => DriverTool.Run(["--root", Root, "--lspci", LspciFile, .. args]);
+
+    /// <summary>As <see cref="Run"/>, as user nobody.</summary>
+    public ProcessResult RunAsNobody(params string[] args) =>
+        DriverTool.Run(["--root", Root, "--lspci", LspciFile, .. args], stdin: null, asNobody: true);
 
     public ProcessResult RunWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         DriverTool.Run(["--root", Root, "--lspci", LspciFile, .. args], stdin: null, asNobody: false, environment);

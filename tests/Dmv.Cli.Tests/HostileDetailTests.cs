@@ -9,23 +9,13 @@ namespace Dmv.Cli.Tests;
 /// </summary>
 public class HostileDetailTests
 {
-    private const string K1 = "6.1.0-1-amd64";
-    private const string K2 = "6.2.0-2-amd64";
-
-    private static HandTree TwoKernels() => new HandTree()
-        .Variant(K1, "ice", "generic", ["ice.ko"])
-        .Variant(K1, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
-        .Variant(K2, "ice", "generic", ["ice.ko"])
-        .Variant(K2, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
-        .Variant(K2, "mlx", "generic", ["mlx.ko"]);
-
-    private static ProcessResult AsNobody(HandTree tree, params string[] args) =>
-        DriverTool.Run(["--root", tree.Root, "--lspci", tree.LspciFile, .. args], stdin: null, asNobody: true);
+    private const string K1 = HandTree.Kernel1;
+    private const string K2 = HandTree.Kernel2;
 
     [Fact]
     public void A_folder_above_the_state_folder_that_another_user_owns_is_not_trusted()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Directory.CreateDirectory(tree.Path("var/lib"));
         ExternalCommand.Check(["chown", "65534", tree.Path("var/lib")]);
 
@@ -45,7 +35,7 @@ public class HostileDetailTests
     [Fact]
     public void A_reply_that_cannot_be_written_after_a_switch_says_so_with_its_own_status()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
 
         ProcessResult result = ExternalCommand.Run(["sh", "-c", $"exec {ToolPaths.DriverTool} --root {tree.Root} --lspci {tree.LspciFile} select ice generic --no-hooks > /dev/full"]);
 
@@ -62,7 +52,7 @@ public class HostileDetailTests
     [Fact]
     public void Verify_reports_an_updates_folder_that_leads_out_of_the_root()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Directory.Delete(tree.Path($"lib/modules/{K1}/updates"));
         tree.Link($"lib/modules/{K1}/updates", "../../../../../../../../../../tmp");
 
@@ -76,7 +66,7 @@ public class HostileDetailTests
     [Fact]
     public void Names_with_control_or_bidi_characters_and_duplicate_keys_are_refused_in_info_json()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         tree.File($"lib/modules/{K2}/dmv/bell/x/info.json", """{"category":"network","name":"bell\u0007ring","description":"d","variant":"x","version":"1","priority":1,"status":"production","pci_ids":{}}""");
         tree.File($"lib/modules/{K2}/dmv/rtl/x/info.json", """{"category":"network","name":"rtl","description":"d","variant":"x\u202Eevil","version":"1","priority":1,"status":"production","pci_ids":{}}""");
         tree.File($"lib/modules/{K2}/dmv/twice/x/info.json", """{"category":"network","name":"twice","description":"d","variant":"x","version":"1","priority":1,"priority":90,"status":"production","pci_ids":{}}""");
@@ -93,7 +83,7 @@ public class HostileDetailTests
     [Fact]
     public void What_the_tree_says_reaches_a_terminal_escaped()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         string info = tree.Path($"lib/modules/{K2}/dmv/mlx/generic/info.json");
         File.WriteAllText(info, File.ReadAllText(info).Replace("\"mlx driver\"", "\"evil \\u001b[31mred\\u0007 \\u202Etxt.exe\"").Replace("\"1.0\"", "\"1.0\\u001b]0;title\\u0007\""));
 
@@ -114,7 +104,7 @@ public class HostileDetailTests
     [Fact]
     public void Lspci_input_is_bounded_whatever_is_fed_in()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
 
         ProcessResult zero = ExternalCommand.Run(["/usr/bin/time", "-f", "%M", ToolPaths.DriverTool, "--root", tree.Root, "--lspci", "/dev/zero", "-l"], timeoutSeconds: 30);
         Assert.Equal(27, zero.ExitCode);
@@ -139,7 +129,7 @@ public class HostileDetailTests
     [Fact]
     public void A_hooks_lock_held_elsewhere_is_said_plainly()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("select", "mlx", "generic", "--no-hooks").ExitCode);
         var holder = new System.Diagnostics.ProcessStartInfo("flock") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string arg in new[] { tree.Path("var/lib/driver-tool/hooks.lock"), "sleep", "30" })
@@ -166,7 +156,7 @@ public class HostileDetailTests
     [Fact]
     public void Reconcile_names_a_kernel_whose_links_it_removes()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("select", "ice", "dell", "--no-hooks").ExitCode);
         Directory.Delete(tree.Path($"lib/modules/{K1}/dmv/ice/dell"), recursive: true);
 
@@ -182,7 +172,7 @@ public class HostileDetailTests
     [Fact]
     public void A_switch_killed_after_its_links_keeps_its_history_its_decision_and_its_hooks()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         string bin = tree.Beside("bin");
         string log = Path.Combine(bin, "depmod.log");
         FakeDepmod.Write(bin, "", log);
@@ -194,7 +184,7 @@ public class HostileDetailTests
         int last = 0;
         for (int step = 1; step < 40; step++)
         {
-            using HandTree probe = TwoKernels();
+            using HandTree probe = HandTree.TwoKernels(withMlx: true);
             Assert.Equal(0, probe.Run("select", "ice", "generic", "--no-hooks").ExitCode);
             if (probe.RunWith(new Dictionary<string, string> { ["DRIVER_TOOL_TEST_CRASH_AFTER"] = step.ToString() }, "deselect", "ice").ExitCode == 0)
             {
@@ -222,7 +212,7 @@ public class HostileDetailTests
     [Fact]
     public void History_of_exactly_its_limit_is_read_and_bad_lines_are_counted_not_listed()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
         string path = tree.Path("var/lib/driver-tool/history.jsonl");
         string line = File.ReadAllText(path);
@@ -246,7 +236,7 @@ public class HostileDetailTests
     [Fact]
     public void An_absolute_dmv_link_that_cannot_be_rewritten_is_still_reported()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         // K1's link points into K2's catalog: not its own kernel's dmv/, so it is not rewritten, but it is no less absolute.
         tree.Link($"lib/modules/{K1}/updates/ice.ko", $"/lib/modules/{K2}/dmv/ice/generic/ice.ko");
 
@@ -263,7 +253,7 @@ public class HostileDetailTests
     [Fact]
     public void A_link_through_a_file_and_back_is_broken_as_the_kernel_sees_it()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         tree.Link($"lib/modules/{K1}/updates/ice.ko", "../dmv/ice/dell/ice.ko/../ice.ko");
 
         ProcessResult list = tree.Run("-l");
@@ -291,7 +281,7 @@ public class HostileDetailTests
     [Fact]
     public void A_write_refused_before_the_commit_does_not_say_committed()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
         string updates = tree.Path($"lib/modules/{K2}/updates");
         ExternalCommand.Check(["mount", "--bind", updates, updates]);
@@ -315,7 +305,7 @@ public class HostileDetailTests
     [Fact]
     public void Writers_refuse_a_deselection_record_that_is_not_driver_tools()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("deselect", "ice", "--no-hooks").ExitCode);
         ExternalCommand.Check(["chown", "65534", tree.Path("var/lib/driver-tool/deselected")]);
 
@@ -331,20 +321,20 @@ public class HostileDetailTests
     [Fact]
     public void A_user_who_is_not_root_is_told_which_record_they_cannot_read()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
         File.SetUnixFileMode(tree.Path("var/lib/driver-tool/history.jsonl"), (UnixFileMode)0x180);
 
-        ProcessResult history = AsNobody(tree, "history");
+        ProcessResult history = tree.RunAsNobody("history");
         Assert.Equal(13, history.ExitCode);
         Assert.Contains("history.jsonl: Permission denied", history.Stderr);
 
         File.SetUnixFileMode(tree.Path("var/lib/driver-tool"), (UnixFileMode)0x1C0);
-        ProcessResult closed = AsNobody(tree, "history");
+        ProcessResult closed = tree.RunAsNobody("history");
         Assert.Equal(13, closed.ExitCode);
         Assert.Contains("var/lib/driver-tool: Permission denied", closed.Stderr);
 
-        ProcessResult select = AsNobody(tree, "select", "ice", "dell", "--no-hooks");
+        ProcessResult select = tree.RunAsNobody("select", "ice", "dell", "--no-hooks");
         Assert.Equal(13, select.ExitCode);
         Assert.DoesNotContain("cannot create ", select.Stderr);
         Assert.Contains("needs root", select.Stderr);

@@ -9,27 +9,17 @@ namespace Dmv.Cli.Tests;
 /// </summary>
 public class HostsAsTheyAreTests
 {
-    private const string K1 = "6.1.0-1-amd64";
-    private const string K2 = "6.2.0-2-amd64";
-
-    private static HandTree TwoKernels() => new HandTree()
-        .Variant(K1, "ice", "generic", ["ice.ko"])
-        .Variant(K1, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
-        .Variant(K2, "ice", "generic", ["ice.ko"])
-        .Variant(K2, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
-        .Variant(K2, "mlx", "generic", ["mlx.ko"]);
-
-    private static ProcessResult AsNobody(HandTree tree, params string[] args) =>
-        DriverTool.Run(["--root", tree.Root, "--lspci", tree.LspciFile, .. args], stdin: null, asNobody: true);
+    private const string K1 = HandTree.Kernel1;
+    private const string K2 = HandTree.Kernel2;
 
     [Fact]
     public void A_switch_or_repair_by_a_user_who_is_not_root_is_EACCES_saying_it_needs_root()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
 
-        ProcessResult select = AsNobody(tree, "select", "ice", "dell", "--no-hooks");
-        ProcessResult repair = AsNobody(tree, "verify", "--repair");
+        ProcessResult select = tree.RunAsNobody("select", "ice", "dell", "--no-hooks");
+        ProcessResult repair = tree.RunAsNobody("verify", "--repair");
 
         Assert.Equal(13, select.ExitCode);
         ContractChecker.AssertAccepted("error", select.Stdout);
@@ -43,13 +33,13 @@ public class HostsAsTheyAreTests
     [Fact]
     public void Reading_commands_by_any_user_honour_roots_deselection_record_as_roots_do()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("deselect", "ice", "--no-hooks").ExitCode);
 
         ProcessResult rootPlan = tree.Run("auto-select", "--dry-run");
-        ProcessResult userPlan = AsNobody(tree, "auto-select", "--dry-run");
+        ProcessResult userPlan = tree.RunAsNobody("auto-select", "--dry-run");
         ProcessResult rootExplain = tree.Run("explain", "ice");
-        ProcessResult userExplain = AsNobody(tree, "explain", "ice");
+        ProcessResult userExplain = tree.RunAsNobody("explain", "ice");
 
         Assert.True(userPlan.ExitCode == 0, userPlan.ToString());
         Assert.Equal(rootPlan.Stdout, userPlan.Stdout);
@@ -63,7 +53,7 @@ public class HostsAsTheyAreTests
     [Fact]
     public void Verify_of_a_name_that_is_not_installed_is_ENOENT_with_the_installed_ones()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
 
         ProcessResult unknown = tree.Run("verify", "icee");
         ProcessResult known = tree.Run("verify", "ice");
@@ -83,7 +73,7 @@ public class HostsAsTheyAreTests
     [Fact]
     public void Verify_reports_a_modules_dep_that_indexes_dmv_and_repair_writes_it_again_with_the_real_depmod()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         File.Delete(tree.Path("etc/depmod.d/driver-tool.conf"));
         // What a host has after depmod ran before "exclude dmv" was configured.
         ExternalCommand.Check(["depmod", "-a", "-b", tree.Root, "-C", tree.Path("etc/depmod.d"), K1]);
@@ -135,7 +125,7 @@ public class HostsAsTheyAreTests
     [Fact]
     public void A_history_line_a_power_cut_tore_is_passed_over_and_the_next_record_starts_a_line_of_its_own()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
         File.AppendAllText(tree.Path("var/lib/driver-tool/history.jsonl"), "{\"time\":\"2026-12-0");
         Assert.Equal(0, tree.Run("select", "ice", "dell", "--no-hooks").ExitCode);
@@ -152,7 +142,7 @@ public class HostsAsTheyAreTests
     [Fact]
     public void List_NAME_keeps_the_hosts_reboot_flag()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         // mlx selected with its hardware present and not loaded: the host needs a reboot; ice has nothing selected.
         Assert.Equal(0, tree.Run("select", "mlx", "generic", "--no-hooks").ExitCode);
 

@@ -9,21 +9,15 @@ namespace Dmv.Cli.Tests;
 /// </summary>
 public class HumanOutputTests
 {
-    private const string K1 = "6.1.0-1-amd64";
-    private const string K2 = "6.2.0-2-amd64";
-
-    private static HandTree TwoKernels() => new HandTree()
-        .Variant(K1, "ice", "generic", ["ice.ko"])
-        .Variant(K1, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
-        .Variant(K2, "ice", "generic", ["ice.ko"])
-        .Variant(K2, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40");
+    private const string K1 = HandTree.Kernel1;
+    private const string K2 = HandTree.Kernel2;
 
     private static readonly Dictionary<string, string> TableByEnvironment = new() { ["DRIVER_TOOL_FORMAT"] = "table" };
 
     [Fact]
     public void Select_and_deselect_print_one_line_per_change()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
 
         ProcessResult selected = tree.Run("select", "ice", "dell", "--no-hooks", "--format", "table");
         ProcessResult again = tree.RunWith(TableByEnvironment, "select", "ice", "dell", "--no-hooks");
@@ -39,7 +33,7 @@ public class HumanOutputTests
     [Fact]
     public void A_select_with_hooks_names_each_hook_and_its_status()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         string bin = DepmodBin(tree, "exit 0");
 
         ProcessResult result = tree.RunWith(new Dictionary<string, string> { ["DRIVER_TOOL_TEST_HOOK_FOLDER"] = bin }, "select", "ice", "dell", "--format", "table");
@@ -51,7 +45,7 @@ public class HumanOutputTests
     [Fact]
     public void Auto_select_dry_run_is_a_table_and_the_run_one_line_per_driver()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
 
         ProcessResult plan = tree.Run("auto-select", "--dry-run", "--format", "table");
         ProcessResult run = tree.Run("auto-select", "--no-hooks", "--format", "table");
@@ -70,7 +64,7 @@ public class HumanOutputTests
     [Fact]
     public void Reconcile_prints_one_line_per_driver_and_an_unknown_name_is_ENOENT_with_the_known_ones()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
 
         ProcessResult result = tree.Run("reconcile", "ice", "--no-hooks", "--format", "table");
@@ -86,7 +80,7 @@ public class HumanOutputTests
     [Fact]
     public void Verify_lists_problems_one_a_line()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         tree.Link($"lib/modules/{K1}/updates/gone.ko", "../dmv/ice/old/gone.ko");
 
         ProcessResult problems = tree.Run("verify", "--format", "table");
@@ -115,7 +109,7 @@ public class HumanOutputTests
     [Fact]
     public void With_a_table_an_error_is_the_stderr_line_alone()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
 
         ProcessResult failed = tree.Run("select", "ice", "nosuch", "--format", "table");
         ProcessResult byEnvironment = tree.RunWith(TableByEnvironment, "frobnicate");
@@ -131,7 +125,7 @@ public class HumanOutputTests
     [Fact]
     public void At_a_terminal_json_is_indented_and_an_error_is_said_once()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
 
         ProcessResult listed = AtTerminal(tree, "list");
         ProcessResult failed = AtTerminal(tree, "select", "ice", "nosuch");
@@ -151,7 +145,7 @@ public class HumanOutputTests
     [Fact]
     public void List_of_names_restricts_the_listing_and_an_unknown_name_is_ENOENT()
     {
-        using HandTree tree = TwoKernels().Variant(K1, "other", "generic", ["other.ko"]);
+        using HandTree tree = HandTree.TwoKernels().Variant(K1, "other", "generic", ["other.ko"]);
 
         ProcessResult one = tree.Run("list", "ice");
         ProcessResult both = tree.Run("-l", "other", "ice");
@@ -169,7 +163,7 @@ public class HumanOutputTests
     [Fact]
     public void Inspect_of_a_module_name_looks_in_the_running_kernel_else_the_newest()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         foreach (string kernel in new[] { K1, K2 })
         {
             byte[] elf = ElfModuleWriter.Write(new ElfModuleWriter.Module([], [new("name", "e1000e"), new("vermagic", $"{kernel} SMP mod_unload ")], []));
@@ -198,7 +192,7 @@ public class HumanOutputTests
     [Fact]
     public void Explain_gives_one_kabi_verdict_per_kernel_and_marks_auto_selects_choice_only_where_it_acts()
     {
-        using HandTree tree = TwoKernels().Variant(K1, "ice", "hpe", ["ice.ko"], subVendor: "103c", priority: "50");
+        using HandTree tree = HandTree.TwoKernels().Variant(K1, "ice", "hpe", ["ice.ko"], subVendor: "103c", priority: "50");
 
         string fresh = tree.Run("explain", "ice", "--format", "table").Stdout;
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
@@ -217,7 +211,7 @@ public class HumanOutputTests
     [Fact]
     public void Mistakes_get_the_nearest_name()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
 
         Assert.Contains("unknown command 'lst' (did you mean 'list'?)", DriverTool.Run("lst").Stderr);
         Assert.Contains("unknown option '--forse' (did you mean '--force'?)", DriverTool.Run("select", "a", "b", "--forse").Stderr);
@@ -240,7 +234,7 @@ public class HumanOutputTests
     [Fact]
     public void A_user_who_is_not_root_is_told_the_command_needs_root()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         File.SetUnixFileMode(tree.Root, (UnixFileMode)0x1ED);
 
         ProcessResult result = DriverTool.Run(["--root", tree.Root, "--lspci", tree.LspciFile, "select", "ice", "dell", "--no-hooks"], stdin: null, asNobody: true);
@@ -255,7 +249,7 @@ public class HumanOutputTests
     [Fact]
     public void Hook_output_with_errors_or_warnings_is_not_ok()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         // As the real one does when it cannot stat a link: an ERROR line, and the link missing from the index.
         string errors = DepmodBin(tree, "echo 'depmod: ERROR: fstatat(4, ice.ko): No such file or directory' >&2; : > \"$dir/modules.dep\"; exit 0");
         var path = new Dictionary<string, string> { ["DRIVER_TOOL_TEST_HOOK_FOLDER"] = errors };

@@ -10,15 +10,8 @@ namespace Dmv.Cli.Tests;
 /// </summary>
 public class TrustSecondRoundTests
 {
-    private const string K1 = "6.1.0-1-amd64";
-    private const string K2 = "6.2.0-2-amd64";
-
-    private static HandTree TwoKernels() => new HandTree()
-        .Variant(K1, "ice", "generic", ["ice.ko"])
-        .Variant(K1, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
-        .Variant(K2, "ice", "generic", ["ice.ko"])
-        .Variant(K2, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
-        .Variant(K2, "mlx", "generic", ["mlx.ko"]);
+    private const string K1 = HandTree.Kernel1;
+    private const string K2 = HandTree.Kernel2;
 
     private static JsonElement Reply(ProcessResult result)
     {
@@ -38,7 +31,7 @@ public class TrustSecondRoundTests
         Assert.Contains("DRIVER_TOOL_TEST_", ExternalCommand.Check(["strings", "-e", "l", ToolPaths.SeamsDriverTool]).Stdout + ExternalCommand.Check(["strings", ToolPaths.SeamsDriverTool]).Stdout);
 
         // Run as a caller with an inherited environment would: the shipped binary must not run a stand-in depmod.
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         string bin = tree.Beside("bin");
         string marker = Path.Combine(bin, "ran");
         FakeDepmod.Write(bin, $"id -u > {marker}");
@@ -52,7 +45,7 @@ public class TrustSecondRoundTests
     [Fact]
     public void This_machines_depmod_is_not_run_where_a_configuration_folder_leads_out_of_the_root()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         // etc/depmod.d is an absolute link: inside the root it leads to a folder of the root, but
         // this machine's depmod -b, told that folder's path, would read this machine's instead.
         string outside = tree.Beside("outside");
@@ -73,7 +66,7 @@ public class TrustSecondRoundTests
     [Fact]
     public async Task The_systems_own_depmod_runs_chrooted_and_a_link_flipped_out_of_the_root_writes_nothing_outside()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         SystemTools.CopyInto(tree.Root, "/bin/kmod", "/usr/sbin/depmod");
         string outside = tree.Beside("outside");
         string kernel = tree.Path($"lib/modules/{K2}");
@@ -114,7 +107,7 @@ public class TrustSecondRoundTests
     [Fact]
     public void Trusted_keys_are_read_inside_the_root_and_only_from_regular_files()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         // The folder links to an absolute path: inside the root that is an empty folder, not this machine's.
         using var signer = new Signer("outside");
         string hostKeys = tree.Beside("host-keys");
@@ -156,7 +149,7 @@ public class TrustSecondRoundTests
     [Fact]
     public void A_switch_refuses_to_write_through_an_updates_folder_that_is_a_link()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Directory.Delete(tree.Path($"lib/modules/{K1}/updates"));
         Directory.CreateDirectory(tree.Path("var/updates-old"));
         tree.Link($"lib/modules/{K1}/updates", "../../../var/updates-old");
@@ -180,7 +173,7 @@ public class TrustSecondRoundTests
     [Fact]
     public void A_kernel_that_cannot_be_written_keeps_what_it_had_and_the_others_switch()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
         ExternalCommand.Check(["chattr", "+i", tree.Path($"lib/modules/{K1}/updates")]);
         try
@@ -222,7 +215,7 @@ public class TrustSecondRoundTests
     [Fact]
     public void A_zstd_bomb_is_refused_before_it_is_inflated()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels(withMlx: true);
         string module = tree.Path($"lib/modules/{K2}/dmv/mlx/generic/mlx.ko");
         File.Delete(module);
         string big = tree.Beside("big") + "/zeros";

@@ -10,14 +10,8 @@ namespace Dmv.Cli.Tests;
 /// </summary>
 public class TrustThirdRoundTests
 {
-    private const string K1 = "6.1.0-1-amd64";
-    private const string K2 = "6.2.0-2-amd64";
-
-    private static HandTree TwoKernels() => new HandTree()
-        .Variant(K1, "ice", "generic", ["ice.ko"])
-        .Variant(K1, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40")
-        .Variant(K2, "ice", "generic", ["ice.ko"])
-        .Variant(K2, "ice", "dell", ["ice.ko"], subVendor: "1028", priority: "40");
+    private const string K1 = HandTree.Kernel1;
+    private const string K2 = HandTree.Kernel2;
 
     /// <summary>A module outside the tree, where a depmod that left the root would find it.</summary>
     private static string OutsideModule(HandTree tree)
@@ -40,7 +34,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void Depmod_is_not_run_where_a_deep_folder_hides_a_link_out_of_the_root()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         string deep = $"lib/modules/{K2}/kernel" + string.Concat(Enumerable.Repeat("/d", 70));
         Directory.CreateDirectory(tree.Path(deep));
         tree.Link(deep + "/evil", OutsideModule(tree));
@@ -50,7 +44,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void Depmod_is_not_run_where_a_linked_folder_below_the_top_leads_out()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         Directory.CreateDirectory(tree.Path("opt/stuff"));
         tree.Link("opt/stuff/evil", OutsideModule(tree));
         Directory.CreateDirectory(tree.Path($"lib/modules/{K2}/kernel/drivers"));
@@ -61,7 +55,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void Depmod_is_not_run_where_a_name_cannot_be_checked_or_a_configuration_names_outside_folders()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         string odd = tree.Path($"lib/modules/{K2}/kernel");
         Directory.CreateDirectory(odd);
         ExternalCommand.Check(["bash", "-c", $"mkdir \"{odd}/$(printf '\\xff')\""]);
@@ -75,7 +69,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void A_fifo_depmod_would_open_is_refused_and_no_later_command_waits_on_it()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         ExternalCommand.Check(["mkfifo", tree.Path("etc/depmod.d/zz.conf")]);
         AssertDepmodRefused(tree, "not a regular file or folder");
 
@@ -89,7 +83,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void A_hook_that_never_ends_is_killed_and_reported()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         string bin = tree.Beside("bin");
         FakeDepmod.Write(bin, "sleep 60");
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -105,7 +99,7 @@ public class TrustThirdRoundTests
     [InlineData("+a", "select")]
     public void A_folder_that_takes_links_but_not_renames_is_found_out_before_the_commit_mark(string attribute, string command)
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
         // The deciding kernel (the newest) cannot be written: nothing is switched anywhere.
         string updates = tree.Path($"lib/modules/{K2}/updates");
@@ -140,7 +134,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void A_deselection_that_cannot_be_recorded_switches_nothing()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
         string record = tree.Path("var/lib/driver-tool/deselected");
         File.WriteAllText(record, "foo\n");
@@ -163,7 +157,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void A_state_folder_reached_through_another_users_folder_is_not_trusted()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         Directory.CreateDirectory(tree.Path("home/u/st"));
         ExternalCommand.Check(["chown", "1000", tree.Path("home/u")]);
         Directory.CreateDirectory(tree.Path("var/lib"));
@@ -178,7 +172,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void A_device_or_fifo_where_a_file_belongs_is_never_opened()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         string info = tree.Path($"lib/modules/{K1}/dmv/ice/dell/info.json");
         File.Delete(info);
         ExternalCommand.Check(["mknod", info, "c", "1", "5"]);
@@ -196,7 +190,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void A_kernels_build_and_source_links_do_not_stop_this_machines_depmod()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         tree.Link($"lib/modules/{K2}/build", "/usr/src/linux-headers-" + K2);
         tree.Link($"lib/modules/{K2}/source", "/usr/src/linux-source");
 
@@ -208,7 +202,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void A_switch_with_no_hooks_that_a_crash_interrupted_is_completed_without_hooks()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         string bin = tree.Beside("bin");
         string marker = Path.Combine(bin, "ran");
         FakeDepmod.Write(bin, $"touch {marker}");
@@ -239,7 +233,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void An_administrators_decision_recorded_before_the_commit_mark_is_undone_with_a_switch_a_crash_rolled_back()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         Assert.Equal(0, tree.Run("select", "ice", "generic", "--no-hooks").ExitCode);
         Assert.Equal(0, tree.Run("deselect", "ice", "--no-hooks").ExitCode);
         Assert.Equal("ice\n", File.ReadAllText(tree.Path("var/lib/driver-tool/deselected")));
@@ -259,7 +253,7 @@ public class TrustThirdRoundTests
     [Fact]
     public void A_hook_that_ends_while_a_program_it_started_holds_the_pipe_is_not_reported_killed()
     {
-        using HandTree tree = TwoKernels();
+        using HandTree tree = HandTree.TwoKernels();
         string bin = tree.Beside("bin");
         // The stand-in leaves a daemon behind that keeps its output open, and exits 0 at once.
         FakeDepmod.Write(bin, "setsid sleep 30 &");

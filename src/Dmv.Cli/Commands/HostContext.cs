@@ -28,16 +28,15 @@ internal sealed class HostContext
     {
         context = null!;
         exitCode = 0;
-        HostRoot root = HostRoot.OpenRunningSystem();
-        if (invocation.Root is not null)
+        HostRoot? root;
+        if (invocation.Root is null)
         {
-            if (!HostRoot.TryOpen(invocation.Root, out HostRoot? named, out Failure? failure))
-            {
-                exitCode = ErrorReporter.Fail(terminal, failure.Errno, $"--root {invocation.Root}: {failure.Message}");
-                return false;
-            }
-
-            root = named;
+            root = HostRoot.OpenRunningSystem();
+        }
+        else if (!HostRoot.TryOpen(invocation.Root, out root, out Failure? failure))
+        {
+            exitCode = ErrorReporter.Fail(terminal, failure.Errno, $"--root {invocation.Root}: {failure.Message}");
+            return false;
         }
 
         context = new HostContext(root, Dmv.Core.Kernels.RunningKernel.Detect(root, invocation.RunningKernel));
